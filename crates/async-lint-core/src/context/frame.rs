@@ -1,0 +1,167 @@
+//! Execution frames and loops: is this code async, and does it run once per item?
+
+use crate::source::Span;
+
+/// What kind of body the code being visited runs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameKind {
+    AsyncFn,
+    AsyncBlock,
+    AsyncClosure,
+    SyncFn,
+    /// A sync closure whose caller is unknown: not async (it may run anywhere, later).
+    SyncClosure,
+    /// A sync closure handed to a combinator that runs it right where it is written
+    /// (`Iterator::map`, `Option::unwrap_or_else`, …): it inherits the enclosing context.
+    InlineClosure,
+    /// A closure handed to a thread or blocking pool (`spawn_blocking`, `block_in_place`,
+    /// `std::thread::spawn`, `rayon::spawn`…): blocking there is what it is for.
+    OffloadClosure,
+    /// A `const`/`static` initialiser.
+    Const,
+}
+
+impl FrameKind {
+    pub fn is_async(self) -> bool {
+        matches!(self, FrameKind::AsyncFn | FrameKind::AsyncBlock | FrameKind::AsyncClosure)
+    }
+}
+
+/// One frame of the stack of bodies being visited.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub kind: FrameKind,
+    /// The fn's name, for fn frames.
+    pub name: Option<String>,
+    /// The signature of a fn, the `async` block / closure head otherwise.
+    pub span: Span,
+    /// Attribute paths on the fn (`tokio::main`, `tokio::test`, `async_trait`…).
+    pub attrs: Vec<String>,
+    /// Loops entered in this frame, outermost first.
+    pub loops: Vec<Loop>,
+    /// For offload closures: the call that offloads (`tokio::task::spawn_blocking`).
+    pub offload: Option<String>,
+    /// For inline closures run per item (`iter.map(|x| ..)`): the adapter's name.
+    pub per_item: Option<String>,
+    /// For fns: the declared return type returns `Result` (`-> Result<..>`, `io::Result<..>`).
+    pub returns_result: bool,
+}
+
+impl Frame {
+    pub fn new(kind: FrameKind, span: Span) -> Self {
+        Frame {
+            kind,
+            name: None,
+            span,
+            attrs: Vec::new(),
+            loops: Vec::new(),
+            offload: None,
+            per_item: None,
+            returns_result: false,
+        }
+    }
+
+    /// How the body is described in messages: "async fn `main`", "async block", …
+    pub fn describe(&self) -> String {
+        match (self.kind, &self.name) {
+            (FrameKind::AsyncFn, Some(n)) => format!("async fn `{n}`"),
+            (FrameKind::AsyncFn, None) => "async fn".into(),
+            (FrameKind::AsyncBlock, _) => "async block".into(),
+            (FrameKind::AsyncClosure, _) => "async closure".into(),
+            (FrameKind::SyncFn, Some(n)) => format!("fn `{n}`"),
+            (FrameKind::InlineClosure, _) => "closure".into(),
+            _ => "sync code".into(),
+        }
+    }
+}
+
+/// The shape of a loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoopKind {
+    For,
+    While,
+    /// `while let PAT = EXPR`
+    WhileLet,
+    Loop,
+    /// A closure run once per item by an adapter (`map`, `for_each`, …), named here.
+    Adapter(String),
+}
+
+/// A loop the visited code is inside of.
+#[derive(Debug, Clone)]
+pub struct Loop {
+    pub kind: LoopKind,
+    /// The loop head (`for x in xs`, `while cond`, `loop`, or the adapter call).
+    pub span: Span,
+    pub label: Option<String>,
+}
+
+/// Callees that run a sync closure argument on another thread or a blocking pool.
+/// Matched on the last segment of a resolved path or on a method name.
+pub const OFFLOADING_CALLEES: &[&str] = &[
+    "spawn_blocking",
+    "block_in_place",
+    "unblock",
+    "spawn_scoped",
+    // `std::thread::spawn`, `rayon::spawn`, `thread::Builder::spawn`, `scope.spawn(|| ..)`:
+    // a *sync closure* given to `spawn` is always a thread (async spawners take futures).
+    "spawn",
+    "spawn_fifo",
+    "spawn_with_handle",
+];
+
+/// Combinators that run their closure argument in place, once per item.
+pub const PER_ITEM_ADAPTERS: &[&str] = &[
+    "map",
+    "for_each",
+    "filter",
+    "filter_map",
+    "flat_map",
+    "try_for_each",
+    "fold",
+    "try_fold",
+    "scan",
+    "inspect",
+    "then",
+    "map_while",
+    "take_while",
+    "skip_while",
+    "any",
+    "all",
+    "find",
+    "find_map",
+    "position",
+    "retain",
+    "partition",
+    "for_each_concurrent",
+    "try_for_each_concurrent",
+    "par_iter_map",
+];
+
+/// Combinators that run their closure argument in place, at most once.
+pub const INLINE_ONCE: &[&str] = &[
+    "and_then",
+    "or_else",
+    "map_err",
+    "map_or",
+    "map_or_else",
+    "unwrap_or_else",
+    "ok_or_else",
+    "get_or_insert_with",
+    "or_insert_with",
+    "or_insert_with_key",
+    "is_some_and",
+    "is_ok_and",
+    "is_none_or",
+    "inspect_err",
+    "then_some",
+    "with",
+    "sort_by",
+    "sort_by_key",
+    "sort_unstable_by",
+    "sort_unstable_by_key",
+    "max_by_key",
+    "min_by_key",
+    "max_by",
+    "min_by",
+];

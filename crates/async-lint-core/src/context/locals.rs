@@ -1,0 +1,50 @@
+//! Local bindings and the little type knowledge the engine has of them.
+//!
+//! A binding's type is known when it comes from a typed pattern or parameter
+//! (`f: &std::fs::File`), a catalogued constructor (`File::open(p)?`), `T::new(..)`, a struct
+//! literal, or a field of a struct of this file. Anything else is unknown, and rules that need
+//! the type stay silent.
+
+use crate::source::Span;
+use std::collections::HashMap;
+
+/// One binding in scope.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub name: String,
+    /// Resolved path of its type, when known (smart pointers peeled).
+    pub ty: Option<String>,
+    pub mutable: bool,
+    /// The binding's identifier.
+    pub span: Span,
+}
+
+/// A stack of lexical scopes of bindings.
+#[derive(Debug, Default)]
+pub struct Locals {
+    scopes: Vec<HashMap<String, Binding>>,
+}
+
+impl Locals {
+    pub fn push(&mut self) {
+        self.scopes.push(HashMap::new());
+    }
+
+    pub fn pop(&mut self) {
+        self.scopes.pop();
+    }
+
+    pub fn bind(&mut self, b: Binding) {
+        if self.scopes.is_empty() {
+            self.push();
+        }
+        if let Some(top) = self.scopes.last_mut() {
+            top.insert(b.name.clone(), b);
+        }
+    }
+
+    /// The innermost binding called `name`.
+    pub fn get(&self, name: &str) -> Option<&Binding> {
+        self.scopes.iter().rev().find_map(|s| s.get(name))
+    }
+}

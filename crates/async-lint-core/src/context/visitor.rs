@@ -1,0 +1,517 @@
+//! The one visitor per file: keeps the [`Context`] up to date and calls every enabled rule at
+//! every expression, block and macro.
+
+use super::frame::{INLINE_ONCE, OFFLOADING_CALLEES, PER_ITEM_ADAPTERS};
+use super::macros::{parse_body, MacroBody};
+use super::{Binding, Context, Frame, FrameKind, Locals, Loop, LoopKind, StructFields};
+use crate::catalog::{Catalog, Returns};
+use crate::config::RuleSettings;
+use crate::finding::Finding;
+use crate::resolve::{Resolver, Scope};
+use crate::rules::Rule;
+use crate::source::{SourceFile, Span};
+use crate::CrateInfo;
+use std::collections::{HashMap, HashSet};
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::Expr;
+
+/// What one check of a file produced.
+pub struct Checked {
+    pub findings: Vec<Finding>,
+    /// For each requested start line: the last line of the statement or item starting there
+    /// (what an own-line suppression comment above it covers).
+    pub extents: HashMap<usize, usize>,
+}
+
+/// Everything a file check needs besides the syntax tree.
+pub struct CheckInput<'a> {
+    pub file: &'a SourceFile,
+    pub catalog: &'a Catalog,
+    pub krate: &'a CrateInfo,
+    pub settings: &'a HashMap<&'static str, RuleSettings>,
+    pub rules: &'a [&'static dyn Rule],
+    /// Module path of the file in its crate (`["crate", "net"]`).
+    pub module: Vec<String>,
+    /// Lines where the caller wants to know which statement or item starts there.
+    pub extent_lines: &'a HashSet<usize>,
+}
+
+/// Runs every rule over one parsed file.
+pub fn check_file(input: CheckInput<'_>, ast: &syn::File) -> Checked {
+    let mut resolver = Resolver::default();
+    let mut structs = StructFields::new();
+    collect_structs(input.file, &ast.items, input.module.clone(), &mut resolver, &mut structs);
+    resolver.push(Scope::module(input.module.clone(), &ast.items));
+    let cx = Context {
+        file: input.file,
+        catalog: input.catalog,
+        krate: input.krate,
+        settings: input.settings,
+        resolver,
+        frames: Vec::new(),
+        locals: Locals::default(),
+        awaited: Vec::new(),
+        impl_self: Vec::new(),
+        structs,
+    };
+    let mut v = Visitor {
+        cx,
+        rules: input.rules,
+        out: Vec::new(),
+        closure_role: None,
+        extent_lines: input.extent_lines,
+        extents: HashMap::new(),
+    };
+    for item in &ast.items {
+        v.visit_item(item);
+    }
+    Checked { findings: v.out, extents: v.extents }
+}
+
+/// Records the field types of every struct of the file, resolved in its own module.
+fn collect_structs(file: &SourceFile, items: &[syn::Item], module: Vec<String>, r: &mut Resolver, out: &mut StructFields) {
+    r.push(Scope::module(module.clone(), items));
+    for item in items {
+        match item {
+            syn::Item::Struct(s) => {
+                let fields: HashMap<String, String> = s
+                    .fields
+                    .iter()
+                    .filter_map(|f| Some((f.ident.as_ref()?.to_string(), r.resolve_type(&f.ty)?)))
+                    .collect();
+                let mut path = module.clone();
+                path.push(s.ident.to_string());
+                out.insert(path.join("::"), fields);
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = &m.content {
+                    let mut sub = module.clone();
+                    sub.push(m.ident.to_string());
+                    collect_structs(file, inner, sub, r, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    r.pop();
+}
+
+/// How a closure argument will be run, decided from its callee before it is visited.
+enum ClosureRole {
+    Offload(String),
+    Inline { per_item: Option<(String, Span)> },
+}
+
+struct Visitor<'a> {
+    cx: Context<'a>,
+    rules: &'a [&'static dyn Rule],
+    out: Vec<Finding>,
+    closure_role: Option<ClosureRole>,
+    extent_lines: &'a HashSet<usize>,
+    extents: HashMap<usize, usize>,
+}
+
+impl Visitor<'_> {
+    fn record_extent<T: Spanned + ?Sized>(&mut self, node: &T) {
+        if self.extent_lines.is_empty() {
+            return;
+        }
+        let span = node.span();
+        let (start, end) = (span.start().line, span.end().line);
+        if self.extent_lines.contains(&start) {
+            let e = self.extents.entry(start).or_insert(end);
+            *e = (*e).max(end);
+        }
+    }
+
+    fn push_frame(&mut self, frame: Frame) {
+        self.cx.frames.push(frame);
+        self.cx.locals.push();
+    }
+
+    fn pop_frame(&mut self) {
+        self.cx.locals.pop();
+        self.cx.frames.pop();
+    }
+
+    fn with_loop(&mut self, l: Loop, f: impl FnOnce(&mut Self)) {
+        let has_frame = !self.cx.frames.is_empty();
+        if has_frame {
+            if let Some(fr) = self.cx.frames.last_mut() {
+                fr.loops.push(l);
+            }
+        }
+        self.cx.locals.push();
+        f(self);
+        self.cx.locals.pop();
+        if has_frame {
+            if let Some(fr) = self.cx.frames.last_mut() {
+                fr.loops.pop();
+            }
+        }
+    }
+
+    fn visit_fn(&mut self, sig: &syn::Signature, attrs: &[syn::Attribute], body: &syn::Block) {
+        let kind = if sig.asyncness.is_some() { FrameKind::AsyncFn } else { FrameKind::SyncFn };
+        let mut frame = Frame::new(kind, self.cx.span(sig));
+        frame.name = Some(sig.ident.to_string());
+        frame.attrs = attrs.iter().map(|a| path_string(a.path())).collect();
+        frame.returns_result = returns_result(&sig.output);
+        self.push_frame(frame);
+        for input in &sig.inputs {
+            if let syn::FnArg::Typed(pt) = input {
+                let ty = self.cx.resolve_type(&pt.ty).map(Returns::Type);
+                self.bind_pat(&pt.pat, ty);
+            }
+        }
+        self.visit_block(body);
+        self.pop_frame();
+    }
+
+    /// Binds every identifier of a pattern, with the type it receives when known.
+    fn bind_pat(&mut self, pat: &syn::Pat, ret: Option<Returns>) {
+        use syn::Pat;
+        match pat {
+            Pat::Ident(pi) => {
+                let ty = match ret {
+                    Some(Returns::Type(t)) => Some(t),
+                    _ => None,
+                };
+                self.cx.locals.bind(Binding {
+                    name: pi.ident.to_string(),
+                    ty,
+                    mutable: pi.mutability.is_some(),
+                    span: self.cx.span(&pi.ident),
+                });
+                if let Some((_, sub)) = &pi.subpat {
+                    self.bind_pat(sub, None);
+                }
+            }
+            Pat::Type(pt) => {
+                let ty = self.cx.resolve_type(&pt.ty).map(Returns::Type).or(ret);
+                self.bind_pat(&pt.pat, ty);
+            }
+            Pat::Tuple(t) => {
+                let types = match ret {
+                    Some(Returns::Tuple(v)) if v.len() == t.elems.len() => v.into_iter().map(Some).collect(),
+                    _ => vec![None; t.elems.len()],
+                };
+                for (p, ty) in t.elems.iter().zip(types) {
+                    self.bind_pat(p, ty.map(Returns::Type));
+                }
+            }
+            Pat::Reference(r) => self.bind_pat(&r.pat, ret),
+            Pat::Paren(p) => self.bind_pat(&p.pat, ret),
+            Pat::Guard(g) => self.bind_pat(&g.pat, ret),
+            Pat::TupleStruct(t) => t.elems.iter().for_each(|p| self.bind_pat(p, None)),
+            Pat::Struct(s) => s.fields.iter().for_each(|f| self.bind_pat(&f.pat, None)),
+            Pat::Slice(s) => s.elems.iter().for_each(|p| self.bind_pat(p, None)),
+            Pat::Or(o) => o.cases.iter().for_each(|p| self.bind_pat(p, None)),
+            _ => {}
+        }
+    }
+
+    /// Visits the guard expression a pattern may carry (`Some(x) if x > 1`).
+    fn visit_guard(&mut self, pat: &syn::Pat) {
+        if let syn::Pat::Guard(g) = pat {
+            self.visit_expr(&g.guard);
+        }
+    }
+
+    fn visit_args(&mut self, callee: Option<(String, Span, bool)>, args: impl Iterator<Item = impl std::ops::Deref<Target = Expr>>) {
+        for arg in args {
+            let arg: &Expr = &arg;
+            if let (Expr::Closure(_), Some((name, span, is_method))) = (arg, &callee) {
+                self.closure_role = closure_role(name, *span, *is_method);
+            }
+            self.visit_expr(arg);
+            self.closure_role = None;
+        }
+    }
+
+    fn visit_closure(&mut self, c: &syn::ExprClosure) {
+        let role = self.closure_role.take();
+        let mut frame = Frame::new(FrameKind::SyncClosure, self.cx.span(c));
+        if c.asyncness.is_some() {
+            frame.kind = FrameKind::AsyncClosure;
+        } else {
+            match role {
+                Some(ClosureRole::Offload(name)) => {
+                    frame.kind = FrameKind::OffloadClosure;
+                    frame.offload = Some(name);
+                }
+                Some(ClosureRole::Inline { per_item }) => {
+                    frame.kind = FrameKind::InlineClosure;
+                    if let Some((name, span)) = per_item {
+                        frame.loops.push(Loop { kind: LoopKind::Adapter(name.clone()), span, label: None });
+                        frame.per_item = Some(name);
+                    }
+                }
+                None => {}
+            }
+        }
+        self.push_frame(frame);
+        for input in &c.inputs {
+            self.bind_pat(input, None);
+        }
+        self.visit_expr(&c.body);
+        self.pop_frame();
+    }
+
+    fn visit_body_stmts(&mut self, stmts: &[syn::Stmt], frame: Frame) {
+        self.push_frame(frame);
+        let block = syn::Block { brace_token: Default::default(), stmts: stmts.to_vec() };
+        self.visit_block(&block);
+        self.pop_frame();
+    }
+}
+
+impl<'ast> Visit<'ast> for Visitor<'_> {
+    fn visit_item(&mut self, i: &'ast syn::Item) {
+        self.record_extent(i);
+        visit::visit_item(self, i);
+    }
+
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.visit_fn(&f.sig, &f.attrs, &f.block);
+    }
+
+    fn visit_impl_item(&mut self, i: &'ast syn::ImplItem) {
+        self.record_extent(i);
+        visit::visit_impl_item(self, i);
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.visit_fn(&f.sig, &f.attrs, &f.block);
+    }
+
+    fn visit_trait_item(&mut self, i: &'ast syn::TraitItem) {
+        self.record_extent(i);
+        visit::visit_trait_item(self, i);
+    }
+
+    fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
+        if let Some(body) = &f.default {
+            self.visit_fn(&f.sig, &f.attrs, body);
+        }
+    }
+
+    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
+        let self_ty = self.cx.resolve_type(&i.self_ty);
+        self.cx.impl_self.push(self_ty);
+        for item in &i.items {
+            self.visit_impl_item(item);
+        }
+        self.cx.impl_self.pop();
+    }
+
+    fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+        if let Some((_, items)) = &m.content {
+            let mut path = self.cx.resolver.module_path().to_vec();
+            path.push(m.ident.to_string());
+            self.cx.resolver.push(Scope::module(path, items));
+            for item in items {
+                self.visit_item(item);
+            }
+            self.cx.resolver.pop();
+        }
+    }
+
+    fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
+        self.push_frame(Frame::new(FrameKind::Const, self.cx.span(&c.ident)));
+        self.visit_expr(&c.expr);
+        self.pop_frame();
+    }
+
+    fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
+        self.push_frame(Frame::new(FrameKind::Const, self.cx.span(&s.ident)));
+        self.visit_expr(&s.expr);
+        self.pop_frame();
+    }
+
+    fn visit_field(&mut self, f: &'ast syn::Field) {
+        self.record_extent(f);
+    }
+
+    fn visit_block(&mut self, b: &'ast syn::Block) {
+        let scope = Scope::block(self.cx.resolver.module_path().to_vec(), &b.stmts);
+        let pushed = !scope.is_empty();
+        if pushed {
+            self.cx.resolver.push(scope);
+        }
+        self.cx.locals.push();
+        for r in self.rules {
+            r.check_block(&self.cx, b, &mut self.out);
+        }
+        for s in &b.stmts {
+            self.visit_stmt(s);
+        }
+        self.cx.locals.pop();
+        if pushed {
+            self.cx.resolver.pop();
+        }
+    }
+
+    fn visit_stmt(&mut self, s: &'ast syn::Stmt) {
+        self.record_extent(s);
+        visit::visit_stmt(self, s);
+    }
+
+    fn visit_local(&mut self, l: &'ast syn::Local) {
+        let mut ret = None;
+        if let Some(init) = &l.init {
+            self.visit_expr(&init.expr);
+            if let Some((_, diverge)) = &init.diverge {
+                self.visit_expr(diverge);
+            }
+            ret = self.cx.returns_of(&init.expr);
+        }
+        self.bind_pat(&l.pat, ret);
+    }
+
+    fn visit_expr(&mut self, e: &'ast Expr) {
+        for r in self.rules {
+            r.check_expr(&self.cx, e, &mut self.out);
+        }
+        match e {
+            Expr::Closure(c) => self.visit_closure(c),
+            Expr::Async(a) => {
+                self.push_frame(Frame::new(FrameKind::AsyncBlock, self.cx.span(&a.async_token)));
+                self.visit_block(&a.block);
+                self.pop_frame();
+            }
+            Expr::ForLoop(f) => {
+                self.visit_expr(&f.expr);
+                let head = self.cx.span(&f.for_token).to(self.cx.span(&f.expr));
+                let l = Loop { kind: LoopKind::For, span: head, label: label(&f.label) };
+                self.with_loop(l, |v| {
+                    v.bind_pat(&f.pat, None);
+                    v.visit_block(&f.body);
+                });
+            }
+            Expr::While(w) => {
+                let kind = if matches!(&*w.cond, Expr::Let(_)) { LoopKind::WhileLet } else { LoopKind::While };
+                let head = self.cx.span(&w.while_token).to(self.cx.span(&w.cond));
+                self.with_loop(Loop { kind, span: head, label: label(&w.label) }, |v| {
+                    v.visit_expr(&w.cond);
+                    v.visit_block(&w.body);
+                });
+            }
+            Expr::Loop(l) => {
+                let head = self.cx.span(&l.loop_token);
+                self.with_loop(Loop { kind: LoopKind::Loop, span: head, label: label(&l.label) }, |v| {
+                    v.visit_block(&l.body)
+                });
+            }
+            Expr::Await(a) => {
+                self.cx.awaited.push(&*a.base as *const Expr as usize);
+                self.visit_expr(&a.base);
+                self.cx.awaited.pop();
+            }
+            Expr::If(i) => {
+                self.cx.locals.push();
+                self.visit_expr(&i.cond);
+                self.visit_block(&i.then_branch);
+                self.cx.locals.pop();
+                if let Some((_, els)) = &i.else_branch {
+                    self.visit_expr(els);
+                }
+            }
+            Expr::Let(l) => {
+                self.visit_expr(&l.expr);
+                let ret = self.cx.returns_of(&l.expr);
+                self.bind_pat(&l.pat, ret);
+            }
+            Expr::Match(m) => {
+                self.visit_expr(&m.expr);
+                for arm in &m.arms {
+                    self.record_extent(arm);
+                    self.cx.locals.push();
+                    self.bind_pat(&arm.pat, None);
+                    self.visit_guard(&arm.pat);
+                    self.visit_expr(&arm.body);
+                    self.cx.locals.pop();
+                }
+            }
+            Expr::Call(c) => {
+                self.visit_expr(&c.func);
+                let callee = match &*c.func {
+                    Expr::Path(p) => p.path.segments.last().map(|s| (s.ident.to_string(), self.cx.span(&c.func), false)),
+                    _ => None,
+                };
+                self.visit_args(callee, c.args.iter());
+            }
+            Expr::MethodCall(m) => {
+                self.visit_expr(&m.receiver);
+                let callee = Some((m.method.to_string(), self.cx.span(&m.method), true));
+                self.visit_args(callee, m.args.iter());
+            }
+            Expr::Macro(m) => self.visit_macro(&m.mac),
+            _ => visit::visit_expr(self, e),
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        for r in self.rules {
+            r.check_macro(&self.cx, mac, &mut self.out);
+        }
+        match parse_body(mac) {
+            Some(MacroBody::Exprs(exprs)) => exprs.iter().for_each(|e| self.visit_expr(e)),
+            Some(MacroBody::Select(arms)) => {
+                for arm in &arms {
+                    self.cx.locals.push();
+                    if let Some(f) = &arm.future {
+                        self.visit_expr(f);
+                    }
+                    if let Some(p) = &arm.pat {
+                        self.bind_pat(p, None);
+                    }
+                    if let Some(g) = &arm.guard {
+                        self.visit_expr(g);
+                    }
+                    self.visit_expr(&arm.handler);
+                    self.cx.locals.pop();
+                }
+            }
+            Some(MacroBody::AsyncBlock(stmts)) => {
+                let frame = Frame::new(FrameKind::AsyncBlock, self.cx.span(&mac.path));
+                self.visit_body_stmts(&stmts, frame);
+            }
+            None => {}
+        }
+    }
+}
+
+fn closure_role(callee: &str, span: Span, is_method: bool) -> Option<ClosureRole> {
+    if OFFLOADING_CALLEES.contains(&callee) {
+        return Some(ClosureRole::Offload(callee.to_string()));
+    }
+    if !is_method {
+        return None;
+    }
+    if PER_ITEM_ADAPTERS.contains(&callee) {
+        return Some(ClosureRole::Inline { per_item: Some((callee.to_string(), span)) });
+    }
+    INLINE_ONCE.contains(&callee).then_some(ClosureRole::Inline { per_item: None })
+}
+
+fn label(l: &Option<syn::Label>) -> Option<String> {
+    l.as_ref().map(|l| l.name.ident.to_string())
+}
+
+/// `a::b::c` of a path, without generics.
+pub(crate) fn path_string(p: &syn::Path) -> String {
+    p.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::")
+}
+
+/// Does a fn's declared return type name `Result` (`Result<T, E>`, `io::Result<T>`, …)?
+fn returns_result(out: &syn::ReturnType) -> bool {
+    match out {
+        syn::ReturnType::Type(_, ty) => match &**ty {
+            syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Result"),
+            _ => false,
+        },
+        syn::ReturnType::Default => false,
+    }
+}

@@ -1,0 +1,129 @@
+//! What a rule reports: a [`Finding`] with its span, words and optional suggestion.
+
+use crate::source::Span;
+use serde::Serialize;
+
+/// How bad a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" | "warn" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+/// How safe it is to apply a suggestion without reading it (rustc's vocabulary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    /// Mechanical and behaviour-preserving: `--fix` applies it.
+    MachineApplicable,
+    /// Probably right, but a human must check it: `--fix --unsafe-fixes` applies it.
+    MaybeIncorrect,
+    /// Shown as text only.
+    HasPlaceholders,
+}
+
+/// A replacement of the text at `span` by `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suggestion {
+    pub message: String,
+    pub span: Span,
+    pub replacement: String,
+    pub applicability: Applicability,
+}
+
+/// A secondary location with its own words (the await a guard is held across, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// One problem found in one file. Positions are byte offsets; lines and columns are added by
+/// the report stage from the file's line index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Rule name, e.g. `blocking-in-async` (or `parse-error`).
+    pub rule: &'static str,
+    pub severity: Severity,
+    /// What is wrong (lowercase, no trailing period).
+    pub message: String,
+    /// The primary span and what to say under it.
+    pub span: Span,
+    pub label: String,
+    pub labels: Vec<Label>,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// Why it matters.
+    pub notes: Vec<String>,
+    pub suggestion: Option<Suggestion>,
+}
+
+impl Finding {
+    pub fn new(rule: &'static str, span: Span, message: impl Into<String>) -> Self {
+        Finding {
+            rule,
+            severity: Severity::Warning,
+            message: message.into(),
+            span,
+            label: String::new(),
+            labels: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+            suggestion: None,
+        }
+    }
+
+    pub fn label(mut self, text: impl Into<String>) -> Self {
+        self.label = text.into();
+        self
+    }
+
+    pub fn secondary(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.labels.push(Label { span, message: text.into() });
+        self
+    }
+
+    pub fn help(mut self, text: impl Into<String>) -> Self {
+        self.help = Some(text.into());
+        self
+    }
+
+    pub fn note(mut self, text: impl Into<String>) -> Self {
+        self.notes.push(text.into());
+        self
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn suggest(mut self, suggestion: Suggestion) -> Self {
+        self.suggestion = Some(suggestion);
+        self
+    }
+}
+
+/// Name of the pseudo-rule for files that do not parse.
+pub const PARSE_ERROR: &str = "parse-error";

@@ -1,0 +1,175 @@
+//! async-lint's engine: reads Rust source (no compilation) and reports the mistakes that make
+//! async code slow or fragile.
+//!
+//! The pipeline for one file, in the order of the modules:
+//! [`source`] (text, line index, spans) → [`parse`] (syn) → [`resolve`] (names through `use`
+//! items) → [`context`] (one visitor: async frames, loops, locals) → [`rules`] (hooks the
+//! visitor calls) → [`suppress`] (allow comments) → sorted [`Finding`]s. Walking folders,
+//! config discovery and output formats live in the `async-lint` binary.
+
+pub mod catalog;
+pub mod config;
+pub mod context;
+pub mod finding;
+pub mod parse;
+pub mod resolve;
+pub mod rules;
+pub mod source;
+pub mod suppress;
+
+pub use config::{Config, ConfigError, Level, RuleSettings};
+pub use finding::{Applicability, Finding, Label, Severity, Suggestion, PARSE_ERROR};
+pub use source::{LineCol, SourceFile, Span};
+
+use catalog::Catalog;
+use context::check_file;
+use std::collections::{HashMap, HashSet};
+
+/// The async runtime a crate uses, from its Cargo.toml dependencies; it decides which
+/// replacement a suggestion spells out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Runtime {
+    Tokio,
+    AsyncStd,
+    Smol,
+    #[default]
+    Unknown,
+}
+
+/// What the engine knows of the crate a file belongs to.
+#[derive(Debug, Clone, Default)]
+pub struct CrateInfo {
+    pub name: Option<String>,
+    pub runtime: Runtime,
+}
+
+/// Rule selection from the command line, applied over the config's.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+/// A configured engine: which rules run, with which settings. Cheap to share across threads.
+pub struct Engine {
+    rules: Vec<&'static dyn rules::Rule>,
+    settings: HashMap<&'static str, RuleSettings>,
+    catalog: &'static Catalog,
+    parse_errors: bool,
+}
+
+/// The findings of one file.
+#[derive(Debug, Default)]
+pub struct FileResult {
+    pub findings: Vec<Finding>,
+    /// Allow comments of the file and whether each suppressed something.
+    pub allows: Vec<(suppress::Allow, bool)>,
+}
+
+impl Engine {
+    /// An engine for `config`, with the command line's selection on top.
+    pub fn new(config: &Config, cli: &Selection) -> Engine {
+        let select: Vec<&String> = if cli.select.is_empty() { config.select.iter().collect() } else { cli.select.iter().collect() };
+        let ignored = |name: &str| config.ignore.iter().chain(&cli.ignore).any(|i| i == name);
+        let selected = |name: &str| (select.is_empty() || select.iter().any(|s| *s == name)) && !ignored(name);
+        let mut settings = HashMap::new();
+        let mut enabled = Vec::new();
+        for rule in rules::RULES {
+            let meta = rule.meta();
+            let s = config.rules.get(meta.name).cloned().unwrap_or_default();
+            let off = s.level == Some(Level::Off) && !cli.select.iter().any(|n| n == meta.name);
+            if selected(meta.name) && !off {
+                enabled.push(*rule);
+            }
+            settings.insert(meta.name, s);
+        }
+        Engine { rules: enabled, settings, catalog: Catalog::builtin(), parse_errors: selected(PARSE_ERROR) }
+    }
+
+    /// The enabled rules.
+    pub fn rules(&self) -> impl Iterator<Item = &'static dyn rules::Rule> + '_ {
+        self.rules.iter().copied()
+    }
+
+    /// Can any enabled rule fire in a file with this text? A sound byte-level pre-check that
+    /// lets the driver skip parsing most files.
+    pub fn may_fire(&self, text: &str) -> bool {
+        self.rules.iter().any(|r| r.meta().triggers.iter().any(|t| text.contains(t)))
+    }
+
+    /// Lints one file: parse, check, suppress, sort. Frees proc-macro2's per-thread span data
+    /// afterwards, so memory does not grow with the number of files.
+    pub fn lint(&self, file: &SourceFile, krate: &CrateInfo, module: Vec<String>) -> FileResult {
+        let mut result = self.lint_parsed(file, krate, module);
+        proc_macro2::extra::invalidate_current_thread_spans();
+        result.findings.sort_by(|a, b| (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message)));
+        result
+    }
+
+    fn lint_parsed(&self, file: &SourceFile, krate: &CrateInfo, module: Vec<String>) -> FileResult {
+        let ast = match parse::parse(file) {
+            Ok(ast) => ast,
+            Err(finding) if self.parse_errors => return FileResult { findings: vec![*finding], allows: Vec::new() },
+            Err(_) => return FileResult::default(),
+        };
+        let mut sup = suppress::Suppressions::scan(&file.text);
+        let targets: HashSet<usize> = sup.target_lines();
+        let checked = check_file(
+            context::CheckInput {
+                file,
+                catalog: self.catalog,
+                krate,
+                settings: &self.settings,
+                rules: &self.rules,
+                module,
+                extent_lines: &targets,
+            },
+            &ast,
+        );
+        drop(ast);
+        sup.apply_extents(&checked.extents);
+        let mut used = vec![false; sup.allows.len()];
+        let mut findings = Vec::with_capacity(checked.findings.len());
+        for mut f in checked.findings {
+            let line = file.lines.line_of(f.span.start) + 1;
+            if let Some(i) = sup.suppressing(f.rule, line) {
+                used[i] = true;
+                continue;
+            }
+            if let Some(RuleSettings { level: Some(Level::On(sev)), .. }) = self.settings.get(f.rule) {
+                f.severity = *sev;
+            }
+            findings.push(f);
+        }
+        FileResult { findings, allows: sup.allows.into_iter().zip(used).collect() }
+    }
+}
+
+/// The module path of a file from its path relative to the crate's source root
+/// (`net/tcp.rs` → `crate::net::tcp`; `lib.rs`, `main.rs`, `mod.rs` name their folder).
+pub fn module_path(relative: &std::path::Path) -> Vec<String> {
+    let mut out = vec!["crate".to_string()];
+    let comps: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    for (i, c) in comps.iter().enumerate() {
+        let last = i + 1 == comps.len();
+        let name = if last { c.strip_suffix(".rs").unwrap_or(c) } else { c.as_str() };
+        if last && (name == "mod" || (i == 0 && (name == "lib" || name == "main"))) {
+            continue;
+        }
+        out.push(name.replace('-', "_"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_paths_follow_the_file_layout() {
+        let p = |s: &str| module_path(std::path::Path::new(s)).join("::");
+        assert_eq!(p("lib.rs"), "crate");
+        assert_eq!(p("net/mod.rs"), "crate::net");
+        assert_eq!(p("net/tcp.rs"), "crate::net::tcp");
+    }
+}

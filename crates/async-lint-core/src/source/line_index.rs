@@ -1,0 +1,90 @@
+//! Byte offset ⇄ line/column conversion in O(log lines).
+
+/// 1-based line and 1-based column counted in Unicode scalar values (chars), the convention
+/// shared by rustc's JSON, SARIF (`unicodeCodePoints`) and editors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Start offsets of every line of a text.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The 0-based line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// Byte offset where 0-based line `line` starts (the text length past the end).
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.starts.get(line).copied()
+    }
+
+    /// Byte range of 1-based `line`, without the `\n` (and `\r`) terminator.
+    pub fn line_range(&self, line: usize, text: &str) -> std::ops::Range<usize> {
+        let Some(start) = line.checked_sub(1).and_then(|l| self.line_start(l)) else {
+            return 0..0;
+        };
+        let mut end = self.line_start(line).map_or(text.len(), |s| s - 1);
+        if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        start..end.max(start)
+    }
+
+    /// Line and column (both 1-based, column in chars) of byte `offset` in `text`.
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let offset = offset.min(text.len());
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        let column = text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
+        LineCol { line: line + 1, column }
+    }
+
+    /// Byte offset of a proc-macro2 position: 1-based `line`, 0-based `column` in chars.
+    pub fn offset_of(&self, text: &str, line: usize, column: usize) -> usize {
+        let Some(start) = line.checked_sub(1).and_then(|l| self.line_start(l)) else {
+            return text.len();
+        };
+        let rest = text.get(start..).unwrap_or("");
+        match rest.char_indices().nth(column) {
+            Some((i, _)) => start + i,
+            None => text.len(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_both_ways_with_multibyte_chars() {
+        let text = "fn a() {}\nlet é = 1;\r\nx";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 3);
+        let off = idx.offset_of(text, 2, 6);
+        assert_eq!(&text[off..off + 1], "=");
+        assert_eq!(idx.line_col(text, off), LineCol { line: 2, column: 7 });
+        assert_eq!(&text[idx.line_range(2, text)], "let é = 1;");
+        assert_eq!(idx.line_col(text, text.len()), LineCol { line: 3, column: 2 });
+    }
+}
