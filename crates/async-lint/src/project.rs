@@ -1,0 +1,137 @@
+//! What the driver learns from the project around the linted files: the config file (found
+//! upward from the first path) and, per file, its crate (nearest Cargo.toml: name, runtime,
+//! module path).
+
+use async_lint_core::{module_path, Config, CrateInfo, Runtime};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A config and where it came from.
+pub struct FoundConfig {
+    pub config: Config,
+    /// The folder globs in the config are relative to.
+    pub base: PathBuf,
+    pub source: Option<PathBuf>,
+}
+
+/// Why no usable config could be had: the file and what is wrong with it.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ConfigProblem {
+    #[error("cannot read config {path}: {message}")]
+    #[diagnostic(code(async_lint::config))]
+    Unreadable { path: PathBuf, message: String },
+    #[error("invalid config {0}")]
+    #[diagnostic(code(async_lint::config))]
+    Invalid(#[from] async_lint_core::ConfigError),
+}
+
+/// Loads `--config PATH`, or looks upward from `start` for `async-lint.toml`,
+/// `.async-lint.toml`, or a Cargo.toml with `[workspace|package.metadata.async-lint]`.
+pub fn find_config(explicit: Option<&Path>, start: &Path) -> Result<FoundConfig, ConfigProblem> {
+    if let Some(path) = explicit {
+        return load_config(path).map(|c| c.unwrap_or_else(|| empty_config(path.parent().unwrap_or(Path::new(".")))));
+    }
+    let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
+    let first_dir = if start.is_dir() { start.as_path() } else { start.parent().unwrap_or(&start) };
+    for dir in first_dir.ancestors() {
+        for name in ["async-lint.toml", ".async-lint.toml", "Cargo.toml"] {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                if let Some(found) = load_config(&candidate)? {
+                    return Ok(found);
+                }
+            }
+        }
+    }
+    Ok(empty_config(&std::env::current_dir().unwrap_or_default()))
+}
+
+fn empty_config(base: &Path) -> FoundConfig {
+    FoundConfig { config: Config::default(), base: base.to_path_buf(), source: None }
+}
+
+/// Reads one config file; `Ok(None)` for a Cargo.toml without async-lint metadata.
+fn load_config(path: &Path) -> Result<Option<FoundConfig>, ConfigProblem> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigProblem::Unreadable { path: path.to_path_buf(), message: e.to_string() })?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let name = path.display().to_string();
+    let is_manifest = path.file_name().is_some_and(|n| n == "Cargo.toml");
+    if !is_manifest {
+        let config = Config::from_toml(&text, &name)?;
+        return Ok(Some(FoundConfig { config, base, source: Some(path.to_path_buf()) }));
+    }
+    if !text.contains("async-lint") {
+        return Ok(None);
+    }
+    let table: toml::Table = toml::from_str(&text).map_err(|e| ConfigProblem::Unreadable { path: path.to_path_buf(), message: e.message().to_string() })?;
+    for section in ["workspace", "package"] {
+        let meta = table.get(section).and_then(|s| s.get("metadata")).and_then(|m| m.get("async-lint"));
+        if let Some(meta) = meta {
+            let label = format!("{name} [{section}.metadata.async-lint]");
+            let t = meta.as_table().ok_or_else(|| async_lint_core::ConfigError { source_name: label.clone(), message: "must be a table".into() })?;
+            let config = Config::from_table(t, &label)?;
+            return Ok(Some(FoundConfig { config, base, source: Some(path.to_path_buf()) }));
+        }
+    }
+    Ok(None)
+}
+
+/// Crate facts per Cargo.toml folder, computed once and shared between threads.
+#[derive(Default)]
+pub struct Crates {
+    by_dir: Mutex<HashMap<PathBuf, Option<(PathBuf, CrateInfo)>>>,
+}
+
+impl Crates {
+    /// The crate of `file` and the file's module path in it.
+    pub fn of(&self, file: &Path) -> (CrateInfo, Vec<String>) {
+        let abs = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+        for dir in abs.ancestors().skip(1) {
+            let found = {
+                let mut cache = self.by_dir.lock().unwrap_or_else(|e| e.into_inner());
+                cache.entry(dir.to_path_buf()).or_insert_with(|| read_manifest(dir)).clone()
+            };
+            if let Some((root, info)) = found {
+                let src = root.join("src");
+                let module = match abs.strip_prefix(&src) {
+                    Ok(rel) if !rel.starts_with("bin") => module_path(rel),
+                    _ => vec!["crate".to_string()],
+                };
+                return (info, module);
+            }
+        }
+        (CrateInfo::default(), vec!["crate".to_string()])
+    }
+}
+
+/// The crate whose manifest is in `dir`, if it has a `[package]`.
+fn read_manifest(dir: &Path) -> Option<(PathBuf, CrateInfo)> {
+    let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    let package = table.get("package")?;
+    let name = package.get("name").and_then(|n| n.as_str()).map(str::to_string);
+    let mut deps: Vec<String> = Vec::new();
+    let mut collect = |t: &toml::Value| {
+        for key in ["dependencies", "dev-dependencies"] {
+            if let Some(d) = t.get(key).and_then(|d| d.as_table()) {
+                deps.extend(d.keys().cloned());
+            }
+        }
+    };
+    collect(&toml::Value::Table(table.clone()));
+    if let Some(targets) = table.get("target").and_then(|t| t.as_table()) {
+        targets.values().for_each(&mut collect);
+    }
+    let has = |n: &str| deps.iter().any(|d| d == n);
+    let runtime = if has("tokio") {
+        Runtime::Tokio
+    } else if has("async-std") {
+        Runtime::AsyncStd
+    } else if has("smol") {
+        Runtime::Smol
+    } else {
+        Runtime::Unknown
+    };
+    Some((dir.to_path_buf(), CrateInfo { name, runtime }))
+}

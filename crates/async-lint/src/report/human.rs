@@ -1,0 +1,143 @@
+//! Human output: miette's graphical report, with a theme the program chooses (colour only on
+//! a terminal without NO_COLOR) and a source type that finds lines through the file's line
+//! index instead of rescanning the file for every finding.
+
+use crate::run::Outcome;
+use async_lint_core::{Finding, Severity, SourceFile};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use std::fmt::{self, Write};
+
+/// Renders every finding, then the optional statistics and summary.
+pub fn render(outcome: &Outcome, color: bool, width: usize, quiet: bool, statistics: bool) -> String {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
+    let mut out = String::new();
+    for (file, finding) in super::all(outcome) {
+        let diag = Rendered { file: Indexed(file), finding };
+        if handler.render_report(&mut out, &diag).is_err() {
+            let _ = writeln!(out, "{}: {}", file.path.display(), finding.message);
+        }
+        out.push('\n');
+    }
+    if statistics {
+        for (rule, n) in super::statistics(outcome) {
+            let _ = writeln!(out, "{n:>6}  {rule}");
+        }
+    }
+    if !quiet {
+        let counts = super::counts(outcome);
+        let total: usize = counts.values().sum();
+        let files = outcome.files_read;
+        if total == 0 {
+            let _ = writeln!(out, "No findings in {files} file{}.", plural(files));
+        } else {
+            let parts: Vec<String> = counts.iter().rev().map(|(s, n)| format!("{n} {}{}", s.as_str(), plural(*n))).collect();
+            let _ = writeln!(out, "Found {total} finding{} ({}) in {files} file{}.", plural(total), parts.join(", "), plural(files));
+        }
+    }
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// A finding as a miette diagnostic.
+struct Rendered<'a> {
+    file: Indexed<'a>,
+    finding: &'a Finding,
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(format!("async-lint::{}", self.finding.rule)))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let f = self.finding;
+        let mut text = f.help.clone().unwrap_or_default();
+        for note in &f.notes {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str("note: ");
+            text.push_str(note);
+        }
+        (!text.is_empty()).then(|| Box::new(text) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.file)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let f = self.finding;
+        let primary = LabeledSpan::new_primary_with_span(Some(f.label.clone()).filter(|l| !l.is_empty()), to_miette(f.span));
+        let rest = f.labels.iter().map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), to_miette(l.span)));
+        Some(Box::new(std::iter::once(primary).chain(rest)))
+    }
+}
+
+fn to_miette(span: async_lint_core::Span) -> SourceSpan {
+    SourceSpan::new(span.start.into(), span.len())
+}
+
+/// A file as miette source code, answering span lookups through its line index.
+struct Indexed<'a>(&'a SourceFile);
+
+impl SourceCode for Indexed<'_> {
+    fn read_span<'b>(&'b self, span: &SourceSpan, before: usize, after: usize) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let file = self.0;
+        let text = &file.text;
+        let (start, end) = (span.offset(), span.offset() + span.len());
+        if end > text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first_line = file.lines.line_of(start).saturating_sub(before);
+        let last_line = (file.lines.line_of(end.saturating_sub(usize::from(span.len() > 0)).max(start)) + after).min(file.lines.line_count() - 1);
+        // As miette's own sources do: without lines before, the contents start at the span,
+        // and their column is the span's (this is what the `file:line:col` header shows).
+        let (data_start, column) = if before == 0 {
+            (start, file.lines.line_col(text, start).column - 1)
+        } else {
+            (file.lines.line_start(first_line).unwrap_or(0), 0)
+        };
+        let data_end = file.lines.line_start(last_line + 1).unwrap_or(text.len()).max(data_start);
+        let data = &text.as_bytes()[data_start..data_end];
+        let name = file.path.display().to_string();
+        Ok(Box::new(MietteSpanContents::new_named(
+            name,
+            data,
+            SourceSpan::new(data_start.into(), data_end - data_start),
+            first_line,
+            column,
+            last_line - first_line + 1,
+        )))
+    }
+}

@@ -1,0 +1,106 @@
+//! `--format json`: one JSON document, schema version 1 (documented in the README).
+//! Fields are only ever added within a version; a removal or change of meaning bumps it.
+
+use crate::run::Outcome;
+use async_lint_core::{Finding, LineCol, SourceFile, Span, Suggestion};
+use serde::Serialize;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    findings: Vec<JsonFinding<'a>>,
+    errors: Vec<JsonError>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    findings: usize,
+    errors: usize,
+}
+
+#[derive(Serialize)]
+struct JsonError {
+    path: String,
+    message: String,
+}
+
+/// A position: byte offsets plus 1-based line and column (columns in chars; `end` is
+/// exclusive, just past the last character).
+#[derive(Serialize)]
+struct Region {
+    span: Span,
+    start: LineCol,
+    end: LineCol,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    label: &'a str,
+    help: Option<&'a str>,
+    notes: &'a [String],
+    file: String,
+    #[serde(flatten)]
+    region: Region,
+    labels: Vec<JsonLabel<'a>>,
+    suggestion: Option<JsonSuggestion<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    message: &'a str,
+    #[serde(flatten)]
+    region: Region,
+}
+
+#[derive(Serialize)]
+struct JsonSuggestion<'a> {
+    message: &'a str,
+    replacement: &'a str,
+    applicability: async_lint_core::Applicability,
+    #[serde(flatten)]
+    region: Region,
+}
+
+fn region(file: &SourceFile, span: Span) -> Region {
+    Region { span, start: file.lines.line_col(&file.text, span.start), end: file.lines.line_col(&file.text, span.end) }
+}
+
+fn finding<'a>(file: &'a SourceFile, f: &'a Finding) -> JsonFinding<'a> {
+    JsonFinding {
+        rule: f.rule,
+        severity: f.severity.as_str(),
+        message: &f.message,
+        label: &f.label,
+        help: f.help.as_deref(),
+        notes: &f.notes,
+        file: file.path.display().to_string(),
+        region: region(file, f.span),
+        labels: f.labels.iter().map(|l| JsonLabel { message: &l.message, region: region(file, l.span) }).collect(),
+        suggestion: f.suggestion.as_ref().map(|s: &Suggestion| JsonSuggestion {
+            message: &s.message,
+            replacement: &s.replacement,
+            applicability: s.applicability,
+            region: region(file, s.span),
+        }),
+    }
+}
+
+pub fn render(outcome: &Outcome) -> String {
+    let findings: Vec<JsonFinding> = super::all(outcome).map(|(file, f)| finding(file, f)).collect();
+    let doc = Document {
+        version: SCHEMA_VERSION,
+        summary: Summary { files: outcome.files_read, findings: findings.len(), errors: outcome.errors.len() },
+        findings,
+        errors: outcome.errors.iter().map(|e| JsonError { path: e.path.display().to_string(), message: e.message.clone() }).collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}
