@@ -28,7 +28,9 @@ fn fixtures_root() -> PathBuf {
 fn expectations(text: &str) -> Vec<Expected> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        let Some(pos) = line.find("//~") else { continue };
+        let Some(pos) = line.find("//~") else {
+            continue;
+        };
         let rest = &line[pos + 3..];
         let ups = rest.chars().take_while(|&c| c == '^').count();
         let spec = rest[ups..].trim();
@@ -36,7 +38,11 @@ fn expectations(text: &str) -> Vec<Expected> {
             Some((r, m)) => (r.trim().to_string(), Some(m.trim().to_string())),
             None => (spec.to_string(), None),
         };
-        out.push(Expected { line: i + 1 - ups, rule, message });
+        out.push(Expected {
+            line: i + 1 - ups,
+            rule,
+            message,
+        });
     }
     out.sort();
     out
@@ -44,14 +50,17 @@ fn expectations(text: &str) -> Vec<Expected> {
 
 fn directive<'a>(text: &'a str, key: &str) -> Vec<&'a str> {
     let prefix = format!("//@ {key}:");
-    text.lines().filter_map(|l| l.trim().strip_prefix(prefix.as_str()).map(str::trim)).collect()
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix(prefix.as_str()).map(str::trim))
+        .collect()
 }
 
 /// Lints one fixture; returns the problems found (empty when it matches).
 fn check_fixture(rule: &str, path: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let config_text = directive(&text, "config").join("\n");
-    let config = Config::from_toml(&config_text, &path.display().to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let config = Config::from_toml(&config_text, &path.display().to_string())
+        .unwrap_or_else(|e| panic!("{e}"));
     let rules: Vec<String> = match directive(&text, "rules").first() {
         Some(list) => list.split(',').map(|s| s.trim().to_string()).collect(),
         None => vec![rule.to_string()],
@@ -62,9 +71,18 @@ fn check_fixture(rule: &str, path: &Path) -> Vec<String> {
         Some("smol") => Runtime::Smol,
         _ => Runtime::Unknown,
     };
-    let engine = Engine::new(&config, &Selection { select: rules, ignore: vec![] });
+    let engine = Engine::new(
+        &config,
+        &Selection {
+            select: rules,
+            ignore: vec![],
+        },
+    );
     let file = SourceFile::new(path, text.clone());
-    let krate = CrateInfo { name: None, runtime };
+    let krate = CrateInfo {
+        name: None,
+        runtime,
+    };
     let result = engine.lint(&file, &krate, module_path(Path::new("lib.rs")));
 
     let mut expected = expectations(&text);
@@ -72,18 +90,35 @@ fn check_fixture(rule: &str, path: &Path) -> Vec<String> {
     for f in &result.findings {
         let line = file.lines.line_of(f.span.start) + 1;
         let hit = expected.iter().position(|e| {
-            e.line == line && e.rule == f.rule && e.message.as_ref().is_none_or(|m| f.message.contains(m.as_str()))
+            e.line == line
+                && e.rule == f.rule
+                && e.message
+                    .as_ref()
+                    .is_none_or(|m| f.message.contains(m.as_str()))
         });
         match hit {
             Some(i) => {
                 expected.remove(i);
             }
-            None => problems.push(format!("{}:{line}: unexpected {}: {}", path.display(), f.rule, f.message)),
+            None => problems.push(format!(
+                "{}:{line}: unexpected {}: {}",
+                path.display(),
+                f.rule,
+                f.message
+            )),
         }
     }
     for e in expected {
-        let msg = e.message.map(|m| format!(" with message containing {m:?}")).unwrap_or_default();
-        problems.push(format!("{}:{}: expected {}{msg}, got nothing", path.display(), e.line, e.rule));
+        let msg = e
+            .message
+            .map(|m| format!(" with message containing {m:?}"))
+            .unwrap_or_default();
+        problems.push(format!(
+            "{}:{}: expected {}{msg}, got nothing",
+            path.display(),
+            e.line,
+            e.rule
+        ));
     }
     problems
 }
@@ -91,7 +126,10 @@ fn check_fixture(rule: &str, path: &Path) -> Vec<String> {
 /// All fixture files, by rule folder.
 fn fixture_files() -> BTreeMap<String, Vec<PathBuf>> {
     let mut out = BTreeMap::new();
-    for dir in std::fs::read_dir(fixtures_root()).expect("fixtures/ exists").flatten() {
+    for dir in std::fs::read_dir(fixtures_root())
+        .expect("fixtures/ exists")
+        .flatten()
+    {
         if !dir.path().is_dir() {
             continue;
         }
@@ -119,17 +157,27 @@ fn every_fixture_matches_its_annotations() {
         }
     }
     assert!(checked > 0, "no fixtures found");
-    assert!(problems.is_empty(), "{} fixture problem(s):\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} fixture problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn every_rule_folder_has_positives_and_negatives() {
     for (rule, files) in fixture_files() {
-        let texts: Vec<String> = files.iter().map(|f| std::fs::read_to_string(f).expect("readable")).collect();
+        let texts: Vec<String> = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).expect("readable"))
+            .collect();
         let positives: usize = texts.iter().map(|t| expectations(t).len()).sum();
         assert!(positives > 0, "fixtures/{rule} has no expected finding");
         assert!(
-            files.iter().any(|f| f.file_name().is_some_and(|n| n.to_string_lossy().starts_with("negative"))),
+            files.iter().any(|f| f
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("negative"))),
             "fixtures/{rule} has no negative_*.rs file"
         );
     }
@@ -146,6 +194,12 @@ fn the_harness_catches_missed_and_unexpected_findings() {
     .expect("write");
     let problems = check_fixture("blocking-in-async", &path);
     assert_eq!(problems.len(), 2, "{problems:?}");
-    assert!(problems[0].contains(":2: unexpected blocking-in-async"), "{problems:?}");
-    assert!(problems[1].contains(":5: expected blocking-in-async"), "{problems:?}");
+    assert!(
+        problems[0].contains(":2: unexpected blocking-in-async"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1].contains(":5: expected blocking-in-async"),
+        "{problems:?}"
+    );
 }

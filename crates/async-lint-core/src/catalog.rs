@@ -154,7 +154,10 @@ impl Catalog {
             };
             for name in &m.names {
                 for r in &m.receivers {
-                    cat.methods.entry(name.clone()).or_default().push((r.clone(), api.clone()));
+                    cat.methods
+                        .entry(name.clone())
+                        .or_default()
+                        .push((r.clone(), api.clone()));
                 }
             }
         }
@@ -207,7 +210,9 @@ impl Catalog {
 
     /// Whether some method entry needs the type of the first argument.
     pub fn method_on_argument(&self, name: &str) -> bool {
-        self.methods.get(name).is_some_and(|v| v.iter().any(|(_, a)| a.on_argument))
+        self.methods
+            .get(name)
+            .is_some_and(|v| v.iter().any(|(_, a)| a.on_argument))
     }
 
     /// What a call of the resolved path returns.
@@ -217,7 +222,8 @@ impl Catalog {
 
     /// What method `name` on a receiver of type `receiver` returns.
     pub fn method_returns(&self, receiver: &str, name: &str) -> Option<&Returns> {
-        self.method_returns.get(&(self.canonical(receiver), name.to_string()))
+        self.method_returns
+            .get(&(self.canonical(receiver), name.to_string()))
     }
 }
 
@@ -235,12 +241,23 @@ mod tests {
         assert!(c.function("std::thread::sleep").is_some_and(|a| a.safe_fix));
         assert!(c.function("tokio::time::sleep").is_none());
         assert!(c.function("diesel::pg::PgConnection::establish").is_some());
-        assert!(c.method("recv", None).is_none(), "recv is common: needs a known receiver");
-        assert!(c.method("recv", Some("std::sync::mpsc::Receiver")).is_some());
-        assert_eq!(c.method("block_on", None).map(|a| a.severity), Some(Severity::Error));
+        assert!(
+            c.method("recv", None).is_none(),
+            "recv is common: needs a known receiver"
+        );
+        assert!(c
+            .method("recv", Some("std::sync::mpsc::Receiver"))
+            .is_some());
+        assert_eq!(
+            c.method("block_on", None).map(|a| a.severity),
+            Some(Severity::Error)
+        );
         assert_eq!(
             c.call_returns("std::sync::mpsc::channel"),
-            Some(&Returns::Tuple(vec!["std::sync::mpsc::Sender".into(), "std::sync::mpsc::Receiver".into()]))
+            Some(&Returns::Tuple(vec![
+                "std::sync::mpsc::Sender".into(),
+                "std::sync::mpsc::Receiver".into()
+            ]))
         );
     }
 }

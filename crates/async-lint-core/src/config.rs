@@ -27,7 +27,11 @@ impl RuleSettings {
         self.options
             .get(key)
             .and_then(|v| v.as_array())
-            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -82,13 +86,20 @@ impl Config {
 
     /// Checks a config table (an `async-lint.toml`, or a Cargo.toml metadata table).
     pub fn from_table(table: &toml::Table, source_name: &str) -> Result<Config, ConfigError> {
-        let err = |message: String| ConfigError { source_name: source_name.to_string(), message };
+        let err = |message: String| ConfigError {
+            source_name: source_name.to_string(),
+            message,
+        };
         let mut cfg = Config::default();
         for (key, value) in table {
             match key.as_str() {
-                "exclude" => cfg.exclude = string_list(value).ok_or_else(|| err(expected("exclude", "a list of glob strings")))?,
+                "exclude" => {
+                    cfg.exclude = string_list(value)
+                        .ok_or_else(|| err(expected("exclude", "a list of glob strings")))?
+                }
                 "select" | "ignore" => {
-                    let list = string_list(value).ok_or_else(|| err(expected(key, "a list of rule names")))?;
+                    let list = string_list(value)
+                        .ok_or_else(|| err(expected(key, "a list of rule names")))?;
                     for name in &list {
                         check_rule_name(name).map_err(|m| err(format!("`{key}`: {m}")))?;
                     }
@@ -99,31 +110,41 @@ impl Config {
                     }
                 }
                 "per-path-ignores" => {
-                    let t = value.as_table().ok_or_else(|| err(expected(key, "a table of glob = [rule names]")))?;
+                    let t = value
+                        .as_table()
+                        .ok_or_else(|| err(expected(key, "a table of glob = [rule names]")))?;
                     for (glob, rules) in t {
                         let key = format!("per-path-ignores.\"{glob}\"");
-                        let list = string_list(rules).ok_or_else(|| err(expected(&key, "a list of rule names")))?;
+                        let list = string_list(rules)
+                            .ok_or_else(|| err(expected(&key, "a list of rule names")))?;
                         for name in &list {
                             check_rule_name(name).map_err(|m| err(format!("`{key}`: {m}")))?;
                         }
-                        globset::Glob::new(glob).map_err(|e| err(format!("`{key}`: invalid glob: {e}")))?;
+                        globset::Glob::new(glob)
+                            .map_err(|e| err(format!("`{key}`: invalid glob: {e}")))?;
                         cfg.per_path_ignores.insert(glob.clone(), list);
                     }
                 }
                 "rules" => {
-                    let t = value.as_table().ok_or_else(|| err(expected("rules", "a table of [rules.<rule-name>]")))?;
+                    let t = value
+                        .as_table()
+                        .ok_or_else(|| err(expected("rules", "a table of [rules.<rule-name>]")))?;
                     for (name, settings) in t {
                         let parsed = rule_settings(name, settings).map_err(err)?;
                         cfg.rules.insert(name.clone(), parsed);
                     }
                 }
                 other => {
-                    return Err(err(format!("unknown key `{other}` (expected one of: {})", TOP_KEYS.join(", "))));
+                    return Err(err(format!(
+                        "unknown key `{other}` (expected one of: {})",
+                        TOP_KEYS.join(", ")
+                    )));
                 }
             }
         }
         for glob in &cfg.exclude {
-            globset::Glob::new(glob).map_err(|e| err(format!("`exclude`: invalid glob `{glob}`: {e}")))?;
+            globset::Glob::new(glob)
+                .map_err(|e| err(format!("`exclude`: invalid glob `{glob}`: {e}")))?;
         }
         Ok(cfg)
     }
@@ -134,7 +155,10 @@ fn expected(key: &str, what: &str) -> String {
 }
 
 fn string_list(v: &toml::Value) -> Option<Vec<String>> {
-    v.as_array()?.iter().map(|s| s.as_str().map(str::to_string)).collect()
+    v.as_array()?
+        .iter()
+        .map(|s| s.as_str().map(str::to_string))
+        .collect()
 }
 
 fn check_rule_name(name: &str) -> Result<(), String> {
@@ -146,11 +170,14 @@ fn check_rule_name(name: &str) -> Result<(), String> {
 }
 
 fn rule_settings(name: &str, value: &toml::Value) -> Result<RuleSettings, String> {
-    let rule = rules::find(name).ok_or_else(|| format!("`rules.{name}`: unknown rule `{name}` (see `async-lint rules`)"))?;
+    let rule = rules::find(name)
+        .ok_or_else(|| format!("`rules.{name}`: unknown rule `{name}` (see `async-lint rules`)"))?;
     let meta = rule.meta();
     let mut out = RuleSettings::default();
     match value {
-        toml::Value::String(level) => out.level = Some(parse_level(level).map_err(|m| format!("`rules.{name}`: {m}"))?),
+        toml::Value::String(level) => {
+            out.level = Some(parse_level(level).map_err(|m| format!("`rules.{name}`: {m}"))?)
+        }
         toml::Value::Table(t) => {
             for (key, v) in t {
                 let at = format!("rules.{name}.{key}");
@@ -175,14 +202,25 @@ fn rule_settings(name: &str, value: &toml::Value) -> Result<RuleSettings, String
                         OptionKind::Bool => "true or false".to_string(),
                         OptionKind::Integer => "an integer".to_string(),
                         OptionKind::StringList => "a list of strings".to_string(),
-                        OptionKind::Choice(c) => format!("one of {}", c.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")),
+                        OptionKind::Choice(c) => format!(
+                            "one of {}",
+                            c.iter()
+                                .map(|s| format!("\"{s}\""))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                     };
                     return Err(expected(&at, &what));
                 }
                 out.options.insert(key.clone(), v.clone());
             }
         }
-        _ => return Err(expected(&format!("rules.{name}"), "a level string or a table")),
+        _ => {
+            return Err(expected(
+                &format!("rules.{name}"),
+                "a level string or a table",
+            ))
+        }
     }
     Ok(out)
 }
@@ -190,9 +228,9 @@ fn rule_settings(name: &str, value: &toml::Value) -> Result<RuleSettings, String
 fn parse_level(s: &str) -> Result<Level, String> {
     match s {
         "off" | "allow" => Ok(Level::Off),
-        _ => Severity::parse(s)
-            .map(Level::On)
-            .ok_or_else(|| format!("invalid level \"{s}\" (expected \"off\", \"info\", \"warning\" or \"error\")")),
+        _ => Severity::parse(s).map(Level::On).ok_or_else(|| {
+            format!("invalid level \"{s}\" (expected \"off\", \"info\", \"warning\" or \"error\")")
+        }),
     }
 }
 
@@ -204,10 +242,18 @@ mod tests {
     fn errors_name_the_key() {
         let e = Config::from_toml("exclud = []", "a.toml").unwrap_err();
         assert!(e.to_string().contains("unknown key `exclud`"), "{e}");
-        let e = Config::from_toml("[rules.blocking-in-async]\nlevel = \"loud\"", "a.toml").unwrap_err();
-        assert!(e.to_string().contains("rules.blocking-in-async.level"), "{e}");
+        let e =
+            Config::from_toml("[rules.blocking-in-async]\nlevel = \"loud\"", "a.toml").unwrap_err();
+        assert!(
+            e.to_string().contains("rules.blocking-in-async.level"),
+            "{e}"
+        );
         let e = Config::from_toml("[rules.blocking-in-async]\ncolour = 1", "a.toml").unwrap_err();
-        assert!(e.to_string().contains("unknown key `rules.blocking-in-async.colour`"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("unknown key `rules.blocking-in-async.colour`"),
+            "{e}"
+        );
         let e = Config::from_toml("[rules.no-such-rule]\nlevel = \"off\"", "a.toml").unwrap_err();
         assert!(e.to_string().contains("unknown rule `no-such-rule`"), "{e}");
         let e = Config::from_toml("exclude = [1]", "a.toml").unwrap_err();
@@ -224,7 +270,13 @@ mod tests {
         .expect("valid config");
         let r = &c.rules["blocking-in-async"];
         assert_eq!(r.level, Some(Level::On(Severity::Error)));
-        assert_eq!(r.string_list("extra-blocking"), vec!["my::io::read".to_string()]);
-        assert_eq!(c.per_path_ignores["tests/**"], vec!["blocking-in-async".to_string()]);
+        assert_eq!(
+            r.string_list("extra-blocking"),
+            vec!["my::io::read".to_string()]
+        );
+        assert_eq!(
+            c.per_path_ignores["tests/**"],
+            vec!["blocking-in-async".to_string()]
+        );
     }
 }

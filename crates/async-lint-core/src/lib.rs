@@ -69,9 +69,14 @@ pub struct FileResult {
 impl Engine {
     /// An engine for `config`, with the command line's selection on top.
     pub fn new(config: &Config, cli: &Selection) -> Engine {
-        let select: Vec<&String> = if cli.select.is_empty() { config.select.iter().collect() } else { cli.select.iter().collect() };
+        let select: Vec<&String> = if cli.select.is_empty() {
+            config.select.iter().collect()
+        } else {
+            cli.select.iter().collect()
+        };
         let ignored = |name: &str| config.ignore.iter().chain(&cli.ignore).any(|i| i == name);
-        let selected = |name: &str| (select.is_empty() || select.iter().any(|s| *s == name)) && !ignored(name);
+        let selected =
+            |name: &str| (select.is_empty() || select.iter().any(|s| *s == name)) && !ignored(name);
         let mut settings = HashMap::new();
         let mut enabled = Vec::new();
         for rule in rules::RULES {
@@ -83,7 +88,12 @@ impl Engine {
             }
             settings.insert(meta.name, s);
         }
-        Engine { rules: enabled, settings, catalog: Catalog::builtin(), parse_errors: selected(PARSE_ERROR) }
+        Engine {
+            rules: enabled,
+            settings,
+            catalog: Catalog::builtin(),
+            parse_errors: selected(PARSE_ERROR),
+        }
     }
 
     /// The enabled rules.
@@ -94,7 +104,9 @@ impl Engine {
     /// Can any enabled rule fire in a file with this text? A sound byte-level pre-check that
     /// lets the driver skip parsing most files.
     pub fn may_fire(&self, text: &str) -> bool {
-        self.rules.iter().any(|r| r.meta().triggers.iter().any(|t| text.contains(t)))
+        self.rules
+            .iter()
+            .any(|r| r.meta().triggers.iter().any(|t| text.contains(t)))
     }
 
     /// Lints one file: parse, check, suppress, sort. Frees proc-macro2's per-thread span data
@@ -102,14 +114,21 @@ impl Engine {
     pub fn lint(&self, file: &SourceFile, krate: &CrateInfo, module: Vec<String>) -> FileResult {
         let mut result = self.lint_parsed(file, krate, module);
         proc_macro2::extra::invalidate_current_thread_spans();
-        result.findings.sort_by(|a, b| (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message)));
+        result.findings.sort_by(|a, b| {
+            (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message))
+        });
         result
     }
 
     fn lint_parsed(&self, file: &SourceFile, krate: &CrateInfo, module: Vec<String>) -> FileResult {
         let ast = match parse::parse(file) {
             Ok(ast) => ast,
-            Err(finding) if self.parse_errors => return FileResult { findings: vec![*finding], allows: Vec::new() },
+            Err(finding) if self.parse_errors => {
+                return FileResult {
+                    findings: vec![*finding],
+                    allows: Vec::new(),
+                }
+            }
             Err(_) => return FileResult::default(),
         };
         let mut sup = suppress::Suppressions::scan(&file.text);
@@ -136,12 +155,19 @@ impl Engine {
                 used[i] = true;
                 continue;
             }
-            if let Some(RuleSettings { level: Some(Level::On(sev)), .. }) = self.settings.get(f.rule) {
+            if let Some(RuleSettings {
+                level: Some(Level::On(sev)),
+                ..
+            }) = self.settings.get(f.rule)
+            {
                 f.severity = *sev;
             }
             findings.push(f);
         }
-        FileResult { findings, allows: sup.allows.into_iter().zip(used).collect() }
+        FileResult {
+            findings,
+            allows: sup.allows.into_iter().zip(used).collect(),
+        }
     }
 }
 
@@ -149,10 +175,17 @@ impl Engine {
 /// (`net/tcp.rs` → `crate::net::tcp`; `lib.rs`, `main.rs`, `mod.rs` name their folder).
 pub fn module_path(relative: &std::path::Path) -> Vec<String> {
     let mut out = vec!["crate".to_string()];
-    let comps: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let comps: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     for (i, c) in comps.iter().enumerate() {
         let last = i + 1 == comps.len();
-        let name = if last { c.strip_suffix(".rs").unwrap_or(c) } else { c.as_str() };
+        let name = if last {
+            c.strip_suffix(".rs").unwrap_or(c)
+        } else {
+            c.as_str()
+        };
         if last && (name == "mod" || (i == 0 && (name == "lib" || name == "main"))) {
             continue;
         }

@@ -20,7 +20,14 @@ pub fn parse(file: &SourceFile) -> Result<syn::File, Box<Finding>> {
     }
     syn::parse_file(&file.text).map_err(|e| {
         let span = file.span_of_proc(e.span());
-        let span = if span.is_empty() { Span::new(span.start, (span.start + 1).min(file.text.len().max(span.start))) } else { span };
+        let span = if span.is_empty() {
+            Span::new(
+                span.start,
+                (span.start + 1).min(file.text.len().max(span.start)),
+            )
+        } else {
+            span
+        };
         Box::new(
             Finding::new(PARSE_ERROR, span, format!("file does not parse: {e}"))
                 .label(e.to_string())
@@ -44,12 +51,19 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
                 }
             }
             b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            b'r' if matches!(b.get(i + 1), Some(b'#' | b'"')) && (i == 0 || !is_ident(b[i - 1])) => {
+            b'r' if matches!(b.get(i + 1), Some(b'#' | b'"'))
+                && (i == 0 || !is_ident(b[i - 1])) =>
+            {
                 let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
                 if b.get(i + 1 + hashes) == Some(&b'"') {
-                    let close: Vec<u8> = std::iter::once(b'"').chain(std::iter::repeat_n(b'#', hashes)).collect();
+                    let close: Vec<u8> = std::iter::once(b'"')
+                        .chain(std::iter::repeat_n(b'#', hashes))
+                        .collect();
                     let body = i + 2 + hashes;
-                    i = b[body.min(b.len())..].windows(close.len()).position(|w| w == close.as_slice()).map_or(b.len(), |p| body + p + close.len() - 1);
+                    i = b[body.min(b.len())..]
+                        .windows(close.len())
+                        .position(|w| w == close.as_slice())
+                        .map_or(b.len(), |p| body + p + close.len() - 1);
                 }
             }
             b'"' => {
@@ -96,13 +110,26 @@ mod tests {
         let f = SourceFile::new("a.rs", "fn main() { let = ; }".into());
         let e = parse(&f).unwrap_err();
         assert_eq!(e.rule, PARSE_ERROR);
-        assert!(f.slice(e.span).starts_with('='), "points at the error: {:?}", e.span);
+        assert!(
+            f.slice(e.span).starts_with('='),
+            "points at the error: {:?}",
+            e.span
+        );
         let deep = format!("fn f() {{ {}1{} }}", "(".repeat(10_000), ")".repeat(10_000));
         let e = parse(&SourceFile::new("d.rs", deep)).unwrap_err();
         assert!(e.message.contains("nested deeper"));
-        let many = format!("fn f(c: char) -> bool {{ {} false }}", "if c == '(' || c == b'[' as char {} ".repeat(300));
-        assert!(parse(&SourceFile::new("m.rs", many)).is_ok(), "char literals are not brackets");
-        let ok = SourceFile::new("ok.rs", "fn f() { let s = \"((((\"; let r = r#\"((\"#; /* ((( */ }".into());
+        let many = format!(
+            "fn f(c: char) -> bool {{ {} false }}",
+            "if c == '(' || c == b'[' as char {} ".repeat(300)
+        );
+        assert!(
+            parse(&SourceFile::new("m.rs", many)).is_ok(),
+            "char literals are not brackets"
+        );
+        let ok = SourceFile::new(
+            "ok.rs",
+            "fn f() { let s = \"((((\"; let r = r#\"((\"#; /* ((( */ }".into(),
+        );
         assert!(parse(&ok).is_ok());
     }
 }

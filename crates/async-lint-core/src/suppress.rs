@@ -38,13 +38,25 @@ impl Suppressions {
         }
         let lines: Vec<(usize, &str)> = line_offsets(text);
         for (i, &(off, line)) in lines.iter().enumerate() {
-            let Some(pos) = line.find(MARKER) else { continue };
-            let Some(slash) = line[..pos].rfind("//") else { continue };
-            let rest = line[pos + MARKER.len()..].trim_start();
-            let Some(inner) = rest.strip_prefix("allow(").and_then(|r| r.split_once(')')).map(|(a, _)| a) else {
+            let Some(pos) = line.find(MARKER) else {
                 continue;
             };
-            let rules: Vec<String> = inner.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            let Some(slash) = line[..pos].rfind("//") else {
+                continue;
+            };
+            let rest = line[pos + MARKER.len()..].trim_start();
+            let Some(inner) = rest
+                .strip_prefix("allow(")
+                .and_then(|r| r.split_once(')'))
+                .map(|(a, _)| a)
+            else {
+                continue;
+            };
+            let rules: Vec<String> = inner
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
             let lineno = i + 1;
             let own_line = line[..slash].trim().is_empty();
             let target = own_line.then(|| next_code_line(&lines, i + 1)).flatten();

@@ -4,7 +4,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "async-lint", version, about = "A fast static linter for async Rust", propagate_version = true)]
+#[command(
+    name = "async-lint",
+    version,
+    about = "A fast static linter for async Rust",
+    propagate_version = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -29,7 +29,12 @@ fn main() -> ExitCode {
             let mut out = String::new();
             for r in rules::RULES {
                 let m = r.meta();
-                out.push_str(&format!("{:<22} {:<8} {}\n", m.name, m.default_severity.as_str(), m.summary));
+                out.push_str(&format!(
+                    "{:<22} {:<8} {}\n",
+                    m.name,
+                    m.default_severity.as_str(),
+                    m.summary
+                ));
             }
             print(&out)
         }
@@ -41,7 +46,10 @@ fn explain(name: &str) -> ExitCode {
         Some(rule) => print(rule.meta().doc),
         None => {
             let known: Vec<&str> = rules::RULES.iter().map(|r| r.meta().name).collect();
-            eprintln!("error: unknown rule `{name}`; known rules: {}", known.join(", "));
+            eprintln!(
+                "error: unknown rule `{name}`; known rules: {}",
+                known.join(", ")
+            );
             ExitCode::from(2)
         }
     }
@@ -49,7 +57,10 @@ fn explain(name: &str) -> ExitCode {
 
 fn print(text: &str) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`| head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -78,10 +89,23 @@ fn check(args: CheckArgs) -> ExitCode {
     let globs = walk::Excludes::new(&found.config.exclude, &found.base);
     let ignores = run::PathIgnores::new(&found.config.per_path_ignores, &found.base);
     let (Ok(excludes), Ok(ignores)) = (globs, ignores) else {
-        eprintln!("error: invalid glob in config {}", found.source.as_ref().map(|p| p.display().to_string()).unwrap_or_default());
+        eprintln!(
+            "error: invalid glob in config {}",
+            found
+                .source
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        );
         return ExitCode::from(2);
     };
-    let engine = Engine::new(&found.config, &Selection { select: args.select.clone(), ignore: args.ignore.clone() });
+    let engine = Engine::new(
+        &found.config,
+        &Selection {
+            select: args.select.clone(),
+            ignore: args.ignore.clone(),
+        },
+    );
     let (files, walk_errors) = walk::collect(&args.paths, &excludes);
     let mut outcome = run::lint_all(&engine, files, &ignores, args.threads);
     outcome.errors.extend(walk_errors);
@@ -92,7 +116,10 @@ fn check(args: CheckArgs) -> ExitCode {
             let color = match args.color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
-                ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+                ColorChoice::Auto => {
+                    std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
             };
             report::human::render(&outcome, color, 100, args.quiet, args.statistics)
         }

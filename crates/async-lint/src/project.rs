@@ -30,10 +30,15 @@ pub enum ConfigProblem {
 /// `.async-lint.toml`, or a Cargo.toml with `[workspace|package.metadata.async-lint]`.
 pub fn find_config(explicit: Option<&Path>, start: &Path) -> Result<FoundConfig, ConfigProblem> {
     if let Some(path) = explicit {
-        return load_config(path).map(|c| c.unwrap_or_else(|| empty_config(path.parent().unwrap_or(Path::new(".")))));
+        return load_config(path)
+            .map(|c| c.unwrap_or_else(|| empty_config(path.parent().unwrap_or(Path::new(".")))));
     }
     let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
-    let first_dir = if start.is_dir() { start.as_path() } else { start.parent().unwrap_or(&start) };
+    let first_dir = if start.is_dir() {
+        start.as_path()
+    } else {
+        start.parent().unwrap_or(&start)
+    };
     for dir in first_dir.ancestors() {
         for name in ["async-lint.toml", ".async-lint.toml", "Cargo.toml"] {
             let candidate = dir.join(name);
@@ -48,30 +53,56 @@ pub fn find_config(explicit: Option<&Path>, start: &Path) -> Result<FoundConfig,
 }
 
 fn empty_config(base: &Path) -> FoundConfig {
-    FoundConfig { config: Config::default(), base: base.to_path_buf(), source: None }
+    FoundConfig {
+        config: Config::default(),
+        base: base.to_path_buf(),
+        source: None,
+    }
 }
 
 /// Reads one config file; `Ok(None)` for a Cargo.toml without async-lint metadata.
 fn load_config(path: &Path) -> Result<Option<FoundConfig>, ConfigProblem> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigProblem::Unreadable { path: path.to_path_buf(), message: e.to_string() })?;
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigProblem::Unreadable {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let name = path.display().to_string();
     let is_manifest = path.file_name().is_some_and(|n| n == "Cargo.toml");
     if !is_manifest {
         let config = Config::from_toml(&text, &name)?;
-        return Ok(Some(FoundConfig { config, base, source: Some(path.to_path_buf()) }));
+        return Ok(Some(FoundConfig {
+            config,
+            base,
+            source: Some(path.to_path_buf()),
+        }));
     }
     if !text.contains("async-lint") {
         return Ok(None);
     }
-    let table: toml::Table = toml::from_str(&text).map_err(|e| ConfigProblem::Unreadable { path: path.to_path_buf(), message: e.message().to_string() })?;
+    let table: toml::Table = toml::from_str(&text).map_err(|e| ConfigProblem::Unreadable {
+        path: path.to_path_buf(),
+        message: e.message().to_string(),
+    })?;
     for section in ["workspace", "package"] {
-        let meta = table.get(section).and_then(|s| s.get("metadata")).and_then(|m| m.get("async-lint"));
+        let meta = table
+            .get(section)
+            .and_then(|s| s.get("metadata"))
+            .and_then(|m| m.get("async-lint"));
         if let Some(meta) = meta {
             let label = format!("{name} [{section}.metadata.async-lint]");
-            let t = meta.as_table().ok_or_else(|| async_lint_core::ConfigError { source_name: label.clone(), message: "must be a table".into() })?;
+            let t = meta
+                .as_table()
+                .ok_or_else(|| async_lint_core::ConfigError {
+                    source_name: label.clone(),
+                    message: "must be a table".into(),
+                })?;
             let config = Config::from_table(t, &label)?;
-            return Ok(Some(FoundConfig { config, base, source: Some(path.to_path_buf()) }));
+            return Ok(Some(FoundConfig {
+                config,
+                base,
+                source: Some(path.to_path_buf()),
+            }));
         }
     }
     Ok(None)
@@ -90,7 +121,10 @@ impl Crates {
         for dir in abs.ancestors().skip(1) {
             let found = {
                 let mut cache = self.by_dir.lock().unwrap_or_else(|e| e.into_inner());
-                cache.entry(dir.to_path_buf()).or_insert_with(|| read_manifest(dir)).clone()
+                cache
+                    .entry(dir.to_path_buf())
+                    .or_insert_with(|| read_manifest(dir))
+                    .clone()
             };
             if let Some((root, info)) = found {
                 let src = root.join("src");
@@ -110,7 +144,10 @@ fn read_manifest(dir: &Path) -> Option<(PathBuf, CrateInfo)> {
     let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
     let table: toml::Table = toml::from_str(&text).ok()?;
     let package = table.get("package")?;
-    let name = package.get("name").and_then(|n| n.as_str()).map(str::to_string);
+    let name = package
+        .get("name")
+        .and_then(|n| n.as_str())
+        .map(str::to_string);
     let mut deps: Vec<String> = Vec::new();
     let mut collect = |t: &toml::Value| {
         for key in ["dependencies", "dev-dependencies"] {

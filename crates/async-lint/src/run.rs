@@ -37,14 +37,21 @@ pub struct PathIgnores {
 }
 
 impl PathIgnores {
-    pub fn new(map: &std::collections::BTreeMap<String, Vec<String>>, base: &Path) -> Result<PathIgnores, globset::Error> {
+    pub fn new(
+        map: &std::collections::BTreeMap<String, Vec<String>>,
+        base: &Path,
+    ) -> Result<PathIgnores, globset::Error> {
         let mut b = GlobSetBuilder::new();
         let mut rules = Vec::new();
         for (glob, r) in map {
             b.add(Glob::new(glob)?);
             rules.push(r.clone());
         }
-        Ok(PathIgnores { rules, set: b.build()?, base: base.to_path_buf() })
+        Ok(PathIgnores {
+            rules,
+            set: b.build()?,
+            base: base.to_path_buf(),
+        })
     }
 
     fn ignored(&self, path: &Path) -> Vec<&str> {
@@ -52,12 +59,21 @@ impl PathIgnores {
             return Vec::new();
         }
         let rel = relative_to(path, &self.base);
-        self.set.matches(&rel).into_iter().flat_map(|i| self.rules[i].iter().map(String::as_str)).collect()
+        self.set
+            .matches(&rel)
+            .into_iter()
+            .flat_map(|i| self.rules[i].iter().map(String::as_str))
+            .collect()
     }
 }
 
 /// Lints `paths` on `threads` threads.
-pub fn lint_all(engine: &Engine, paths: Vec<PathBuf>, ignores: &PathIgnores, threads: Option<usize>) -> Outcome {
+pub fn lint_all(
+    engine: &Engine,
+    paths: Vec<PathBuf>,
+    ignores: &PathIgnores,
+    threads: Option<usize>,
+) -> Outcome {
     let crates = Crates::default();
     let work = |path: &PathBuf| lint_one(engine, &crates, ignores, path);
     let mut builder = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE);
@@ -85,11 +101,22 @@ pub fn lint_all(engine: &Engine, paths: Vec<PathBuf>, ignores: &PathIgnores, thr
     out
 }
 
-fn lint_one(engine: &Engine, crates: &Crates, ignores: &PathIgnores, path: &PathBuf) -> Result<Option<(Linted, bool)>, PathError> {
-    let bytes = std::fs::read(path).map_err(|e| PathError { path: path.clone(), message: e.to_string() })?;
+fn lint_one(
+    engine: &Engine,
+    crates: &Crates,
+    ignores: &PathIgnores,
+    path: &PathBuf,
+) -> Result<Option<(Linted, bool)>, PathError> {
+    let bytes = std::fs::read(path).map_err(|e| PathError {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| PathError {
         path: path.clone(),
-        message: format!("not valid UTF-8 (invalid byte at offset {}); Rust source must be UTF-8", e.utf8_error().valid_up_to()),
+        message: format!(
+            "not valid UTF-8 (invalid byte at offset {}); Rust source must be UTF-8",
+            e.utf8_error().valid_up_to()
+        ),
     })?;
     if !engine.may_fire(&text) {
         return Ok(None);
@@ -99,7 +126,11 @@ fn lint_one(engine: &Engine, crates: &Crates, ignores: &PathIgnores, path: &Path
     let (krate, module) = crates.of(path);
     let result = engine.lint(&file, &krate, module);
     let skip = ignores.ignored(path);
-    let findings = result.findings.into_iter().filter(|f| !skip.contains(&f.rule)).collect();
+    let findings = result
+        .findings
+        .into_iter()
+        .filter(|f| !skip.contains(&f.rule))
+        .collect();
     Ok(Some((Linted { file, findings }, true)))
 }
 

@@ -23,7 +23,10 @@ pub fn collect(paths: &[PathBuf], excludes: &Excludes) -> (Vec<PathBuf>, Vec<Pat
     let ignores = GitignoreCache::default();
     for root in paths {
         match std::fs::metadata(root) {
-            Err(e) => errors.push(PathError { path: root.clone(), message: e.to_string() }),
+            Err(e) => errors.push(PathError {
+                path: root.clone(),
+                message: e.to_string(),
+            }),
             // A file named explicitly is linted whatever its name or ignore status.
             Ok(m) if m.is_file() => {
                 files.insert(root.clone());
@@ -34,18 +37,28 @@ pub fn collect(paths: &[PathBuf], excludes: &Excludes) -> (Vec<PathBuf>, Vec<Pat
     (files.into_iter().collect(), errors)
 }
 
-fn walk_dir(root: &Path, excludes: &Excludes, ignores: &GitignoreCache, files: &mut BTreeSet<PathBuf>, errors: &mut Vec<PathError>) {
-    let walker = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
-        if e.depth() == 0 {
-            return true;
-        }
-        let name = e.file_name().to_string_lossy();
-        let is_dir = e.file_type().is_dir();
-        if name.starts_with('.') || (is_dir && name == "target") {
-            return false;
-        }
-        !excludes.is_excluded(e.path()) && !ignores.is_ignored(root, e.path(), is_dir)
-    });
+fn walk_dir(
+    root: &Path,
+    excludes: &Excludes,
+    ignores: &GitignoreCache,
+    files: &mut BTreeSet<PathBuf>,
+    errors: &mut Vec<PathError>,
+) {
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            let name = e.file_name().to_string_lossy();
+            let is_dir = e.file_type().is_dir();
+            if name.starts_with('.') || (is_dir && name == "target") {
+                return false;
+            }
+            !excludes.is_excluded(e.path()) && !ignores.is_ignored(root, e.path(), is_dir)
+        });
     for entry in walker {
         match entry {
             Ok(e) => {
@@ -54,11 +67,16 @@ fn walk_dir(root: &Path, excludes: &Excludes, ignores: &GitignoreCache, files: &
                 }
             }
             Err(err) => {
-                let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
+                let path = err
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root.to_path_buf());
                 let message = if err.loop_ancestor().is_some() {
                     "symbolic link loop; not followed".to_string()
                 } else {
-                    err.io_error().map(|e| e.to_string()).unwrap_or_else(|| err.to_string())
+                    err.io_error()
+                        .map(|e| e.to_string())
+                        .unwrap_or_else(|| err.to_string())
                 };
                 errors.push(PathError { path, message });
             }
@@ -78,7 +96,10 @@ impl Excludes {
         for g in globs {
             b.add(Glob::new(g)?);
         }
-        Ok(Excludes { set: b.build()?, base: base.to_path_buf() })
+        Ok(Excludes {
+            set: b.build()?,
+            base: base.to_path_buf(),
+        })
     }
 
     pub fn is_excluded(&self, path: &Path) -> bool {
@@ -92,9 +113,19 @@ impl Excludes {
 
 /// `path` relative to `base` when it is below it (both made absolute first).
 pub fn relative_to(path: &Path, base: &Path) -> PathBuf {
-    let abs = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf()) };
+    let abs = |p: &Path| {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .map(|d| d.join(p))
+                .unwrap_or_else(|_| p.to_path_buf())
+        }
+    };
     let (p, b) = (abs(path), abs(base));
-    p.strip_prefix(&b).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    p.strip_prefix(&b)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// `.gitignore` matchers per folder, loaded on first use.
@@ -107,12 +138,18 @@ impl GitignoreCache {
     /// Is `path` ignored by a `.gitignore` in a folder from `root` down to its parent?
     /// The deepest matcher with an opinion decides, as in git.
     fn is_ignored(&self, root: &Path, path: &Path, is_dir: bool) -> bool {
-        let mut dirs: Vec<&Path> = path.ancestors().skip(1).take_while(|d| d.starts_with(root)).collect();
+        let mut dirs: Vec<&Path> = path
+            .ancestors()
+            .skip(1)
+            .take_while(|d| d.starts_with(root))
+            .collect();
         dirs.reverse();
         let mut ignored = false;
         for dir in dirs {
             let mut cache = self.by_dir.borrow_mut();
-            let gi = cache.entry(dir.to_path_buf()).or_insert_with(|| load_gitignore(dir));
+            let gi = cache
+                .entry(dir.to_path_buf())
+                .or_insert_with(|| load_gitignore(dir));
             if let Some(gi) = gi {
                 match gi.matched(path, is_dir) {
                     Match::Ignore(_) => ignored = true,

@@ -23,7 +23,10 @@ pub enum FrameKind {
 
 impl FrameKind {
     pub fn is_async(self) -> bool {
-        matches!(self, FrameKind::AsyncFn | FrameKind::AsyncBlock | FrameKind::AsyncClosure)
+        matches!(
+            self,
+            FrameKind::AsyncFn | FrameKind::AsyncBlock | FrameKind::AsyncClosure
+        )
     }
 }
 

@@ -25,7 +25,11 @@ pub struct SelectArm {
 
 /// The last path segment of a macro invocation (`tokio::select` → `select`).
 pub fn macro_name(mac: &syn::Macro) -> String {
-    mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default()
+    mac.path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default()
 }
 
 /// Parses the body of a macro the engine knows. Unknown macros and bodies that do not parse
@@ -35,15 +39,22 @@ pub fn parse_body(mac: &syn::Macro) -> Option<MacroBody> {
     let tokens = mac.tokens.clone();
     match name.as_str() {
         "select" | "select_biased" => parse_select.parse2(tokens).ok().map(MacroBody::Select),
-        "stream" | "try_stream" => {
-            syn::Block::parse_within.parse2(tokens).ok().map(MacroBody::AsyncBlock)
-        }
-        "vec" => parse_exprs.parse2(tokens.clone()).or_else(|_| parse_repeat.parse2(tokens)).ok().map(MacroBody::Exprs),
+        "stream" | "try_stream" => syn::Block::parse_within
+            .parse2(tokens)
+            .ok()
+            .map(MacroBody::AsyncBlock),
+        "vec" => parse_exprs
+            .parse2(tokens.clone())
+            .or_else(|_| parse_repeat.parse2(tokens))
+            .ok()
+            .map(MacroBody::Exprs),
         "join" | "try_join" | "pin" | "format" | "format_args" | "print" | "println" | "eprint"
         | "eprintln" | "write" | "writeln" | "panic" | "assert" | "assert_eq" | "assert_ne"
         | "debug_assert" | "debug_assert_eq" | "debug_assert_ne" | "unreachable" | "todo"
         | "unimplemented" | "dbg" | "matches" | "trace" | "debug" | "info" | "warn" | "error"
-        | "log" | "anyhow" | "bail" | "ensure" => parse_exprs.parse2(tokens).ok().map(MacroBody::Exprs),
+        | "log" | "anyhow" | "bail" | "ensure" => {
+            parse_exprs.parse2(tokens).ok().map(MacroBody::Exprs)
+        }
         _ => None,
     }
 }
@@ -93,22 +104,23 @@ fn parse_select(input: ParseStream) -> syn::Result<Vec<SelectArm>> {
     skip_biased(input)?;
     let mut arms = Vec::new();
     while !input.is_empty() {
-        let (pat, future, guard) = if input.peek(Token![else]) || input.peek(Token![default]) || peek_complete(input) {
-            input.parse::<proc_macro2::TokenTree>()?;
-            (None, None, None)
-        } else {
-            let pat = Pat::parse_multi_with_leading_vert(input)?;
-            input.parse::<Token![=]>()?;
-            let future: Expr = input.parse()?;
-            let guard = if input.peek(Token![,]) && input.peek2(Token![if]) {
-                input.parse::<Token![,]>()?;
-                input.parse::<Token![if]>()?;
-                Some(input.parse::<Expr>()?)
+        let (pat, future, guard) =
+            if input.peek(Token![else]) || input.peek(Token![default]) || peek_complete(input) {
+                input.parse::<proc_macro2::TokenTree>()?;
+                (None, None, None)
             } else {
-                None
+                let pat = Pat::parse_multi_with_leading_vert(input)?;
+                input.parse::<Token![=]>()?;
+                let future: Expr = input.parse()?;
+                let guard = if input.peek(Token![,]) && input.peek2(Token![if]) {
+                    input.parse::<Token![,]>()?;
+                    input.parse::<Token![if]>()?;
+                    Some(input.parse::<Expr>()?)
+                } else {
+                    None
+                };
+                (Some(pat), Some(future), guard)
             };
-            (Some(pat), Some(future), guard)
-        };
         input.parse::<Token![=>]>()?;
         let handler: Expr = input.parse()?;
         if !input.is_empty() {
@@ -118,7 +130,12 @@ fn parse_select(input: ParseStream) -> syn::Result<Vec<SelectArm>> {
                 input.parse::<Token![,]>()?;
             }
         }
-        arms.push(SelectArm { pat, future, guard, handler });
+        arms.push(SelectArm {
+            pat,
+            future,
+            guard,
+            handler,
+        });
     }
     Ok(arms)
 }
@@ -154,11 +171,17 @@ mod tests {
 
     #[test]
     fn exprs_of_join_format_and_log_macros() {
-        let Some(MacroBody::Exprs(e)) = body("tokio::join!(a(), b())") else { panic!("join!") };
+        let Some(MacroBody::Exprs(e)) = body("tokio::join!(a(), b())") else {
+            panic!("join!")
+        };
         assert_eq!(e.len(), 2);
-        let Some(MacroBody::Exprs(e)) = body("log::info!(target: \"t\", \"{}\", x)") else { panic!("info!") };
+        let Some(MacroBody::Exprs(e)) = body("log::info!(target: \"t\", \"{}\", x)") else {
+            panic!("info!")
+        };
         assert_eq!(e.len(), 3, "the target value, the format string and x");
-        let Some(MacroBody::Exprs(e)) = body("vec![0u8; n]") else { panic!("vec!") };
+        let Some(MacroBody::Exprs(e)) = body("vec![0u8; n]") else {
+            panic!("vec!")
+        };
         assert_eq!(e.len(), 2);
         assert!(body("my_dsl!(a b c)").is_none());
     }

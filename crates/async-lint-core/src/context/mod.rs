@@ -49,7 +49,10 @@ impl<'a> Context<'a> {
 
     /// The innermost frame that decides how code runs (inline closures inherit).
     pub fn frame(&self) -> Option<&Frame> {
-        self.frames.iter().rev().find(|f| f.kind != FrameKind::InlineClosure)
+        self.frames
+            .iter()
+            .rev()
+            .find(|f| f.kind != FrameKind::InlineClosure)
     }
 
     /// The innermost frame, inline closures included.
@@ -64,7 +67,10 @@ impl<'a> Context<'a> {
 
     /// The innermost enclosing fn frame (async or not).
     pub fn enclosing_fn(&self) -> Option<&Frame> {
-        self.frames.iter().rev().find(|f| matches!(f.kind, FrameKind::AsyncFn | FrameKind::SyncFn))
+        self.frames
+            .iter()
+            .rev()
+            .find(|f| matches!(f.kind, FrameKind::AsyncFn | FrameKind::SyncFn))
     }
 
     /// The loops around this point that belong to the current body, innermost first:
@@ -109,7 +115,10 @@ impl<'a> Context<'a> {
             return None;
         }
         let name = path.segments[0].ident.to_string();
-        self.resolver.glob_candidates(&name).into_iter().find(|c| known(c))
+        self.resolver
+            .glob_candidates(&name)
+            .into_iter()
+            .find(|c| known(c))
     }
 
     /// Resolves a type (`&Arc<Mutex<T>>` → `std::sync::Mutex`).
@@ -155,13 +164,16 @@ impl<'a> Context<'a> {
             Expr::Struct(s) => self.resolve(&s.path).map(Returns::Type),
             Expr::Field(f) => {
                 let base = self.type_of(&f.base)?;
-                let syn::Member::Named(name) = &f.member else { return None };
+                let syn::Member::Named(name) = &f.member else {
+                    return None;
+                };
                 let ty = self.structs.get(&base)?.get(&name.to_string())?;
                 Some(Returns::Type(ty.clone()))
             }
             Expr::Call(c) => {
                 let Expr::Path(p) = &*c.func else { return None };
-                let path = self.resolve_callee(&p.path, |c| self.catalog.call_returns(c).is_some())?;
+                let path =
+                    self.resolve_callee(&p.path, |c| self.catalog.call_returns(c).is_some())?;
                 if let Some(r) = self.catalog.call_returns(&path) {
                     return Some(r.clone());
                 }
@@ -177,9 +189,8 @@ impl<'a> Context<'a> {
             Expr::MethodCall(m) => {
                 let name = m.method.to_string();
                 match name.as_str() {
-                    "unwrap" | "expect" | "clone" | "to_owned" | "as_ref" | "as_mut" | "borrow" | "by_ref" => {
-                        self.returns_of(&m.receiver)
-                    }
+                    "unwrap" | "expect" | "clone" | "to_owned" | "as_ref" | "as_mut" | "borrow"
+                    | "by_ref" => self.returns_of(&m.receiver),
                     _ => {
                         let recv = self.type_of(&m.receiver)?;
                         self.catalog.method_returns(&recv, &name).cloned()
@@ -192,5 +203,8 @@ impl<'a> Context<'a> {
 }
 
 fn is_pointer(path: &str) -> bool {
-    matches!(path, "Arc" | "Rc" | "Box" | "std::sync::Arc" | "std::rc::Rc" | "std::boxed::Box")
+    matches!(
+        path,
+        "Arc" | "Rc" | "Box" | "std::sync::Arc" | "std::rc::Rc" | "std::boxed::Box"
+    )
 }

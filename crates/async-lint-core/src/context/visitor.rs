@@ -41,7 +41,13 @@ pub struct CheckInput<'a> {
 pub fn check_file(input: CheckInput<'_>, ast: &syn::File) -> Checked {
     let mut resolver = Resolver::default();
     let mut structs = StructFields::new();
-    collect_structs(input.file, &ast.items, input.module.clone(), &mut resolver, &mut structs);
+    collect_structs(
+        input.file,
+        &ast.items,
+        input.module.clone(),
+        &mut resolver,
+        &mut structs,
+    );
     resolver.push(Scope::module(input.module.clone(), &ast.items));
     let cx = Context {
         file: input.file,
@@ -66,11 +72,19 @@ pub fn check_file(input: CheckInput<'_>, ast: &syn::File) -> Checked {
     for item in &ast.items {
         v.visit_item(item);
     }
-    Checked { findings: v.out, extents: v.extents }
+    Checked {
+        findings: v.out,
+        extents: v.extents,
+    }
 }
 
 /// Records the field types of every struct of the file, resolved in its own module.
-fn collect_structs(file: &SourceFile, items: &[syn::Item], module: Vec<String>, r: &mut Resolver, out: &mut StructFields) {
+fn collect_structs(
+    items: &[syn::Item],
+    module: Vec<String>,
+    r: &mut Resolver,
+    out: &mut StructFields,
+) {
     r.push(Scope::module(module.clone(), items));
     for item in items {
         match item {
@@ -88,7 +102,7 @@ fn collect_structs(file: &SourceFile, items: &[syn::Item], module: Vec<String>, 
                 if let Some((_, inner)) = &m.content {
                     let mut sub = module.clone();
                     sub.push(m.ident.to_string());
-                    collect_structs(file, inner, sub, r, out);
+                    collect_structs(inner, sub, r, out);
                 }
             }
             _ => {}
@@ -153,7 +167,11 @@ impl Visitor<'_> {
     }
 
     fn visit_fn(&mut self, sig: &syn::Signature, attrs: &[syn::Attribute], body: &syn::Block) {
-        let kind = if sig.asyncness.is_some() { FrameKind::AsyncFn } else { FrameKind::SyncFn };
+        let kind = if sig.asyncness.is_some() {
+            FrameKind::AsyncFn
+        } else {
+            FrameKind::SyncFn
+        };
         let mut frame = Frame::new(kind, self.cx.span(sig));
         frame.name = Some(sig.ident.to_string());
         frame.attrs = attrs.iter().map(|a| path_string(a.path())).collect();
@@ -194,7 +212,9 @@ impl Visitor<'_> {
             }
             Pat::Tuple(t) => {
                 let types = match ret {
-                    Some(Returns::Tuple(v)) if v.len() == t.elems.len() => v.into_iter().map(Some).collect(),
+                    Some(Returns::Tuple(v)) if v.len() == t.elems.len() => {
+                        v.into_iter().map(Some).collect()
+                    }
                     _ => vec![None; t.elems.len()],
                 };
                 for (p, ty) in t.elems.iter().zip(types) {
@@ -219,7 +239,11 @@ impl Visitor<'_> {
         }
     }
 
-    fn visit_args(&mut self, callee: Option<(String, Span, bool)>, args: impl Iterator<Item = impl std::ops::Deref<Target = Expr>>) {
+    fn visit_args(
+        &mut self,
+        callee: Option<(String, Span, bool)>,
+        args: impl Iterator<Item = impl std::ops::Deref<Target = Expr>>,
+    ) {
         for arg in args {
             let arg: &Expr = &arg;
             if let (Expr::Closure(_), Some((name, span, is_method))) = (arg, &callee) {
@@ -244,7 +268,11 @@ impl Visitor<'_> {
                 Some(ClosureRole::Inline { per_item }) => {
                     frame.kind = FrameKind::InlineClosure;
                     if let Some((name, span)) = per_item {
-                        frame.loops.push(Loop { kind: LoopKind::Adapter(name.clone()), span, label: None });
+                        frame.loops.push(Loop {
+                            kind: LoopKind::Adapter(name.clone()),
+                            span,
+                            label: None,
+                        });
                         frame.per_item = Some(name);
                     }
                 }
@@ -261,7 +289,10 @@ impl Visitor<'_> {
 
     fn visit_body_stmts(&mut self, stmts: &[syn::Stmt], frame: Frame) {
         self.push_frame(frame);
-        let block = syn::Block { brace_token: Default::default(), stmts: stmts.to_vec() };
+        let block = syn::Block {
+            brace_token: Default::default(),
+            stmts: stmts.to_vec(),
+        };
         self.visit_block(&block);
         self.pop_frame();
     }
@@ -377,32 +408,55 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
         match e {
             Expr::Closure(c) => self.visit_closure(c),
             Expr::Async(a) => {
-                self.push_frame(Frame::new(FrameKind::AsyncBlock, self.cx.span(&a.async_token)));
+                self.push_frame(Frame::new(
+                    FrameKind::AsyncBlock,
+                    self.cx.span(&a.async_token),
+                ));
                 self.visit_block(&a.block);
                 self.pop_frame();
             }
             Expr::ForLoop(f) => {
                 self.visit_expr(&f.expr);
                 let head = self.cx.span(&f.for_token).to(self.cx.span(&f.expr));
-                let l = Loop { kind: LoopKind::For, span: head, label: label(&f.label) };
+                let l = Loop {
+                    kind: LoopKind::For,
+                    span: head,
+                    label: label(&f.label),
+                };
                 self.with_loop(l, |v| {
                     v.bind_pat(&f.pat, None);
                     v.visit_block(&f.body);
                 });
             }
             Expr::While(w) => {
-                let kind = if matches!(&*w.cond, Expr::Let(_)) { LoopKind::WhileLet } else { LoopKind::While };
+                let kind = if matches!(&*w.cond, Expr::Let(_)) {
+                    LoopKind::WhileLet
+                } else {
+                    LoopKind::While
+                };
                 let head = self.cx.span(&w.while_token).to(self.cx.span(&w.cond));
-                self.with_loop(Loop { kind, span: head, label: label(&w.label) }, |v| {
-                    v.visit_expr(&w.cond);
-                    v.visit_block(&w.body);
-                });
+                self.with_loop(
+                    Loop {
+                        kind,
+                        span: head,
+                        label: label(&w.label),
+                    },
+                    |v| {
+                        v.visit_expr(&w.cond);
+                        v.visit_block(&w.body);
+                    },
+                );
             }
             Expr::Loop(l) => {
                 let head = self.cx.span(&l.loop_token);
-                self.with_loop(Loop { kind: LoopKind::Loop, span: head, label: label(&l.label) }, |v| {
-                    v.visit_block(&l.body)
-                });
+                self.with_loop(
+                    Loop {
+                        kind: LoopKind::Loop,
+                        span: head,
+                        label: label(&l.label),
+                    },
+                    |v| v.visit_block(&l.body),
+                );
             }
             Expr::Await(a) => {
                 self.cx.awaited.push(&*a.base as *const Expr as usize);
@@ -437,7 +491,11 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
             Expr::Call(c) => {
                 self.visit_expr(&c.func);
                 let callee = match &*c.func {
-                    Expr::Path(p) => p.path.segments.last().map(|s| (s.ident.to_string(), self.cx.span(&c.func), false)),
+                    Expr::Path(p) => p
+                        .path
+                        .segments
+                        .last()
+                        .map(|s| (s.ident.to_string(), self.cx.span(&c.func), false)),
                     _ => None,
                 };
                 self.visit_args(callee, c.args.iter());
@@ -491,9 +549,13 @@ fn closure_role(callee: &str, span: Span, is_method: bool) -> Option<ClosureRole
         return None;
     }
     if PER_ITEM_ADAPTERS.contains(&callee) {
-        return Some(ClosureRole::Inline { per_item: Some((callee.to_string(), span)) });
+        return Some(ClosureRole::Inline {
+            per_item: Some((callee.to_string(), span)),
+        });
     }
-    INLINE_ONCE.contains(&callee).then_some(ClosureRole::Inline { per_item: None })
+    INLINE_ONCE
+        .contains(&callee)
+        .then_some(ClosureRole::Inline { per_item: None })
 }
 
 fn label(l: &Option<syn::Label>) -> Option<String> {
@@ -502,7 +564,11 @@ fn label(l: &Option<syn::Label>) -> Option<String> {
 
 /// `a::b::c` of a path, without generics.
 pub(crate) fn path_string(p: &syn::Path) -> String {
-    p.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::")
+    p.segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::")
 }
 
 /// Does a fn's declared return type name `Result` (`Result<T, E>`, `io::Result<T>`, …)?

@@ -64,7 +64,8 @@ impl Resolver {
                 let mut full = if target.len() == 1 && target[0] == *first {
                     target.clone()
                 } else {
-                    self.resolve_segments(target, depth + 1).unwrap_or_else(|| target.clone())
+                    self.resolve_segments(target, depth + 1)
+                        .unwrap_or_else(|| target.clone())
                 };
                 full.extend(rest.iter().cloned());
                 return Some(full);
@@ -152,13 +153,21 @@ pub fn absolute_in(module: &[String], segs: &[String]) -> Option<Vec<String>> {
 fn is_wrapper(path: &str) -> bool {
     matches!(
         path,
-        "Arc" | "Rc" | "Box" | "std::sync::Arc" | "std::rc::Rc" | "std::boxed::Box" | "alloc::sync::Arc"
+        "Arc"
+            | "Rc"
+            | "Box"
+            | "std::sync::Arc"
+            | "std::rc::Rc"
+            | "std::boxed::Box"
+            | "alloc::sync::Arc"
     )
 }
 
 fn first_type_arg(path: &syn::Path) -> Option<&syn::Type> {
     let seg = path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &seg.arguments else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &seg.arguments else {
+        return None;
+    };
     args.args.iter().find_map(|a| match a {
         syn::GenericArgument::Type(t) => Some(t),
         _ => None,

@@ -21,14 +21,21 @@ pub struct Scope {
 impl Scope {
     /// The scope of module `module` holding `items`.
     pub fn module(module: Vec<String>, items: &[syn::Item]) -> Scope {
-        let mut s = Scope { module, is_module: true, ..Scope::default() };
+        let mut s = Scope {
+            module,
+            is_module: true,
+            ..Scope::default()
+        };
         s.add_items(items.iter());
         s
     }
 
     /// The scope of a block inside module `module`: only its `use` items and item definitions.
     pub fn block(module: Vec<String>, stmts: &[syn::Stmt]) -> Scope {
-        let mut s = Scope { module, ..Scope::default() };
+        let mut s = Scope {
+            module,
+            ..Scope::default()
+        };
         s.add_items(stmts.iter().filter_map(|st| match st {
             syn::Stmt::Item(i) => Some(i),
             _ => None,
@@ -53,7 +60,8 @@ impl Scope {
                 }
                 syn::Item::ExternCrate(e) => {
                     if let Some((_, alias)) = &e.rename {
-                        self.uses.insert(alias.to_string(), vec![e.ident.to_string()]);
+                        self.uses
+                            .insert(alias.to_string(), vec![e.ident.to_string()]);
                     }
                     continue;
                 }
@@ -131,7 +139,9 @@ impl Scope {
             return target;
         }
         match target.first().map(String::as_str) {
-            Some("crate" | "self" | "super") => absolute_in(&self.module, &target).unwrap_or(target),
+            Some("crate" | "self" | "super") => {
+                absolute_in(&self.module, &target).unwrap_or(target)
+            }
             _ => target,
         }
     }

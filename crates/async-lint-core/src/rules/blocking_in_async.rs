@@ -61,12 +61,17 @@ impl Rule for BlockingInAsync {
             return;
         }
         let settings = cx.settings(META.name);
-        let listed = |key: &str, path: &str| settings.is_some_and(|s| s.string_list(key).iter().any(|p| p == path));
+        let listed = |key: &str, path: &str| {
+            settings.is_some_and(|s| s.string_list(key).iter().any(|p| p == path))
+        };
         match expr {
             Expr::Call(call) => {
                 let Expr::Path(p) = &*call.func else { return };
-                let known = |c: &str| cx.catalog.function(c).is_some() || listed("extra-blocking", c);
-                let Some(path) = cx.resolve_callee(&p.path, known) else { return };
+                let known =
+                    |c: &str| cx.catalog.function(c).is_some() || listed("extra-blocking", c);
+                let Some(path) = cx.resolve_callee(&p.path, known) else {
+                    return;
+                };
                 let path = cx.catalog.canonical(&path);
                 if listed("trusted", &path) {
                     return;
@@ -97,7 +102,10 @@ impl Rule for BlockingInAsync {
                 let extra;
                 let api = match cx.catalog.method(&name, recv_ty.as_deref()) {
                     Some(api) => api,
-                    None if qualified.as_deref().is_some_and(|q| listed("extra-blocking", q)) => {
+                    None if qualified
+                        .as_deref()
+                        .is_some_and(|q| listed("extra-blocking", q)) =>
+                    {
                         extra = configured_api();
                         &extra
                     }
@@ -113,7 +121,8 @@ impl Rule for BlockingInAsync {
 
 fn configured_api() -> BlockingApi {
     BlockingApi {
-        why: "listed as blocking in the project's async-lint configuration (`extra-blocking`)".into(),
+        why: "listed as blocking in the project's async-lint configuration (`extra-blocking`)"
+            .into(),
         replacement: Default::default(),
         safe_fix: false,
         severity: Severity::Warning,
@@ -127,7 +136,11 @@ fn replacement(cx: &Context<'_>, api: &BlockingApi, path: &str) -> Option<String
     let r = &api.replacement;
     let text = match cx.krate.runtime {
         Runtime::AsyncStd => r.async_std.as_ref().or(r.tokio.as_ref()),
-        Runtime::Smol => r.smol.as_ref().or(r.async_std.as_ref()).or(r.tokio.as_ref()),
+        Runtime::Smol => r
+            .smol
+            .as_ref()
+            .or(r.async_std.as_ref())
+            .or(r.tokio.as_ref()),
         _ => r.tokio.as_ref(),
     }?;
     let mut segs = path.rsplit("::");
@@ -136,22 +149,45 @@ fn replacement(cx: &Context<'_>, api: &BlockingApi, path: &str) -> Option<String
     Some(text.replace("{name}", name).replace("{type}", ty))
 }
 
-fn report(cx: &Context<'_>, expr: &Expr, shown: &str, api: &BlockingApi, args: Option<&[&str]>) -> Finding {
-    let frame = cx.frame().map(|f| f.describe()).unwrap_or_else(|| "async code".into());
+fn report(
+    cx: &Context<'_>,
+    expr: &Expr,
+    shown: &str,
+    api: &BlockingApi,
+    args: Option<&[&str]>,
+) -> Finding {
+    let frame = cx
+        .frame()
+        .map(|f| f.describe())
+        .unwrap_or_else(|| "async code".into());
     let span = cx.span(expr);
-    let mut f = Finding::new(META.name, span, format!("blocking call `{shown}` in {frame}"))
-        .label("blocks the executor thread")
-        .severity(api.severity)
-        .note(api.why.clone());
+    let mut f = Finding::new(
+        META.name,
+        span,
+        format!("blocking call `{shown}` in {frame}"),
+    )
+    .label("blocks the executor thread")
+    .severity(api.severity)
+    .note(api.why.clone());
     let repl = replacement(cx, api, shown);
-    let is_path = repl.as_deref().is_some_and(|r| !r.contains(' ') && !r.starts_with('`'));
+    let is_path = repl
+        .as_deref()
+        .is_some_and(|r| !r.contains(' ') && !r.starts_with('`'));
     f = match (&repl, is_path) {
-        (Some(r), true) => f.help(format!("use `{r}(..).await`, or move the work into `tokio::task::spawn_blocking`")),
-        (Some(r), false) => f.help(format!("use {r}, or move the work into `tokio::task::spawn_blocking`")),
-        (None, _) => f.help("move the work into `tokio::task::spawn_blocking` (or your runtime's equivalent)"),
+        (Some(r), true) => f.help(format!(
+            "use `{r}(..).await`, or move the work into `tokio::task::spawn_blocking`"
+        )),
+        (Some(r), false) => f.help(format!(
+            "use {r}, or move the work into `tokio::task::spawn_blocking`"
+        )),
+        (None, _) => f.help(
+            "move the work into `tokio::task::spawn_blocking` (or your runtime's equivalent)",
+        ),
     };
     // A drop-in replacement is only offered where `.await` is legal: directly in the async body.
-    let awaitable = cx.innermost_frame().is_some_and(|fr| fr.kind.is_async() && fr.kind != FrameKind::InlineClosure);
+    let awaitable = cx
+        .innermost_frame()
+        .is_some_and(|fr| fr.kind.is_async() && fr.kind != FrameKind::InlineClosure);
     if let (Some(r), true, Some(args), true) = (repl, is_path, args, awaitable) {
         let applicability = if api.safe_fix && cx.krate.runtime != Runtime::Unknown {
             Applicability::MachineApplicable

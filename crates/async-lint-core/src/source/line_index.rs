@@ -17,7 +17,12 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
         LineIndex { starts }
     }
 
@@ -55,8 +60,14 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.line_of(offset);
         let start = self.starts[line];
-        let column = text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
-        LineCol { line: line + 1, column }
+        let column = text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count())
+            + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
     }
 
     /// Byte offset of a proc-macro2 position: 1-based `line`, 0-based `column` in chars.
@@ -85,6 +96,9 @@ mod tests {
         assert_eq!(&text[off..off + 1], "=");
         assert_eq!(idx.line_col(text, off), LineCol { line: 2, column: 7 });
         assert_eq!(&text[idx.line_range(2, text)], "let é = 1;");
-        assert_eq!(idx.line_col(text, text.len()), LineCol { line: 3, column: 2 });
+        assert_eq!(
+            idx.line_col(text, text.len()),
+            LineCol { line: 3, column: 2 }
+        );
     }
 }

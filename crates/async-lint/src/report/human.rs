@@ -4,16 +4,34 @@
 
 use crate::run::Outcome;
 use async_lint_core::{Finding, Severity, SourceFile};
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
 use std::fmt::{self, Write};
 
 /// Renders every finding, then the optional statistics and summary.
-pub fn render(outcome: &Outcome, color: bool, width: usize, quiet: bool, statistics: bool) -> String {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
+pub fn render(
+    outcome: &Outcome,
+    color: bool,
+    width: usize,
+    quiet: bool,
+    statistics: bool,
+) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_links(false);
     let mut out = String::new();
     for (file, finding) in super::all(outcome) {
-        let diag = Rendered { file: Indexed(file), finding };
+        let diag = Rendered {
+            file: Indexed(file),
+            finding,
+        };
         if handler.render_report(&mut out, &diag).is_err() {
             let _ = writeln!(out, "{}: {}", file.path.display(), finding.message);
         }
@@ -31,8 +49,18 @@ pub fn render(outcome: &Outcome, color: bool, width: usize, quiet: bool, statist
         if total == 0 {
             let _ = writeln!(out, "No findings in {files} file{}.", plural(files));
         } else {
-            let parts: Vec<String> = counts.iter().rev().map(|(s, n)| format!("{n} {}{}", s.as_str(), plural(*n))).collect();
-            let _ = writeln!(out, "Found {total} finding{} ({}) in {files} file{}.", plural(total), parts.join(", "), plural(files));
+            let parts: Vec<String> = counts
+                .iter()
+                .rev()
+                .map(|(s, n)| format!("{n} {}{}", s.as_str(), plural(*n)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "Found {total} finding{} ({}) in {files} file{}.",
+                plural(total),
+                parts.join(", "),
+                plural(files)
+            );
         }
     }
     out
@@ -98,8 +126,14 @@ impl Diagnostic for Rendered<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let f = self.finding;
-        let primary = LabeledSpan::new_primary_with_span(Some(f.label.clone()).filter(|l| !l.is_empty()), to_miette(f.span));
-        let rest = f.labels.iter().map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), to_miette(l.span)));
+        let primary = LabeledSpan::new_primary_with_span(
+            Some(f.label.clone()).filter(|l| !l.is_empty()),
+            to_miette(f.span),
+        );
+        let rest = f
+            .labels
+            .iter()
+            .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), to_miette(l.span)));
         Some(Box::new(std::iter::once(primary).chain(rest)))
     }
 }
@@ -112,7 +146,12 @@ fn to_miette(span: async_lint_core::Span) -> SourceSpan {
 struct Indexed<'a>(&'a SourceFile);
 
 impl SourceCode for Indexed<'_> {
-    fn read_span<'b>(&'b self, span: &SourceSpan, before: usize, after: usize) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
         let file = self.0;
         let text = &file.text;
         let (start, end) = (span.offset(), span.offset() + span.len());
@@ -120,7 +159,11 @@ impl SourceCode for Indexed<'_> {
             return Err(MietteError::OutOfBounds);
         }
         let first_line = file.lines.line_of(start).saturating_sub(before);
-        let last_line = (file.lines.line_of(end.saturating_sub(usize::from(span.len() > 0)).max(start)) + after).min(file.lines.line_count() - 1);
+        let last_line = (file
+            .lines
+            .line_of(end.saturating_sub(usize::from(span.len() > 0)).max(start))
+            + after)
+            .min(file.lines.line_count() - 1);
         // As miette's own sources do: without lines before, the contents start at the span,
         // and their column is the span's (this is what the `file:line:col` header shows).
         let (data_start, column) = if before == 0 {
@@ -128,7 +171,11 @@ impl SourceCode for Indexed<'_> {
         } else {
             (file.lines.line_start(first_line).unwrap_or(0), 0)
         };
-        let data_end = file.lines.line_start(last_line + 1).unwrap_or(text.len()).max(data_start);
+        let data_end = file
+            .lines
+            .line_start(last_line + 1)
+            .unwrap_or(text.len())
+            .max(data_start);
         let data = &text.as_bytes()[data_start..data_end];
         let name = file.path.display().to_string();
         Ok(Box::new(MietteSpanContents::new_named(

@@ -69,7 +69,11 @@ struct JsonSuggestion<'a> {
 }
 
 fn region(file: &SourceFile, span: Span) -> Region {
-    Region { span, start: file.lines.line_col(&file.text, span.start), end: file.lines.line_col(&file.text, span.end) }
+    Region {
+        span,
+        start: file.lines.line_col(&file.text, span.start),
+        end: file.lines.line_col(&file.text, span.end),
+    }
 }
 
 fn finding<'a>(file: &'a SourceFile, f: &'a Finding) -> JsonFinding<'a> {
@@ -82,7 +86,14 @@ fn finding<'a>(file: &'a SourceFile, f: &'a Finding) -> JsonFinding<'a> {
         notes: &f.notes,
         file: file.path.display().to_string(),
         region: region(file, f.span),
-        labels: f.labels.iter().map(|l| JsonLabel { message: &l.message, region: region(file, l.span) }).collect(),
+        labels: f
+            .labels
+            .iter()
+            .map(|l| JsonLabel {
+                message: &l.message,
+                region: region(file, l.span),
+            })
+            .collect(),
         suggestion: f.suggestion.as_ref().map(|s: &Suggestion| JsonSuggestion {
             message: &s.message,
             replacement: &s.replacement,
@@ -93,14 +104,28 @@ fn finding<'a>(file: &'a SourceFile, f: &'a Finding) -> JsonFinding<'a> {
 }
 
 pub fn render(outcome: &Outcome) -> String {
-    let findings: Vec<JsonFinding> = super::all(outcome).map(|(file, f)| finding(file, f)).collect();
+    let findings: Vec<JsonFinding> = super::all(outcome)
+        .map(|(file, f)| finding(file, f))
+        .collect();
     let doc = Document {
         version: SCHEMA_VERSION,
-        summary: Summary { files: outcome.files_read, findings: findings.len(), errors: outcome.errors.len() },
+        summary: Summary {
+            files: outcome.files_read,
+            findings: findings.len(),
+            errors: outcome.errors.len(),
+        },
         findings,
-        errors: outcome.errors.iter().map(|e| JsonError { path: e.path.display().to_string(), message: e.message.clone() }).collect(),
+        errors: outcome
+            .errors
+            .iter()
+            .map(|e| JsonError {
+                path: e.path.display().to_string(),
+                message: e.message.clone(),
+            })
+            .collect(),
     };
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s =
+        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }

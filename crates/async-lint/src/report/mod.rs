@@ -28,5 +28,8 @@ pub fn statistics(outcome: &Outcome) -> BTreeMap<&'static str, usize> {
 
 /// Every finding with its file, in output order.
 pub fn all(outcome: &Outcome) -> impl Iterator<Item = (&SourceFile, &Finding)> {
-    outcome.files.iter().flat_map(|l| l.findings.iter().map(move |f| (&l.file, f)))
+    outcome
+        .files
+        .iter()
+        .flat_map(|l| l.findings.iter().map(move |f| (&l.file, f)))
 }
