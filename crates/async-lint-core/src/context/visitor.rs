@@ -42,7 +42,6 @@ pub fn check_file(input: CheckInput<'_>, ast: &syn::File) -> Checked {
     let mut resolver = Resolver::default();
     let mut structs = StructFields::new();
     collect_structs(
-        input.file,
         &ast.items,
         input.module.clone(),
         &mut resolver,
