@@ -161,7 +161,7 @@ impl SourceCode for Indexed<'_> {
         let first_line = file.lines.line_of(start).saturating_sub(before);
         let last_line = (file
             .lines
-            .line_of(end.saturating_sub(usize::from(span.len() > 0)).max(start))
+            .line_of(end.saturating_sub(usize::from(!span.is_empty())).max(start))
             + after)
             .min(file.lines.line_count() - 1);
         // As miette's own sources do: without lines before, the contents start at the span,
