@@ -4,6 +4,7 @@
 mod frame;
 mod locals;
 mod macros;
+pub mod spawn;
 mod visitor;
 
 pub use frame::{Frame, FrameKind, Loop, LoopKind};

@@ -1,0 +1,229 @@
+//! Task spawns: which calls start a task, with which future or closure, on what.
+//! Shared by every rule about spawning (bounds, tiny tasks, dropped handles).
+
+use super::Context;
+use syn::Expr;
+
+/// What kind of task a spawn starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpawnKind {
+    /// An async task on the runtime (`tokio::spawn`, `JoinSet::spawn`, `smol::spawn`…).
+    Task,
+    /// A `!Send` task on the current thread (`spawn_local`).
+    Local,
+    /// A closure on the blocking pool (`spawn_blocking`).
+    Blocking,
+    /// A future pushed into a `FuturesUnordered`/`FuturesOrdered` (polled, not spawned).
+    Pushed,
+}
+
+/// A recognised spawn call.
+#[derive(Debug, Clone)]
+pub struct Spawn<'e> {
+    /// How the spawner was named, resolved (`tokio::spawn`, `JoinSet::spawn`, `.spawn_blocking()`).
+    pub spawner: String,
+    pub kind: SpawnKind,
+    /// The future (or closure, for `Blocking`) handed over.
+    pub body: Option<&'e Expr>,
+    /// The receiver for method spawns (`set` in `set.spawn(fut)`).
+    pub receiver: Option<&'e Expr>,
+    /// The whole call expression.
+    pub call: &'e Expr,
+}
+
+/// Free functions that spawn, by resolved path.
+const SPAWN_FNS: &[(&str, SpawnKind)] = &[
+    ("tokio::spawn", SpawnKind::Task),
+    ("tokio::task::spawn", SpawnKind::Task),
+    ("tokio::task::spawn_local", SpawnKind::Local),
+    ("tokio::task::spawn_blocking", SpawnKind::Blocking),
+    ("async_std::task::spawn", SpawnKind::Task),
+    ("async_std::task::spawn_local", SpawnKind::Local),
+    ("async_std::task::spawn_blocking", SpawnKind::Blocking),
+    ("smol::spawn", SpawnKind::Task),
+    ("actix_rt::spawn", SpawnKind::Task),
+    ("actix::spawn", SpawnKind::Task),
+    ("tokio::runtime::Handle::spawn", SpawnKind::Task),
+    ("tokio::task::JoinSet::spawn", SpawnKind::Task),
+];
+
+/// Methods that spawn onto a runtime handle, `JoinSet`, `LocalSet`, `Builder` or executor.
+/// Matched by name when the receiver's type is unknown but the argument is a future-shaped
+/// expression (an `async` block or a call), never a closure: `thread::Builder::spawn(|| ..)`
+/// and `scope.spawn(|| ..)` start threads, not tasks.
+const SPAWN_METHODS: &[(&str, SpawnKind)] = &[
+    ("spawn", SpawnKind::Task),
+    ("spawn_on", SpawnKind::Task),
+    ("spawn_local", SpawnKind::Local),
+    ("spawn_local_on", SpawnKind::Local),
+    ("spawn_blocking", SpawnKind::Blocking),
+    ("spawn_blocking_on", SpawnKind::Blocking),
+];
+
+/// The spawn `expr` performs, if it is one.
+pub fn spawn_call<'e>(cx: &Context<'_>, expr: &'e Expr) -> Option<Spawn<'e>> {
+    match expr {
+        Expr::Call(c) => {
+            let Expr::Path(p) = &*c.func else { return None };
+            let known = |path: &str| SPAWN_FNS.iter().any(|(s, _)| *s == path);
+            let path = cx.resolve_callee(&p.path, known)?;
+            let path = normalize_builder(&path);
+            let (_, kind) = SPAWN_FNS.iter().find(|(s, _)| *s == path)?;
+            Some(Spawn {
+                spawner: path,
+                kind: *kind,
+                body: c.args.first(),
+                receiver: None,
+                call: expr,
+            })
+        }
+        Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            let (_, kind) = SPAWN_METHODS.iter().find(|(s, _)| *s == name)?;
+            let body = m.args.first();
+            let future_shaped = body.is_some_and(|b| match (kind, strip(b)) {
+                (SpawnKind::Blocking, Expr::Closure(_) | Expr::Path(_)) => true,
+                (SpawnKind::Blocking, _) => false,
+                (_, Expr::Closure(c)) => c.asyncness.is_some(),
+                (_, Expr::Async(_) | Expr::Call(_) | Expr::MethodCall(_)) => true,
+                (_, Expr::Path(_)) => true,
+                _ => false,
+            });
+            if !future_shaped {
+                return None;
+            }
+            let shown = match cx.type_of(&m.receiver) {
+                Some(t) => format!("{t}::{name}"),
+                None => format!(".{name}()"),
+            };
+            Some(Spawn {
+                spawner: shown,
+                kind: *kind,
+                body,
+                receiver: Some(&m.receiver),
+                call: expr,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// A future pushed into `FuturesUnordered`/`FuturesOrdered` (`futs.push(fut)`), known by the
+/// receiver's type.
+pub fn pushed_future<'e>(cx: &Context<'_>, expr: &'e Expr) -> Option<Spawn<'e>> {
+    let Expr::MethodCall(m) = expr else {
+        return None;
+    };
+    if m.method != "push" && m.method != "push_back" {
+        return None;
+    }
+    let ty = cx.type_of(&m.receiver)?;
+    let is_set = ty.ends_with("FuturesUnordered") || ty.ends_with("FuturesOrdered");
+    is_set.then(|| Spawn {
+        spawner: format!("{ty}::{}", m.method),
+        kind: SpawnKind::Pushed,
+        body: m.args.first(),
+        receiver: Some(&m.receiver),
+        call: expr,
+    })
+}
+
+/// `tokio::task::Builder::new().name("x").spawn(fut)` is matched as a method; a path through
+/// the task builder resolves to the same spawner.
+fn normalize_builder(path: &str) -> String {
+    path.strip_prefix("tokio::task::Builder::")
+        .map_or_else(|| path.to_string(), |m| format!("tokio::task::{m}"))
+}
+
+fn strip(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => strip(&p.expr),
+        Expr::Group(g) => strip(&g.expr),
+        _ => e,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::context::{check_file, CheckInput, Context};
+    use crate::finding::Finding;
+    use crate::rules::{Rule, RuleMeta};
+    use crate::source::SourceFile;
+    use std::collections::{HashMap, HashSet};
+    use std::sync::Mutex;
+
+    /// A probe rule that records every spawn the context recognises.
+    struct Probe(Mutex<Vec<String>>);
+
+    static META: RuleMeta = RuleMeta {
+        name: "probe",
+        default_severity: crate::Severity::Info,
+        summary: "",
+        doc: "",
+        options: &[],
+        triggers: &[],
+    };
+
+    impl Rule for Probe {
+        fn meta(&self) -> &'static RuleMeta {
+            &META
+        }
+        fn check_expr(&self, cx: &Context<'_>, e: &syn::Expr, _out: &mut Vec<Finding>) {
+            if let Some(s) = super::spawn_call(cx, e).or_else(|| super::pushed_future(cx, e)) {
+                self.0
+                    .lock()
+                    .expect("probe lock")
+                    .push(format!("{} {:?}", s.spawner, s.kind));
+            }
+        }
+    }
+
+    #[test]
+    fn recognises_spawners_and_not_threads() {
+        let src = r#"
+            use tokio::task;
+            use futures::stream::FuturesUnordered;
+            async fn f(set: &mut tokio::task::JoinSet<()>) {
+                tokio::spawn(async {});
+                task::spawn_blocking(|| 1);
+                set.spawn(work());
+                std::thread::spawn(|| 1);
+                let futs = FuturesUnordered::new();
+                futs.push(work());
+                let v: Vec<u8> = Vec::new();
+                v.push(1);
+                smol::spawn(async {}).detach();
+            }
+        "#;
+        let probe: &'static Probe = Box::leak(Box::new(Probe(Mutex::new(Vec::new()))));
+        let rules: Vec<&'static dyn Rule> = vec![probe];
+        let file = SourceFile::new("t.rs", src.to_string());
+        let ast = syn::parse_file(src).expect("parses");
+        let settings = HashMap::new();
+        let lines = HashSet::new();
+        let krate = crate::CrateInfo::default();
+        check_file(
+            CheckInput {
+                file: &file,
+                catalog: crate::catalog::Catalog::builtin(),
+                krate: &krate,
+                settings: &settings,
+                rules: &rules,
+                module: vec!["crate".into()],
+                extent_lines: &lines,
+            },
+            &ast,
+        );
+        let seen = probe.0.lock().expect("probe lock").clone();
+        assert_eq!(
+            seen,
+            vec![
+                "tokio::spawn Task",
+                "tokio::task::spawn_blocking Blocking",
+                "tokio::task::JoinSet::spawn Task",
+                "futures::stream::FuturesUnordered::push Pushed",
+                "smol::spawn Task",
+            ]
+        );
+    }
+}
