@@ -73,10 +73,13 @@ struct RawAlias {
     paths: Vec<String>,
 }
 
-/// The async replacements of a blocking API, per runtime.
+/// What to use instead of a blocking API: an async fn taking the same arguments, per runtime,
+/// or advice in words.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Replacement {
+    #[serde(default)]
+    pub instead: Option<String>,
     #[serde(default)]
     pub tokio: Option<String>,
     #[serde(default)]

@@ -24,7 +24,7 @@
 
 use super::{OptionKind, Rule, RuleMeta, RuleOption};
 use crate::catalog::BlockingApi;
-use crate::context::{Context, FrameKind};
+use crate::context::Context;
 use crate::finding::{Applicability, Finding, Severity, Suggestion};
 use crate::Runtime;
 use syn::Expr;
@@ -111,7 +111,10 @@ impl Rule for BlockingInAsync {
                     }
                     None => return,
                 };
-                let shown = qualified.unwrap_or_else(|| format!(".{name}()"));
+                let shown = match (&recv_ty, api.on_argument) {
+                    (Some(ty), true) => format!("{name}(&mut {ty})"),
+                    _ => qualified.unwrap_or_else(|| format!(".{name}()")),
+                };
                 out.push(report(cx, expr, &shown, api, None));
             }
             _ => {}
@@ -130,8 +133,8 @@ fn configured_api() -> BlockingApi {
     }
 }
 
-/// The replacement for the crate's runtime (tokio's when the runtime is unknown), with
-/// `{name}`/`{type}` filled from the blocking path.
+/// The same-arguments async fn for the crate's runtime (tokio's when the runtime is unknown),
+/// with `{name}`/`{type}` filled from the blocking path.
 fn replacement(cx: &Context<'_>, api: &BlockingApi, path: &str) -> Option<String> {
     let r = &api.replacement;
     let text = match cx.krate.runtime {
@@ -170,25 +173,14 @@ fn report(
     .severity(api.severity)
     .note(api.why.clone());
     let repl = replacement(cx, api, shown);
-    let is_path = repl
-        .as_deref()
-        .is_some_and(|r| !r.contains(' ') && !r.starts_with('`'));
-    f = match (&repl, is_path) {
-        (Some(r), true) => f.help(format!(
-            "use `{r}(..).await`, or move the work into `tokio::task::spawn_blocking`"
-        )),
-        (Some(r), false) => f.help(format!(
-            "use {r}, or move the work into `tokio::task::spawn_blocking`"
-        )),
-        (None, _) => f.help(
-            "move the work into `tokio::task::spawn_blocking` (or your runtime's equivalent)",
-        ),
+    f = match (&repl, &api.replacement.instead) {
+        (Some(r), _) => f.help(format!("use `{r}(..).await` instead")),
+        (None, Some(words)) => f.help(words.clone()),
+        (None, None) => f.help("move the blocking work into `tokio::task::spawn_blocking` (or your runtime's equivalent) and `.await` it"),
     };
     // A drop-in replacement is only offered where `.await` is legal: directly in the async body.
-    let awaitable = cx
-        .innermost_frame()
-        .is_some_and(|fr| fr.kind.is_async() && fr.kind != FrameKind::InlineClosure);
-    if let (Some(r), true, Some(args), true) = (repl, is_path, args, awaitable) {
+    let awaitable = cx.innermost_frame().is_some_and(|fr| fr.kind.is_async());
+    if let (Some(r), Some(args), true) = (repl, args, awaitable) {
         let applicability = if api.safe_fix && cx.krate.runtime != Runtime::Unknown {
             Applicability::MachineApplicable
         } else {
