@@ -23,21 +23,37 @@ fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
 }
 
 fn check(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = bin().current_dir(dir).arg("check").args(args).env_remove("NO_COLOR").output().expect("runs");
+    let out = bin()
+        .current_dir(dir)
+        .arg("check")
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("runs");
     let code = out.status.code().expect("exit code");
-    (code, String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        code,
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn json(dir: &Path, args: &[&str]) -> (i32, serde_json::Value) {
     let mut all = vec!["--format", "json"];
     all.extend_from_slice(args);
     let (code, stdout, stderr) = check(dir, &all);
-    let doc = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("invalid JSON ({e}): {stdout}\n{stderr}"));
+    let doc = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("invalid JSON ({e}): {stdout}\n{stderr}"));
     (code, doc)
 }
 
 fn rules_of(doc: &serde_json::Value) -> Vec<String> {
-    doc["findings"].as_array().expect("findings").iter().map(|f| f["rule"].as_str().expect("rule").to_string()).collect()
+    doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["rule"].as_str().expect("rule").to_string())
+        .collect()
 }
 
 #[test]
@@ -47,7 +63,11 @@ fn exit_codes_follow_findings_and_flags() {
     let dir = project(&[("src/lib.rs", BLOCKING.as_bytes())]);
     assert_eq!(check(dir.path(), &[]).0, 1);
     assert_eq!(check(dir.path(), &["--exit-zero"]).0, 0);
-    assert_eq!(check(dir.path(), &["--fail-level", "error"]).0, 0, "a warning is below the error fail level");
+    assert_eq!(
+        check(dir.path(), &["--fail-level", "error"]).0,
+        0,
+        "a warning is below the error fail level"
+    );
     assert_eq!(check(dir.path(), &["--ignore", "blocking-in-async"]).0, 0);
     assert_eq!(check(dir.path(), &["--select", "no-such-rule"]).0, 2);
     assert_eq!(check(dir.path(), &["--format", "yaml"]).0, 2);
@@ -62,12 +82,18 @@ fn json_output_follows_the_schema() {
     let f = &doc["findings"][0];
     assert_eq!(f["rule"], "blocking-in-async");
     assert_eq!(f["severity"], "warning");
-    assert_eq!(f["file"], "src/lib.rs", "paths are relative to the working directory");
+    assert_eq!(
+        f["file"], "src/lib.rs",
+        "paths are relative to the working directory"
+    );
     assert_eq!(f["start"]["line"], 2);
     assert_eq!(f["start"]["column"], 5);
     assert_eq!(f["end"]["column"], 23);
     assert_eq!(f["span"]["start"], 33);
-    assert_eq!(f["suggestion"]["replacement"], "tokio::fs::read(\"a\").await");
+    assert_eq!(
+        f["suggestion"]["replacement"],
+        "tokio::fs::read(\"a\").await"
+    );
     assert_eq!(doc["summary"]["findings"], 1);
     assert_eq!(doc["summary"]["files"], 1);
 }
@@ -76,7 +102,10 @@ fn json_output_follows_the_schema() {
 fn human_output_is_coloured_only_when_asked_or_on_a_terminal() {
     let dir = project(&[("src/lib.rs", BLOCKING.as_bytes())]);
     let (_, plain, _) = check(dir.path(), &[]);
-    assert!(!plain.contains('\u{1b}'), "piped output has no escape codes");
+    assert!(
+        !plain.contains('\u{1b}'),
+        "piped output has no escape codes"
+    );
     assert!(plain.contains("blocking call `std::fs::read` in async fn `load`"));
     assert!(plain.contains("src/lib.rs:2:5"));
     assert!(plain.contains("Found 1 finding (1 warning) in 1 file."));
@@ -90,34 +119,68 @@ fn human_output_is_coloured_only_when_asked_or_on_a_terminal() {
 #[test]
 fn config_is_found_upward_and_checked() {
     let dir = project(&[
-        ("async-lint.toml", b"[rules.blocking-in-async]\nlevel = \"error\"\n"),
+        (
+            "async-lint.toml",
+            b"[rules.blocking-in-async]\nlevel = \"error\"\n",
+        ),
         ("crate/src/lib.rs", BLOCKING.as_bytes()),
     ]);
     let (code, doc) = json(&dir.path().join("crate"), &["src"]);
     assert_eq!(code, 1);
-    assert_eq!(doc["findings"][0]["severity"], "error", "level from the config found upward");
+    assert_eq!(
+        doc["findings"][0]["severity"], "error",
+        "level from the config found upward"
+    );
 
-    let dir = project(&[("async-lint.toml", b"[rules.blocking-in-async]\nlevl = 1\n"), ("a.rs", BLOCKING.as_bytes())]);
+    let dir = project(&[
+        ("async-lint.toml", b"[rules.blocking-in-async]\nlevl = 1\n"),
+        ("a.rs", BLOCKING.as_bytes()),
+    ]);
     let (code, _, stderr) = check(dir.path(), &[]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("async-lint.toml") && stderr.contains("rules.blocking-in-async.levl"), "{stderr}");
+    assert!(
+        stderr.contains("async-lint.toml") && stderr.contains("rules.blocking-in-async.levl"),
+        "{stderr}"
+    );
 
-    let dir = project(&[("async-lint.toml", b"exclude = [\"gen/**\"]\n[per-path-ignores]\n\"tests/**\" = [\"blocking-in-async\"]\n"),
-        ("gen/a.rs", BLOCKING.as_bytes()), ("tests/b.rs", BLOCKING.as_bytes()), ("src/c.rs", BLOCKING.as_bytes())]);
+    let dir = project(&[
+        (
+            "async-lint.toml",
+            b"exclude = [\"gen/**\"]\n[per-path-ignores]\n\"tests/**\" = [\"blocking-in-async\"]\n",
+        ),
+        ("gen/a.rs", BLOCKING.as_bytes()),
+        ("tests/b.rs", BLOCKING.as_bytes()),
+        ("src/c.rs", BLOCKING.as_bytes()),
+    ]);
     let (_, doc) = json(dir.path(), &[]);
-    let files: Vec<&str> = doc["findings"].as_array().expect("array").iter().map(|f| f["file"].as_str().expect("file")).collect();
+    let files: Vec<&str> = doc["findings"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|f| f["file"].as_str().expect("file"))
+        .collect();
     assert_eq!(files, vec!["src/c.rs"]);
 
     let dir = project(&[
         ("Cargo.toml", b"[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n[package.metadata.async-lint]\nignore = [\"blocking-in-async\"]\n"),
         ("src/lib.rs", BLOCKING.as_bytes()),
     ]);
-    assert_eq!(check(dir.path(), &[]).0, 0, "config from Cargo.toml metadata");
-    let dir = project(&[("cfg.toml", b"select = [\"nope\"]\n"), ("a.rs", BLOCKING.as_bytes())]);
+    assert_eq!(
+        check(dir.path(), &[]).0,
+        0,
+        "config from Cargo.toml metadata"
+    );
+    let dir = project(&[
+        ("cfg.toml", b"select = [\"nope\"]\n"),
+        ("a.rs", BLOCKING.as_bytes()),
+    ]);
     let (code, _, stderr) = check(dir.path(), &["--config", "cfg.toml"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown rule `nope`"), "{stderr}");
-    let dir = project(&[("async-lint.toml", b"rules = [[[\n"), ("a.rs", BLOCKING.as_bytes())]);
+    let dir = project(&[
+        ("async-lint.toml", b"rules = [[[\n"),
+        ("a.rs", BLOCKING.as_bytes()),
+    ]);
     let (code, _, stderr) = check(dir.path(), &[]);
     assert_eq!(code, 2);
     assert!(stderr.contains("invalid TOML"), "{stderr}");
@@ -140,19 +203,79 @@ fn bad_files_are_reported_and_the_rest_is_still_linted() {
         ("src/ok.rs", BLOCKING.as_bytes()),
         ("src/space dir/été.rs", BLOCKING.as_bytes()),
     ]);
-    std::os::unix::fs::symlink(dir.path().join("src"), dir.path().join("src/loop")).expect("symlink");
-    std::os::unix::fs::symlink(dir.path().join("missing.rs"), dir.path().join("src/dangling.rs")).expect("symlink");
+    std::os::unix::fs::symlink(dir.path().join("src"), dir.path().join("src/loop"))
+        .expect("symlink");
+    std::os::unix::fs::symlink(
+        dir.path().join("missing.rs"),
+        dir.path().join("src/dangling.rs"),
+    )
+    .expect("symlink");
     let (code, doc) = json(dir.path(), &[]);
     assert_eq!(code, 2, "unreadable paths make the run fail with 2");
     let rules = rules_of(&doc);
-    assert_eq!(rules.iter().filter(|r| *r == "parse-error").count(), 1, "{doc}");
-    assert_eq!(rules.iter().filter(|r| *r == "blocking-in-async").count(), 2, "{doc}");
-    let errors: Vec<String> = doc["errors"].as_array().expect("errors").iter().map(|e| format!("{} {}", e["path"], e["message"])).collect();
-    assert!(errors.iter().any(|e| e.contains("latin1.rs") && e.contains("UTF-8")), "{errors:?}");
-    assert!(errors.iter().any(|e| e.contains("loop") && e.contains("loop")), "{errors:?}");
-    assert!(errors.iter().any(|e| e.contains("dangling.rs")), "{errors:?}");
+    assert_eq!(
+        rules.iter().filter(|r| *r == "parse-error").count(),
+        1,
+        "{doc}"
+    );
+    assert_eq!(
+        rules.iter().filter(|r| *r == "blocking-in-async").count(),
+        2,
+        "{doc}"
+    );
+    let errors: Vec<String> = doc["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| format!("{} {}", e["path"], e["message"]))
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("latin1.rs") && e.contains("UTF-8")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("loop") && e.contains("loop")),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("dangling.rs")),
+        "{errors:?}"
+    );
     let (_, _, stderr) = check(dir.path(), &[]);
-    assert!(stderr.contains("latin1.rs: not valid UTF-8"), "human errors go to stderr: {stderr}");
+    assert!(
+        stderr.contains("latin1.rs: not valid UTF-8"),
+        "human errors go to stderr: {stderr}"
+    );
+}
+
+#[test]
+fn files_over_the_size_limit_are_errors_not_memory_hogs() {
+    let big = "async fn f() {}\n".repeat(70_000);
+    let dir = project(&[
+        ("gen/big.rs", big.as_bytes()),
+        ("src/ok.rs", BLOCKING.as_bytes()),
+    ]);
+    let (code, doc) = json(dir.path(), &["--max-file-size", "1"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        doc["summary"]["findings"], 1,
+        "the other file is still linted"
+    );
+    let msg = doc["errors"][0]["message"].as_str().expect("message");
+    assert!(doc["errors"][0]["path"]
+        .as_str()
+        .expect("path")
+        .ends_with("big.rs"));
+    assert!(msg.contains("1.1 MiB, over the 1 MiB limit"), "{msg}");
+    assert_eq!(
+        json(dir.path(), &[]).0,
+        1,
+        "under the default limit it is linted"
+    );
 }
 
 #[test]
@@ -175,7 +298,10 @@ fn walking_skips_target_hidden_and_gitignored_paths() {
     let (_, doc) = json(dir.path(), &[]);
     assert_eq!(doc["summary"]["files"], 1, "{doc}");
     let (_, doc) = json(dir.path(), &["generated/b.rs"]);
-    assert_eq!(doc["summary"]["findings"], 1, "a file named explicitly is linted");
+    assert_eq!(
+        doc["summary"]["findings"], 1,
+        "a file named explicitly is linted"
+    );
 }
 
 #[test]
@@ -189,7 +315,10 @@ fn output_is_identical_whatever_the_thread_count() {
 
 #[test]
 fn explain_and_rules_print_the_registry() {
-    let out = bin().args(["explain", "blocking-in-async"]).output().expect("runs");
+    let out = bin()
+        .args(["explain", "blocking-in-async"])
+        .output()
+        .expect("runs");
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("# blocking-in-async"));
     let out = bin().args(["explain", "nope"]).output().expect("runs");

@@ -60,6 +60,10 @@ pub struct CheckArgs {
     /// Use this config file instead of looking for one.
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Files larger than this many MiB are reported as errors and not linted: a syntax tree
+    /// costs about a hundred times the text, and such files are generated.
+    #[arg(long, default_value_t = 8, value_name = "MIB")]
+    pub max_file_size: u64,
     /// Number of threads (default: one per core).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,

@@ -107,7 +107,12 @@ fn check(args: CheckArgs) -> ExitCode {
         },
     );
     let (files, walk_errors) = walk::collect(&args.paths, &excludes);
-    let mut outcome = run::lint_all(&engine, files, &ignores, args.threads);
+    let settings = run::Settings {
+        ignores: &ignores,
+        threads: args.threads,
+        max_file_bytes: args.max_file_size.saturating_mul(1024 * 1024),
+    };
+    let mut outcome = run::lint_all(&engine, files, &settings);
     outcome.errors.extend(walk_errors);
     outcome.errors.sort();
 

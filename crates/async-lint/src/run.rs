@@ -67,15 +67,19 @@ impl PathIgnores {
     }
 }
 
-/// Lints `paths` on `threads` threads.
-pub fn lint_all(
-    engine: &Engine,
-    paths: Vec<PathBuf>,
-    ignores: &PathIgnores,
-    threads: Option<usize>,
-) -> Outcome {
+/// How the files are linted.
+pub struct Settings<'a> {
+    pub ignores: &'a PathIgnores,
+    pub threads: Option<usize>,
+    /// Larger files are reported as errors instead of being linted.
+    pub max_file_bytes: u64,
+}
+
+/// Lints `paths` in parallel.
+pub fn lint_all(engine: &Engine, paths: Vec<PathBuf>, settings: &Settings<'_>) -> Outcome {
     let crates = Crates::default();
-    let work = |path: &PathBuf| lint_one(engine, &crates, ignores, path);
+    let threads = settings.threads;
+    let work = |path: &PathBuf| lint_one(engine, &crates, settings, path);
     let mut builder = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE);
     if let Some(n) = threads {
         builder = builder.num_threads(n.max(1));
@@ -104,13 +108,25 @@ pub fn lint_all(
 fn lint_one(
     engine: &Engine,
     crates: &Crates,
-    ignores: &PathIgnores,
+    settings: &Settings<'_>,
     path: &PathBuf,
 ) -> Result<Option<(Linted, bool)>, PathError> {
-    let bytes = std::fs::read(path).map_err(|e| PathError {
+    let error = |message: String| PathError {
         path: path.clone(),
-        message: e.to_string(),
-    })?;
+        message,
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|e| error(e.to_string()))?
+        .len();
+    if size > settings.max_file_bytes {
+        let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+        return Err(error(format!(
+            "file is {:.1} MiB, over the {:.0} MiB limit; not linted (exclude it, or raise --max-file-size)",
+            mib(size),
+            mib(settings.max_file_bytes)
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| error(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|e| PathError {
         path: path.clone(),
         message: format!(
@@ -125,7 +141,7 @@ fn lint_one(
     let file = SourceFile::new(display, text);
     let (krate, module) = crates.of(path);
     let result = engine.lint(&file, &krate, module);
-    let skip = ignores.ignored(path);
+    let skip = settings.ignores.ignored(path);
     let findings = result
         .findings
         .into_iter()

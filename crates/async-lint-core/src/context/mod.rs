@@ -147,7 +147,16 @@ impl<'a> Context<'a> {
 
     /// What an expression evaluates to: a type, or a tuple of types from a catalogued call.
     pub fn returns_of(&self, expr: &syn::Expr) -> Option<Returns> {
+        self.returns_within(expr, MAX_TYPE_DEPTH)
+    }
+
+    fn returns_within(&self, expr: &syn::Expr, depth: usize) -> Option<Returns> {
         use syn::Expr;
+        let depth = depth.checked_sub(1)?;
+        let type_of = |e: &syn::Expr| match self.returns_within(e, depth)? {
+            Returns::Type(t) => Some(t),
+            Returns::Tuple(_) => None,
+        };
         match expr {
             Expr::Path(p) if p.qself.is_none() => {
                 let id = p.path.get_ident()?.to_string();
@@ -156,15 +165,17 @@ impl<'a> Context<'a> {
                 }
                 self.local(&id)?.ty.clone().map(Returns::Type)
             }
-            Expr::Paren(e) => self.returns_of(&e.expr),
-            Expr::Group(e) => self.returns_of(&e.expr),
-            Expr::Reference(e) => self.returns_of(&e.expr),
-            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.returns_of(&u.expr),
-            Expr::Try(e) => self.returns_of(&e.expr),
+            Expr::Paren(e) => self.returns_within(&e.expr, depth),
+            Expr::Group(e) => self.returns_within(&e.expr, depth),
+            Expr::Reference(e) => self.returns_within(&e.expr, depth),
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+                self.returns_within(&u.expr, depth)
+            }
+            Expr::Try(e) => self.returns_within(&e.expr, depth),
             Expr::Cast(c) => self.resolve_type(&c.ty).map(Returns::Type),
             Expr::Struct(s) => self.resolve(&s.path).map(Returns::Type),
             Expr::Field(f) => {
-                let base = self.type_of(&f.base)?;
+                let base = type_of(&f.base)?;
                 let syn::Member::Named(name) = &f.member else {
                     return None;
                 };
@@ -181,7 +192,7 @@ impl<'a> Context<'a> {
                 let (ty, func) = path.rsplit_once("::")?;
                 match func {
                     // Smart pointers: what they hold is what methods reach.
-                    "new" if is_pointer(ty) => self.returns_of(c.args.first()?),
+                    "new" if is_pointer(ty) => self.returns_within(c.args.first()?, depth),
                     // The near-universal constructor convention.
                     "new" | "default" | "with_capacity" => Some(Returns::Type(ty.to_string())),
                     _ => None,
@@ -191,9 +202,9 @@ impl<'a> Context<'a> {
                 let name = m.method.to_string();
                 match name.as_str() {
                     "unwrap" | "expect" | "clone" | "to_owned" | "as_ref" | "as_mut" | "borrow"
-                    | "by_ref" => self.returns_of(&m.receiver),
+                    | "by_ref" => self.returns_within(&m.receiver, depth),
                     _ => {
-                        let recv = self.type_of(&m.receiver)?;
+                        let recv = type_of(&m.receiver)?;
                         self.catalog.method_returns(&recv, &name).cloned()
                     }
                 }
@@ -202,6 +213,10 @@ impl<'a> Context<'a> {
         }
     }
 }
+
+/// How deep type inference follows receivers and wrappers (`a.b().c()?.d()`): a bound, so
+/// that long generated chains cost linear time, not quadratic.
+const MAX_TYPE_DEPTH: usize = 32;
 
 fn is_pointer(path: &str) -> bool {
     matches!(

@@ -255,7 +255,12 @@ impl Visitor<'_> {
 
     fn visit_closure(&mut self, c: &syn::ExprClosure) {
         let role = self.closure_role.take();
-        let mut frame = Frame::new(FrameKind::SyncClosure, self.cx.span(c));
+        // The `|args|` head: spanning the whole closure would tokenize its body at every level.
+        let head = self
+            .cx
+            .span(&c.inputs_begin)
+            .to(self.cx.span(&c.inputs_end));
+        let mut frame = Frame::new(FrameKind::SyncClosure, head);
         if c.asyncness.is_some() {
             frame.kind = FrameKind::AsyncClosure;
         } else {
