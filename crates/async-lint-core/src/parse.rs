@@ -9,9 +9,9 @@ pub const MAX_NESTING: usize = 256;
 
 /// Parses a file, or says why not as a `parse-error` finding at the error's location.
 pub fn parse(file: &SourceFile) -> Result<syn::File, Box<Finding>> {
-    if let Some((depth_at, depth)) = too_deep(&file.text) {
+    if let Some(at) = too_deep(&file.text) {
         return Err(Box::new(
-            Finding::new(PARSE_ERROR, Span::new(depth_at, depth_at + 1), format!("brackets nested deeper than {depth} levels"))
+            Finding::new(PARSE_ERROR, Span::new(at, at + 1), format!("code nested deeper than {MAX_NESTING} levels"))
                 .label("nesting limit reached here")
                 .severity(Severity::Error)
                 .help(format!("async-lint does not lint files nested deeper than {MAX_NESTING} levels; exclude generated files in async-lint.toml"))
@@ -37,20 +37,59 @@ pub fn parse(file: &SourceFile) -> Result<syn::File, Box<Finding>> {
     })
 }
 
-/// Where bracket nesting first exceeds [`MAX_NESTING`], if it does. A byte scan that skips
-/// string, char and comment contents well enough for this purpose.
-fn too_deep(text: &str) -> Option<(usize, usize)> {
+/// Where the nesting of the file first exceeds [`MAX_NESTING`], if it does: a byte scan,
+/// run before syn (whose parser recurses once per level and has no depth limit of its own).
+///
+/// The estimate is bracket depth plus, per bracket level, the generic `<` and closure `|`
+/// openers since the last `;`, `=`, `{` or `}`: `Vec<Vec<..>>` and `|| || ..` recurse without
+/// brackets. Comparisons and `a || b` chains parse iteratively and are not counted.
+/// String, char and comment contents are skipped.
+fn too_deep(text: &str) -> Option<usize> {
     let b = text.as_bytes();
-    let (mut depth, mut i) = (0usize, 0usize);
+    let mut depth = 0usize;
+    // Openers per bracket level (innermost last), and their sum.
+    let mut levels: Vec<usize> = vec![0];
+    let mut openers = 0usize;
+    let mut prev = b';';
+    let mut last_bar_opened = false;
+    let mut i = 0usize;
     while i < b.len() {
-        match b[i] {
+        let c = b[i];
+        let mut bar_opened = false;
+        match c {
             b'(' | b'[' | b'{' => {
+                if c == b'{' {
+                    reset(&mut levels, &mut openers);
+                }
                 depth += 1;
-                if depth > MAX_NESTING {
-                    return Some((i, MAX_NESTING));
+                levels.push(0);
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if levels.len() > 1 {
+                    openers -= levels.pop().unwrap_or(0);
+                }
+                if c == b'}' {
+                    reset(&mut levels, &mut openers);
                 }
             }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b';' | b'=' => reset(&mut levels, &mut openers),
+            b'<' if is_ident(prev) || matches!(prev, b':' | b'<' | b'&' | b'(' | b',') => {
+                bump(&mut levels, &mut openers, 1)
+            }
+            b'>' if !matches!(prev, b'-' | b'=') => {
+                if let Some(top) = levels.last_mut().filter(|t| **t > 0) {
+                    *top -= 1;
+                    openers -= 1;
+                }
+            }
+            b'|' if matches!(prev, b'(' | b',' | b'=' | b'{' | b';' | b'[')
+                || (prev == b'|' && last_bar_opened)
+                || ends_with_word(&b[..i], b"move") =>
+            {
+                bump(&mut levels, &mut openers, 1);
+                bar_opened = true;
+            }
             b'r' if matches!(b.get(i + 1), Some(b'#' | b'"'))
                 && (i == 0 || !is_ident(b[i - 1])) =>
             {
@@ -83,7 +122,10 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
                 }
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
-                i = text[i + 2..].find("*/").map_or(b.len(), |p| i + 2 + p + 1);
+                i = text
+                    .get(i + 2..)
+                    .and_then(|t| t.find("*/"))
+                    .map_or(b.len(), |p| i + 2 + p + 1);
             }
             b'/' if b.get(i + 1) == Some(&b'/') => {
                 while i < b.len() && b[i] != b'\n' {
@@ -92,9 +134,41 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
             }
             _ => {}
         }
+        if depth + openers > MAX_NESTING {
+            return Some(i.min(b.len().saturating_sub(1)));
+        }
+        if !c.is_ascii_whitespace() {
+            prev = c;
+            last_bar_opened = bar_opened;
+        }
         i += 1;
     }
     None
+}
+
+fn bump(levels: &mut [usize], openers: &mut usize, n: usize) {
+    if let Some(top) = levels.last_mut() {
+        *top += n;
+        *openers += n;
+    }
+}
+
+/// Forgets the openers of the innermost bracket level (a statement or block boundary).
+fn reset(levels: &mut [usize], openers: &mut usize) {
+    if let Some(top) = levels.last_mut() {
+        *openers -= *top;
+        *top = 0;
+    }
+}
+
+/// Does `b` end with the keyword `word` (after trailing whitespace)?
+fn ends_with_word(b: &[u8], word: &[u8]) -> bool {
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(0, |p| p + 1);
+    let b = &b[..end];
+    b.ends_with(word) && (b.len() == word.len() || !is_ident(b[b.len() - word.len() - 1]))
 }
 
 fn is_ident(c: u8) -> bool {
@@ -118,6 +192,25 @@ mod tests {
         let deep = format!("fn f() {{ {}1{} }}", "(".repeat(10_000), ")".repeat(10_000));
         let e = parse(&SourceFile::new("d.rs", deep)).unwrap_err();
         assert!(e.message.contains("nested deeper"));
+        let deep_generics = format!(
+            "fn f(x: {}u8{}) {{}}",
+            "Vec<".repeat(1000),
+            ">".repeat(1000)
+        );
+        assert!(parse(&SourceFile::new("g.rs", deep_generics)).is_err());
+        let deep_closures = format!("fn f() {{ let c = {}1; }}", "|| ".repeat(1000));
+        assert!(parse(&SourceFile::new("c.rs", deep_closures)).is_err());
+        let moved = format!("fn f() {{ let c = {}1; }}", "move |a, b| ".repeat(1000));
+        assert!(parse(&SourceFile::new("m.rs", moved)).is_err());
+        let wide = format!(
+            "fn f(a: bool, b: u8) -> bool {{ {} let t: Vec<Vec<u8>> = vec![]; a {} }}",
+            "if b < 3 {} ".repeat(1000),
+            "|| a ".repeat(1000)
+        );
+        assert!(
+            parse(&SourceFile::new("w.rs", wide)).is_ok(),
+            "comparisons and `||` chains are not nesting"
+        );
         let many = format!(
             "fn f(c: char) -> bool {{ {} false }}",
             "if c == '(' || c == b'[' as char {} ".repeat(300)
