@@ -15,8 +15,18 @@ pub struct Binding {
     /// Resolved path of its type, when known (smart pointers peeled).
     pub ty: Option<String>,
     pub mutable: bool,
+    /// Holds a `&mut` reference (a `&mut T` parameter, `&mut self`, `let r = &mut x`).
+    pub mut_ref: bool,
     /// The binding's identifier.
     pub span: Span,
+}
+
+impl Binding {
+    /// Does using it give exclusive access: a `mut` binding or a `&mut` reference? Two
+    /// futures that both use such a binding cannot run at the same time.
+    pub fn exclusive(&self) -> bool {
+        self.mutable || self.mut_ref
+    }
 }
 
 /// A stack of lexical scopes of bindings.
@@ -40,6 +50,13 @@ impl Locals {
         }
         if let Some(top) = self.scopes.last_mut() {
             top.insert(b.name.clone(), b);
+        }
+    }
+
+    /// Marks the innermost binding called `name` as holding a `&mut` reference.
+    pub fn set_mut_ref(&mut self, name: &str) {
+        if let Some(b) = self.scopes.iter_mut().rev().find_map(|s| s.get_mut(name)) {
+            b.mut_ref = true;
         }
     }
 

@@ -1,10 +1,12 @@
 //! Context: what is known at a point of the visited file — async or not, inside which loops,
 //! which names resolve to what, which locals have which types. Rules ask; they never walk.
 
+pub mod dataflow;
 mod frame;
 mod locals;
 mod macros;
 pub mod spawn;
+pub mod testcode;
 mod visitor;
 
 pub use frame::{Frame, FrameKind, Loop, LoopKind};
@@ -35,6 +37,8 @@ pub struct Context<'a> {
     /// Resolved self type of each enclosing `impl`.
     pub(crate) impl_self: Vec<Option<String>>,
     pub(crate) structs: StructFields,
+    /// How many enclosing items are test code (`#[test]` fns, `#[cfg(test)]` modules…).
+    pub(crate) test_items: usize,
 }
 
 impl<'a> Context<'a> {
@@ -130,6 +134,12 @@ impl<'a> Context<'a> {
     /// The resolved self type of the enclosing impl.
     pub fn self_type(&self) -> Option<&str> {
         self.impl_self.last().and_then(|s| s.as_deref())
+    }
+
+    /// Is this test code: inside a `#[test]`-like fn or a `#[cfg(test)]` item, or in a file
+    /// of a test or bench target (see [`testcode`])?
+    pub fn in_test_code(&self) -> bool {
+        self.test_items > 0 || testcode::is_test_path(&self.file.path)
     }
 
     /// The settings of a rule from the config (level and options).

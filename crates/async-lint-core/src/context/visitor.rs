@@ -3,6 +3,7 @@
 
 use super::frame::{INLINE_ONCE, OFFLOADING_CALLEES, PER_ITEM_ADAPTERS};
 use super::macros::{parse_body, MacroBody};
+use super::testcode;
 use super::{Binding, Context, Frame, FrameKind, Locals, Loop, LoopKind, StructFields};
 use crate::catalog::{Catalog, Returns};
 use crate::config::RuleSettings;
@@ -59,6 +60,7 @@ pub fn check_file(input: CheckInput<'_>, ast: &syn::File) -> Checked {
         awaited: Vec::new(),
         impl_self: Vec::new(),
         structs,
+        test_items: 0,
     };
     let mut v = Visitor {
         cx,
@@ -177,13 +179,36 @@ impl Visitor<'_> {
         frame.returns_result = returns_result(&sig.output);
         self.push_frame(frame);
         for input in &sig.inputs {
-            if let syn::FnArg::Typed(pt) = input {
-                let ty = self.cx.resolve_type(&pt.ty).map(Returns::Type);
-                self.bind_pat(&pt.pat, ty);
+            match input {
+                syn::FnArg::Typed(pt) => {
+                    let ty = self.cx.resolve_type(&pt.ty).map(Returns::Type);
+                    self.bind_pat(&pt.pat, ty);
+                    if let (syn::Pat::Ident(pi), true) = (&*pt.pat, is_mut_ref(&pt.ty)) {
+                        self.cx.locals.set_mut_ref(&pi.ident.to_string());
+                    }
+                }
+                syn::FnArg::Receiver(r) => self.bind_self(r),
             }
         }
         self.visit_block(body);
         self.pop_frame();
+    }
+
+    /// Binds `self` as a local: its type is the impl's, and `&mut self` / `mut self` give
+    /// exclusive access to it.
+    fn bind_self(&mut self, r: &syn::Receiver) {
+        let mut_ref = match &r.kind {
+            syn::ReceiverKind::Reference(_, _, m) => m.is_some(),
+            syn::ReceiverKind::Typed(_, ty) => is_mut_ref(ty),
+            _ => false,
+        };
+        self.cx.locals.bind(Binding {
+            name: "self".into(),
+            ty: self.cx.self_type().map(str::to_string),
+            mutable: r.mutability.is_some(),
+            mut_ref,
+            span: self.cx.span(&r.self_token),
+        });
     }
 
     /// Binds every identifier of a pattern, with the type it receives when known.
@@ -199,6 +224,7 @@ impl Visitor<'_> {
                     name: pi.ident.to_string(),
                     ty,
                     mutable: pi.mutability.is_some(),
+                    mut_ref: false,
                     span: self.cx.span(&pi.ident),
                 });
                 if let Some((_, sub)) = &pi.subpat {
@@ -208,6 +234,9 @@ impl Visitor<'_> {
             Pat::Type(pt) => {
                 let ty = self.cx.resolve_type(&pt.ty).map(Returns::Type).or(ret);
                 self.bind_pat(&pt.pat, ty);
+                if let (Pat::Ident(pi), true) = (&*pt.pat, is_mut_ref(&pt.ty)) {
+                    self.cx.locals.set_mut_ref(&pi.ident.to_string());
+                }
             }
             Pat::Tuple(t) => {
                 let types = match ret {
@@ -305,7 +334,10 @@ impl Visitor<'_> {
 impl<'ast> Visit<'ast> for Visitor<'_> {
     fn visit_item(&mut self, i: &'ast syn::Item) {
         self.record_extent(i);
+        let test = item_attrs(i).is_some_and(testcode::is_test_item);
+        self.cx.test_items += usize::from(test);
         visit::visit_item(self, i);
+        self.cx.test_items -= usize::from(test);
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
@@ -314,7 +346,10 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
 
     fn visit_impl_item(&mut self, i: &'ast syn::ImplItem) {
         self.record_extent(i);
+        let test = matches!(i, syn::ImplItem::Fn(f) if testcode::is_test_item(&f.attrs));
+        self.cx.test_items += usize::from(test);
         visit::visit_impl_item(self, i);
+        self.cx.test_items -= usize::from(test);
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
@@ -403,6 +438,11 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
             ret = self.cx.returns_of(&init.expr);
         }
         self.bind_pat(&l.pat, ret);
+        if let (syn::Pat::Ident(pi), Some(init)) = (&l.pat, &l.init) {
+            if matches!(&*init.expr, Expr::Reference(r) if r.mutability.is_some()) {
+                self.cx.locals.set_mut_ref(&pi.ident.to_string());
+            }
+        }
     }
 
     fn visit_expr(&mut self, e: &'ast Expr) {
@@ -545,6 +585,19 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
     }
 }
 
+/// The attributes of the items that can hold code.
+fn item_attrs(i: &syn::Item) -> Option<&[syn::Attribute]> {
+    match i {
+        syn::Item::Fn(f) => Some(&f.attrs),
+        syn::Item::Mod(m) => Some(&m.attrs),
+        syn::Item::Impl(m) => Some(&m.attrs),
+        syn::Item::Trait(t) => Some(&t.attrs),
+        syn::Item::Const(c) => Some(&c.attrs),
+        syn::Item::Static(s) => Some(&s.attrs),
+        _ => None,
+    }
+}
+
 fn closure_role(callee: &str, span: Span, is_method: bool) -> Option<ClosureRole> {
     if OFFLOADING_CALLEES.contains(&callee) {
         return Some(ClosureRole::Offload(callee.to_string()));
@@ -573,6 +626,11 @@ pub(crate) fn path_string(p: &syn::Path) -> String {
         .map(|s| s.ident.to_string())
         .collect::<Vec<_>>()
         .join("::")
+}
+
+/// Is a type `&mut T`?
+fn is_mut_ref(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Reference(r) if r.mutability.is_some())
 }
 
 /// Does a fn's declared return type name `Result` (`Result<T, E>`, `io::Result<T>`, …)?

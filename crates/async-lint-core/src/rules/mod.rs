@@ -1,7 +1,9 @@
 //! The rules and their registry. One rule = one file here, one page in `rules/<name>.md`
 //! (embedded for `explain`), one folder in `fixtures/<name>/`, and one line in [`RULES`].
 
+mod await_in_loop;
 mod blocking_in_async;
+mod sequential_awaits;
 
 use crate::context::Context;
 use crate::finding::{Finding, Severity};
@@ -57,7 +59,62 @@ pub trait Rule: Sync {
 }
 
 /// Every rule, in the order `async-lint rules` lists them. Adding a rule: one line here.
-pub static RULES: &[&dyn Rule] = &[&blocking_in_async::BlockingInAsync];
+pub static RULES: &[&dyn Rule] = &[
+    &blocking_in_async::BlockingInAsync,
+    &sequential_awaits::SequentialAwaits,
+    &await_in_loop::AwaitInLoop,
+];
+
+/// A call as messages name it: its text when it is one short line, else its chain with the
+/// arguments elided (`load_config(..).instrument(..)`, `client.get(..).send()`), shortened to
+/// its first and last links when still long.
+pub(crate) fn describe_call(cx: &Context<'_>, e: &syn::Expr) -> String {
+    let text = cx.text(e);
+    if text.len() <= 50 && !text.contains('\n') {
+        return text.to_string();
+    }
+    let mut links = Vec::new();
+    let mut cur = e;
+    loop {
+        match cur {
+            syn::Expr::MethodCall(m) => {
+                let args = if m.args.is_empty() { "()" } else { "(..)" };
+                links.push(format!(".{}{args}", m.method));
+                cur = &m.receiver;
+            }
+            syn::Expr::Call(c) => {
+                let f = cx.text(&*c.func);
+                let f = if f.len() <= 40 && !f.contains('\n') {
+                    f
+                } else {
+                    "f"
+                };
+                let args = if c.args.is_empty() { "()" } else { "(..)" };
+                links.push(format!("{f}{args}"));
+                break;
+            }
+            syn::Expr::Try(t) => cur = &t.expr,
+            syn::Expr::Await(a) => cur = &a.base,
+            syn::Expr::Paren(p) => cur = &p.expr,
+            other => {
+                let t = cx.text(other);
+                links.push(if t.len() <= 30 && !t.contains('\n') {
+                    t.to_string()
+                } else {
+                    "..".into()
+                });
+                break;
+            }
+        }
+    }
+    links.reverse();
+    let joined = links.concat();
+    if joined.len() <= 60 || links.len() <= 2 {
+        joined
+    } else {
+        format!("{}…{}", links[0], links[links.len() - 1])
+    }
+}
 
 /// The rule called `name`.
 pub fn find(name: &str) -> Option<&'static dyn Rule> {

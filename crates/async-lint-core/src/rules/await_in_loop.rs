@@ -1,0 +1,358 @@
+//! ## What it does
+//! Flags a `for` loop (or `while let Some(x) = iter.next()` over a plain iterator) that awaits
+//! work for one item at a time, where each item's future depends only on the item and on
+//! values fixed before the loop: nothing one iteration assigns is read by the next, no
+//! `break`/`return`/`continue` follows the await, and the loop neither sleeps (pacing), nor
+//! waits on locks or channels, nor shares an exclusive receiver (one connection, one writer).
+//!
+//! ## Why is this bad?
+//! Every iteration waits for the previous one: a hundred requests of 50 ms take five seconds
+//! when they could take a few hundred milliseconds with bounded concurrency.
+//!
+//! ## Example
+//! ```rust
+//! async fn sizes(client: &Client, urls: Vec<String>) -> Vec<usize> {
+//!     let mut out = Vec::new();
+//!     for url in urls {
+//!         out.push(client.get(&url).send().await.map(|r| r.len()).unwrap_or(0));
+//!     }
+//!     out
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```rust
+//! use futures::StreamExt;
+//!
+//! async fn sizes(client: &Client, urls: Vec<String>) -> Vec<usize> {
+//!     futures::stream::iter(urls)
+//!         .map(|url| async move { client.get(&url).send().await.map(|r| r.len()).unwrap_or(0) })
+//!         .buffered(8)
+//!         .collect()
+//!         .await
+//! }
+//! ```
+
+use super::{OptionKind, Rule, RuleMeta, RuleOption};
+use crate::context::dataflow::{self, Flow, Names};
+use crate::context::Context;
+use crate::finding::{Finding, Severity};
+use crate::Runtime;
+use syn::Expr;
+
+pub struct AwaitInLoop;
+
+static META: RuleMeta = RuleMeta {
+    name: "await-in-loop",
+    default_severity: Severity::Warning,
+    summary: "a loop that awaits one independent item at a time (`buffer_unordered`, `join_all`, `JoinSet`)",
+    doc: include_str!("../../../../rules/await-in-loop.md"),
+    options: &[RuleOption {
+        key: "check-tests",
+        kind: OptionKind::Bool,
+        help: "also report in test code (`#[test]`-like fns, `#[cfg(test)]` items, `tests/` and `benches/` files); default false",
+    }],
+    triggers: &["await"],
+};
+
+impl Rule for AwaitInLoop {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
+        if !cx.innermost_frame().is_some_and(|f| f.kind.is_async()) {
+            return;
+        }
+        let check_tests = cx
+            .settings(META.name)
+            .and_then(|s| s.bool("check-tests"))
+            .unwrap_or(false);
+        if !check_tests && cx.in_test_code() {
+            return;
+        }
+        let Some(shape) = loop_shape(cx, expr) else {
+            return;
+        };
+        if let Some(f) = check_loop(cx, &shape) {
+            out.push(f);
+        }
+    }
+}
+
+/// The parts of a loop over items.
+struct Shape<'a> {
+    pat: &'a syn::Pat,
+    /// What is iterated: the `for` expression, or the iterator of `while let .. = it.next()`.
+    items: &'a Expr,
+    body: &'a syn::Block,
+    /// Names the `while let` condition reads (the iterator): the body must not write them.
+    cond_reads: Names,
+    head: crate::source::Span,
+}
+
+fn loop_shape<'a>(cx: &Context<'_>, expr: &'a Expr) -> Option<Shape<'a>> {
+    match expr {
+        Expr::ForLoop(f) => {
+            if tiny_literal(&f.expr) || Flow::of_expr(&f.expr).awaits {
+                return None;
+            }
+            Some(Shape {
+                pat: &f.pat,
+                items: &f.expr,
+                body: &f.body,
+                cond_reads: Names::new(),
+                head: cx.span(&f.for_token).to(cx.span(&f.expr)),
+            })
+        }
+        Expr::While(w) => {
+            let Expr::Let(l) = &*w.cond else { return None };
+            let Expr::MethodCall(m) = &*l.expr else {
+                return None;
+            };
+            let flow = Flow::of_expr(&l.expr);
+            if m.method != "next" || !m.args.is_empty() || flow.awaits {
+                return None;
+            }
+            dataflow::place_path(&m.receiver)?;
+            let some = matches!(&*l.pat, syn::Pat::TupleStruct(t)
+                if t.path.segments.last().is_some_and(|s| s.ident == "Some"));
+            if !some {
+                return None;
+            }
+            Some(Shape {
+                pat: &l.pat,
+                items: &m.receiver,
+                body: &w.body,
+                cond_reads: flow.reads,
+                head: cx.span(&w.while_token).to(cx.span(&w.cond)),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// `[a, b]`, `&[a, b, c]`, `[a, b].iter().enumerate()`: a fixed handful of items, where a loop reads
+/// better than a concurrent form and saves little.
+fn tiny_literal(e: &Expr) -> bool {
+    match e {
+        Expr::Array(a) => a.elems.len() <= 3,
+        Expr::Reference(r) => tiny_literal(&r.expr),
+        Expr::Paren(p) => tiny_literal(&p.expr),
+        Expr::MethodCall(m)
+            if matches!(
+                m.method.to_string().as_str(),
+                "iter" | "into_iter" | "iter_mut" | "enumerate" | "rev" | "copied" | "cloned"
+            ) =>
+        {
+            tiny_literal(&m.receiver)
+        }
+        _ => false,
+    }
+}
+
+fn peel(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => peel(&p.expr),
+        Expr::Group(g) => peel(&g.expr),
+        _ => e,
+    }
+}
+
+/// The finding for a loop whose awaits are independent per item, if it is one.
+fn check_loop(cx: &Context<'_>, shape: &Shape<'_>) -> Option<Finding> {
+    let body = shape.body;
+    let body_flow = Flow::of_stmts(&body.stmts);
+    if body_flow.selects {
+        return None;
+    }
+    // Awaits inside macro bodies (`assert_eq!(f(x).await, ..)`) cannot be judged.
+    if dataflow::awaits_in_macros(body, true) {
+        return None;
+    }
+    let awaits = dataflow::direct_awaits(body, true);
+    let first = awaits.first()?;
+    // Every await must be work made by a call: a sleep or interval paces the loop on purpose,
+    // locks and channels order it, writes (`insert`, `execute`…) keep their order, and
+    // awaiting a future or handle made earlier (`h.await`) collects work already running.
+    let mut futures = Vec::new();
+    for a in &awaits {
+        let future = peel(&a.base);
+        if !matches!(future, Expr::Call(_) | Expr::MethodCall(_))
+            || dataflow::coordination_wait(future).is_some()
+            || dataflow::effect_call(future).is_some()
+        {
+            return None;
+        }
+        futures.push((*a, future, Flow::of_expr(future)));
+    }
+
+    let item_vars: Names = dataflow::pat_names(shape.pat)
+        .into_iter()
+        .map(|n| n.name)
+        .collect();
+    if item_vars.is_empty() {
+        return None;
+    }
+    let mut per_item = dataflow::derived(&body.stmts, &item_vars);
+    per_item.extend(item_vars.iter().cloned());
+
+    // Loop-carried state: what the body writes of the names around the loop, and what is
+    // computed from it inside the body.
+    // Names from around the loop: free in the body, other than the item itself.
+    let outer = |n: &String| body_flow.reads.contains(n) && !item_vars.contains(n);
+    let exclusive = |n: &str| cx.local(n).is_some_and(|b| b.exclusive());
+    let mut carried: Names = body_flow.writes().filter(|n| outer(n)).cloned().collect();
+    carried.extend(
+        body_flow
+            .receivers
+            .iter()
+            .map(|r| r.split('.').next().unwrap_or(r).to_string())
+            .filter(|root| outer(root) && exclusive(root)),
+    );
+    // Carried state read back where the body decides or computes (`if seen.contains(..)`,
+    // `let next = cursor + 1`) steers the next iteration.
+    let control = dataflow::control_reads(&body.stmts);
+    if carried
+        .iter()
+        .any(|n| shape.cond_reads.contains(n) || control.contains(n))
+    {
+        return None;
+    }
+    let mut tainted = dataflow::derived(&body.stmts, &carried);
+    tainted.extend(carried);
+
+    let mut depends_on_item = false;
+    for (_, _, flow) in &futures {
+        if flow.reads.iter().any(|n| tainted.contains(n)) {
+            return None;
+        }
+        // One connection, writer or `&mut self` used by every iteration: they must queue.
+        let shared_exclusive = flow
+            .reads
+            .iter()
+            .any(|n| outer(n) && !per_item.contains(n) && exclusive(n));
+        let ordered = flow.receivers.iter().chain(flow.values()).any(|r| {
+            let root = r.split('.').next().unwrap_or(r);
+            !per_item.contains(root) && dataflow::ordered_receiver(r)
+        });
+        if shared_exclusive || ordered {
+            return None;
+        }
+        depends_on_item |= flow.reads.iter().any(|n| per_item.contains(n));
+    }
+    if !depends_on_item {
+        return None;
+    }
+    // An exit that holds or follows the first await (nested loops' included) is decided by
+    // an awaited result.
+    let first_await = dataflow::direct_awaits(body, false)
+        .first()
+        .map_or(cx.span(*first).start, |a| cx.span(*a).start);
+    if dataflow::loop_exits(body)
+        .iter()
+        .any(|e| cx.span(*e).end > first_await)
+    {
+        return None;
+    }
+    Some(report(cx, shape, &futures, &item_vars))
+}
+
+fn report(
+    cx: &Context<'_>,
+    shape: &Shape<'_>,
+    futures: &[(&syn::ExprAwait, &Expr, Flow)],
+    item_vars: &Names,
+) -> Finding {
+    let (_, first, _) = &futures[0];
+    let shown = super::describe_call(cx, first);
+    let mut f = Finding::new(
+        META.name,
+        shape.head,
+        format!("loop awaits `{shown}` one item at a time"),
+    )
+    .label("each iteration waits for the previous one to finish");
+    for (a, _, _) in futures {
+        f = f.secondary(cx.span(*a), "awaited once per item, in turn");
+    }
+    let items = short(cx.text(shape.items)).unwrap_or_else(|| "items".into());
+    let pat = short(cx.text(shape.pat))
+        .filter(|_| matches!(shape.pat, syn::Pat::Ident(_)))
+        .unwrap_or_else(|| "item".into());
+    // The future itself fits in the closure when it reads only the item and what was fixed
+    // before the loop (no names computed inside the body).
+    let closure = match futures {
+        [(_, fut, flow)] if matches!(shape.pat, syn::Pat::Ident(_)) => {
+            let body_locals = dataflow::derived(&shape.body.stmts, item_vars);
+            let direct = flow.reads.iter().all(|n| !body_locals.contains(n));
+            short(cx.text(*fut))
+                .filter(|_| direct)
+                .map(|f| format!("async move {{ {f}.await }}"))
+        }
+        _ => None,
+    }
+    .unwrap_or_else(|| "async move { .. }".into());
+    let join_set = match cx.krate.runtime {
+        Runtime::Tokio => "a `tokio::task::JoinSet`",
+        _ => "a set of spawned tasks",
+    };
+    f.help(format!(
+        "run the items with bounded concurrency: \
+         `futures::stream::iter({items}).map(|{pat}| {closure}).buffer_unordered(8)` \
+         (`buffered(8)` keeps their order); `futures::future::join_all` suits a few items, \
+         {join_set} with a limit suits work that is CPU-heavy or must be spawned"
+    ))
+    .note(
+        "no iteration reads what an earlier one produced and none leaves the loop on its \
+         result, so the items could be in flight together; in turn, n items take n round trips",
+    )
+}
+
+/// The text when it is one short line.
+fn short(text: &str) -> Option<String> {
+    (text.len() <= 60 && !text.contains('\n')).then(|| text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{CrateInfo, Engine, Runtime, Selection, SourceFile};
+
+    fn help(src: &str, runtime: Runtime) -> String {
+        let engine = Engine::new(
+            &crate::Config::default(),
+            &Selection {
+                select: vec!["await-in-loop".into()],
+                ignore: vec![],
+            },
+        );
+        let file = SourceFile::new("lib.rs", src.to_string());
+        let krate = CrateInfo {
+            runtime,
+            ..CrateInfo::default()
+        };
+        let f = engine.lint(&file, &krate, vec!["crate".into()]).findings;
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].labels.len(), 1, "a label on the await");
+        f[0].help.clone().unwrap_or_default()
+    }
+
+    #[test]
+    fn the_help_spells_out_the_stream_form() {
+        let src = "async fn f(urls: Vec<String>) {\n    for url in urls {\n        fetch(&url).await;\n    }\n}\n";
+        let h = help(src, Runtime::Tokio);
+        assert!(
+            h.contains(
+                "futures::stream::iter(urls).map(|url| async move { fetch(&url).await }).buffer_unordered(8)"
+            ),
+            "{h}"
+        );
+        assert!(h.contains("tokio::task::JoinSet"), "{h}");
+        assert!(!help(src, Runtime::Smol).contains("tokio"));
+    }
+
+    #[test]
+    fn values_computed_in_the_body_keep_the_closure_elided() {
+        let src = "async fn f(ids: Vec<u32>) {\n    for id in ids {\n        let u = url(id);\n        fetch(&u).await;\n    }\n}\n";
+        assert!(help(src, Runtime::Tokio).contains(".map(|id| async move { .. })"));
+    }
+}
