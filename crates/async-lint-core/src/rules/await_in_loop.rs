@@ -115,13 +115,16 @@ fn loop_shape<'a>(cx: &Context<'_>, expr: &'a Expr) -> Option<Shape<'a>> {
                 return None;
             }
             dataflow::place_path(&m.receiver)?;
-            let some = matches!(&*l.pat, syn::Pat::TupleStruct(t)
-                if t.path.segments.last().is_some_and(|s| s.ident == "Some"));
-            if !some {
+            // `Some(x)`: the item is `x`.
+            let syn::Pat::TupleStruct(t) = &*l.pat else {
                 return None;
-            }
+            };
+            let is_some = t.path.segments.last().is_some_and(|s| s.ident == "Some");
+            let (true, Some(item)) = (is_some && t.elems.len() == 1, t.elems.first()) else {
+                return None;
+            };
             Some(Shape {
-                pat: &l.pat,
+                pat: item,
                 items: &m.receiver,
                 body: &w.body,
                 cond_reads: flow.reads,
@@ -276,15 +279,16 @@ fn report(
         f = f.secondary(cx.span(*a), "awaited once per item, in turn");
     }
     let items = short(cx.text(shape.items)).unwrap_or_else(|| "items".into());
-    let pat = short(cx.text(shape.pat))
-        .filter(|_| matches!(shape.pat, syn::Pat::Ident(_)))
-        .unwrap_or_else(|| "item".into());
-    // The future itself fits in the closure when it reads only the item and what was fixed
-    // before the loop (no names computed inside the body).
+    let pat = short(cx.text(shape.pat)).unwrap_or_else(|| "item".into());
+    // The future itself fits in the closure when every name it reads is the item or was
+    // there before the loop (none is computed inside the body).
     let closure = match futures {
-        [(_, fut, flow)] if matches!(shape.pat, syn::Pat::Ident(_)) => {
-            let body_locals = dataflow::derived(&shape.body.stmts, item_vars);
-            let direct = flow.reads.iter().all(|n| !body_locals.contains(n));
+        [(_, fut, flow)] => {
+            let body_free = Flow::of_stmts(&shape.body.stmts).reads;
+            let direct = flow
+                .reads
+                .iter()
+                .all(|n| body_free.contains(n) || item_vars.contains(n));
             short(cx.text(*fut))
                 .filter(|_| direct)
                 .map(|f| format!("async move {{ {f}.await }}"))
