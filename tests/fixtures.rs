@@ -8,8 +8,15 @@
 //!   `//@ runtime: tokio|async-std|smol`, `//@ rules: a, b` (rules to run; default: the folder's).
 //!
 //! Any missed or unexpected finding fails, named by `file:line`.
+//!
+//! A folder `fixtures/crate-<name>/` is a small crate (`Cargo.toml`, `src/`, maybe `tests/`)
+//! for what crosses files: every `.rs` file in it is linted against the crate's index, with
+//! the rules its `//@ rules:` directive names (required there).
 
-use async_lint_core::{module_path, Config, CrateInfo, Engine, Runtime, Selection, SourceFile};
+use async_lint_core::{
+    module_path, Config, CrateIndex, CrateInfo, Engine, FileResult, IndexScope, Runtime, Selection,
+    SourceFile,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -55,15 +62,31 @@ fn directive<'a>(text: &'a str, key: &str) -> Vec<&'a str> {
         .collect()
 }
 
-/// Lints one fixture; returns the problems found (empty when it matches).
+/// Lints one fixture on its own; returns the problems found (empty when it matches).
 fn check_fixture(rule: &str, path: &Path) -> Vec<String> {
+    check_with(Some(rule), path, |engine, file, krate| {
+        engine.lint(file, krate, module_path(Path::new("lib.rs")))
+    })
+}
+
+/// Lints one fixture with `lint` and compares the findings with its annotations. `rule` is
+/// the rule run when the file names none with `//@ rules:`.
+fn check_with(
+    rule: Option<&str>,
+    path: &Path,
+    lint: impl Fn(&Engine, &SourceFile, &CrateInfo) -> FileResult,
+) -> Vec<String> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let config_text = directive(&text, "config").join("\n");
     let config = Config::from_toml(&config_text, &path.display().to_string())
         .unwrap_or_else(|e| panic!("{e}"));
-    let rules: Vec<String> = match directive(&text, "rules").first() {
-        Some(list) => list.split(',').map(|s| s.trim().to_string()).collect(),
-        None => vec![rule.to_string()],
+    let rules: Vec<String> = match (directive(&text, "rules").first(), rule) {
+        (Some(list), _) => list.split(',').map(|s| s.trim().to_string()).collect(),
+        (None, Some(rule)) => vec![rule.to_string()],
+        (None, None) => panic!(
+            "{}: crate fixtures need a `//@ rules:` line",
+            path.display()
+        ),
     };
     let runtime = match directive(&text, "runtime").first().copied() {
         Some("tokio") => Runtime::Tokio,
@@ -83,7 +106,7 @@ fn check_fixture(rule: &str, path: &Path) -> Vec<String> {
         name: None,
         runtime,
     };
-    let result = engine.lint(&file, &krate, module_path(Path::new("lib.rs")));
+    let result = lint(&engine, &file, &krate);
 
     let mut expected = expectations(&text);
     let mut problems = Vec::new();
@@ -123,6 +146,67 @@ fn check_fixture(rule: &str, path: &Path) -> Vec<String> {
     problems
 }
 
+/// The `.rs` files below `dir`, sorted.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir)
+        .expect("fixture folder readable")
+        .flatten()
+    {
+        let p = entry.path();
+        if p.is_dir() {
+            out.extend(rust_files(&p));
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The `fixtures/crate-*` folders.
+fn crate_fixtures() -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(fixtures_root())
+        .expect("fixtures/ exists")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && is_crate_fixture(p))
+        .collect();
+    out.sort();
+    out
+}
+
+fn is_crate_fixture(dir: &Path) -> bool {
+    dir.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("crate-"))
+}
+
+/// Lints every file of a fixture crate against the crate's index, as the driver does.
+fn check_crate_fixture(dir: &Path) -> Vec<String> {
+    let root = std::fs::canonicalize(dir).expect("fixture crate folder");
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).expect("Cargo.toml");
+    let package = manifest
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("name = \"")?.strip_suffix('"'));
+    let index = CrateIndex::new(&root, package, None);
+    let src = root.join("src");
+    let mut problems = Vec::new();
+    for path in rust_files(&root) {
+        let (module, in_tree) = match path.strip_prefix(&src) {
+            Ok(rel) if !rel.starts_with("bin") => (module_path(rel), Some(path.clone())),
+            _ => (vec!["crate".to_string()], None),
+        };
+        problems.extend(check_with(None, &path, |engine, file, krate| {
+            let scope = IndexScope {
+                index: &index,
+                path: in_tree.as_deref(),
+            };
+            engine.lint_in(file, krate, module.clone(), scope)
+        }));
+    }
+    problems
+}
+
 /// All fixture files, by rule folder.
 fn fixture_files() -> BTreeMap<String, Vec<PathBuf>> {
     let mut out = BTreeMap::new();
@@ -130,7 +214,7 @@ fn fixture_files() -> BTreeMap<String, Vec<PathBuf>> {
         .expect("fixtures/ exists")
         .flatten()
     {
-        if !dir.path().is_dir() {
+        if !dir.path().is_dir() || is_crate_fixture(&dir.path()) {
             continue;
         }
         let rule = dir.file_name().to_string_lossy().into_owned();
@@ -160,6 +244,20 @@ fn every_fixture_matches_its_annotations() {
     assert!(
         problems.is_empty(),
         "{} fixture problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn every_crate_fixture_matches_its_annotations() {
+    let mut problems = Vec::new();
+    for dir in crate_fixtures() {
+        problems.extend(check_crate_fixture(&dir));
+    }
+    assert!(
+        problems.is_empty(),
+        "{} crate fixture problem(s):\n{}",
         problems.len(),
         problems.join("\n")
     );

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod config;
 pub mod context;
 pub mod finding;
+pub mod index;
 pub mod parse;
 pub mod resolve;
 pub mod rules;
@@ -22,7 +23,8 @@ pub use finding::{Applicability, Finding, Label, Severity, Suggestion, PARSE_ERR
 pub use source::{LineCol, SourceFile, Span};
 
 use catalog::Catalog;
-use context::check_file;
+pub use context::IndexScope;
+pub use index::CrateIndex;
 use std::collections::{HashMap, HashSet};
 
 /// The async runtime a crate uses, from its Cargo.toml dependencies; it decides which
@@ -109,10 +111,22 @@ impl Engine {
             .any(|r| r.meta().triggers.iter().any(|t| text.contains(t)))
     }
 
-    /// Lints one file: parse, check, suppress, sort. Frees proc-macro2's per-thread span data
-    /// afterwards, so memory does not grow with the number of files.
+    /// Lints one file as a file of no crate (the crate index knows only this file).
     pub fn lint(&self, file: &SourceFile, krate: &CrateInfo, module: Vec<String>) -> FileResult {
-        let mut result = self.lint_parsed(file, krate, module);
+        self.lint_in(file, krate, module, IndexScope::detached())
+    }
+
+    /// Lints one file of the crate `scope` indexes: parse, check, suppress, sort. Frees
+    /// proc-macro2's per-thread span data afterwards, so memory does not grow with the number
+    /// of files (summaries the index made meanwhile hold no spans).
+    pub fn lint_in(
+        &self,
+        file: &SourceFile,
+        krate: &CrateInfo,
+        module: Vec<String>,
+        scope: IndexScope<'_>,
+    ) -> FileResult {
+        let mut result = self.lint_parsed(file, krate, module, scope);
         proc_macro2::extra::invalidate_current_thread_spans();
         result.findings.sort_by(|a, b| {
             (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message))
@@ -120,7 +134,13 @@ impl Engine {
         result
     }
 
-    fn lint_parsed(&self, file: &SourceFile, krate: &CrateInfo, module: Vec<String>) -> FileResult {
+    fn lint_parsed(
+        &self,
+        file: &SourceFile,
+        krate: &CrateInfo,
+        module: Vec<String>,
+        scope: IndexScope<'_>,
+    ) -> FileResult {
         let ast = match parse::parse(file) {
             Ok(ast) => ast,
             Err(finding) if self.parse_errors => {
@@ -133,7 +153,7 @@ impl Engine {
         };
         let mut sup = suppress::Suppressions::scan(&file.text);
         let targets: HashSet<usize> = sup.target_lines();
-        let checked = check_file(
+        let checked = context::check_file_in(
             context::CheckInput {
                 file,
                 catalog: self.catalog,
@@ -144,6 +164,7 @@ impl Engine {
                 extent_lines: &targets,
             },
             &ast,
+            scope,
         );
         drop(ast);
         sup.apply_extents(&checked.extents);

@@ -1,11 +1,11 @@
 //! What the driver learns from the project around the linted files: the config file (found
 //! upward from the first path) and, per file, its crate (nearest Cargo.toml: name, runtime,
-//! module path).
+//! module path, and the crate's lazily built index of fn signatures).
 
-use async_lint_core::{module_path, Config, CrateInfo, Runtime};
+use async_lint_core::{module_path, Config, CrateIndex, CrateInfo, Runtime};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// A config and where it came from.
 pub struct FoundConfig {
@@ -111,36 +111,75 @@ fn load_config(path: &Path) -> Result<Option<FoundConfig>, ConfigProblem> {
 /// Crate facts per Cargo.toml folder, computed once and shared between threads.
 #[derive(Default)]
 pub struct Crates {
-    by_dir: Mutex<HashMap<PathBuf, Option<(PathBuf, CrateInfo)>>>,
+    by_dir: Mutex<HashMap<PathBuf, Option<Arc<Crate>>>>,
+}
+
+/// One crate: its folder, what the engine is told about it, and its index.
+pub struct Crate {
+    pub root: PathBuf,
+    pub info: CrateInfo,
+    pub index: CrateIndex,
+}
+
+/// Where a file sits: its crate (if any), its module path, and whether it belongs to the
+/// module tree of `src/` the index covers (tests, examples, benches and `src/bin` do not).
+pub struct Placement {
+    pub krate: Option<Arc<Crate>>,
+    pub module: Vec<String>,
+    /// The canonical path of the file, when it is in the index's module tree.
+    pub in_tree: Option<PathBuf>,
+}
+
+impl Placement {
+    pub fn info(&self) -> CrateInfo {
+        self.krate
+            .as_ref()
+            .map(|k| k.info.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn index(&self) -> &CrateIndex {
+        self.krate
+            .as_ref()
+            .map_or_else(|| CrateIndex::detached(), |k| &k.index)
+    }
 }
 
 impl Crates {
-    /// The crate of `file` and the file's module path in it.
-    pub fn of(&self, file: &Path) -> (CrateInfo, Vec<String>) {
+    /// The crate of `file`, the file's module path in it, and whether it is in its tree.
+    pub fn of(&self, file: &Path) -> Placement {
         let abs = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
         for dir in abs.ancestors().skip(1) {
             let found = {
                 let mut cache = self.by_dir.lock().unwrap_or_else(|e| e.into_inner());
                 cache
                     .entry(dir.to_path_buf())
-                    .or_insert_with(|| read_manifest(dir))
+                    .or_insert_with(|| read_manifest(dir).map(Arc::new))
                     .clone()
             };
-            if let Some((root, info)) = found {
-                let src = root.join("src");
-                let module = match abs.strip_prefix(&src) {
-                    Ok(rel) if !rel.starts_with("bin") => module_path(rel),
-                    _ => vec!["crate".to_string()],
+            if let Some(krate) = found {
+                let src = krate.root.join("src");
+                let (module, in_tree) = match abs.strip_prefix(&src) {
+                    Ok(rel) if !rel.starts_with("bin") => (module_path(rel), Some(abs.clone())),
+                    _ => (vec!["crate".to_string()], None),
                 };
-                return (info, module);
+                return Placement {
+                    krate: Some(krate),
+                    module,
+                    in_tree,
+                };
             }
         }
-        (CrateInfo::default(), vec!["crate".to_string()])
+        Placement {
+            krate: None,
+            module: vec!["crate".to_string()],
+            in_tree: None,
+        }
     }
 }
 
 /// The crate whose manifest is in `dir`, if it has a `[package]`.
-fn read_manifest(dir: &Path) -> Option<(PathBuf, CrateInfo)> {
+fn read_manifest(dir: &Path) -> Option<Crate> {
     let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
     let table: toml::Table = toml::from_str(&text).ok()?;
     let package = table.get("package")?;
@@ -170,5 +209,14 @@ fn read_manifest(dir: &Path) -> Option<(PathBuf, CrateInfo)> {
     } else {
         Runtime::Unknown
     };
-    Some((dir.to_path_buf(), CrateInfo { name, runtime }))
+    let lib = table
+        .get("lib")
+        .and_then(|l| l.get("name"))
+        .and_then(|n| n.as_str());
+    let index = CrateIndex::new(dir, name.as_deref(), lib);
+    Some(Crate {
+        root: dir.to_path_buf(),
+        info: CrateInfo { name, runtime },
+        index,
+    })
 }

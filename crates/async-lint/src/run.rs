@@ -2,7 +2,7 @@
 
 use crate::project::Crates;
 use crate::walk::{relative_to, PathError};
-use async_lint_core::{Engine, Finding, SourceFile};
+use async_lint_core::{Engine, Finding, IndexScope, SourceFile};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -139,8 +139,12 @@ fn lint_one(
     }
     let display = display_path(path);
     let file = SourceFile::new(display, text);
-    let (krate, module) = crates.of(path);
-    let result = engine.lint(&file, &krate, module);
+    let place = crates.of(path);
+    let scope = IndexScope {
+        index: place.index(),
+        path: place.in_tree.as_deref(),
+    };
+    let result = engine.lint_in(&file, &place.info(), place.module.clone(), scope);
     let skip = settings.ignores.ignored(path);
     let findings = result
         .findings

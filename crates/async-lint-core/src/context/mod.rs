@@ -2,23 +2,29 @@
 //! which names resolve to what, which locals have which types. Rules ask; they never walk.
 
 pub mod dataflow;
+pub mod exits;
 mod frame;
 mod locals;
 mod macros;
 pub mod spawn;
 pub mod testcode;
+pub mod uses;
 mod visitor;
 
 pub use frame::{Frame, FrameKind, Loop, LoopKind};
 pub use locals::{Binding, Locals};
-pub use visitor::{check_file, CheckInput, Checked};
+pub use visitor::{check_file, check_file_in, summarize, CheckInput, Checked};
 
 use crate::catalog::{Catalog, Returns};
 use crate::config::RuleSettings;
+use crate::index::{CrateIndex, FileSummary, FnRef};
 use crate::resolve::Resolver;
 use crate::source::{SourceFile, Span, SpanOf};
 use crate::CrateInfo;
+use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
 
 /// Field name → resolved type, per resolved struct path, for the structs of the file.
 pub type StructFields = HashMap<String, HashMap<String, String>>;
@@ -39,6 +45,53 @@ pub struct Context<'a> {
     pub(crate) structs: StructFields,
     /// How many enclosing items are test code (`#[test]` fns, `#[cfg(test)]` modules…).
     pub(crate) test_items: usize,
+    pub(crate) index: IndexLink<'a>,
+}
+
+/// The crate index a file is checked against, and where the file sits in that crate.
+#[derive(Debug, Clone, Copy)]
+pub struct IndexScope<'a> {
+    pub index: &'a CrateIndex,
+    /// The file's path on disk when it belongs to the module tree the index covers (a file
+    /// of `src/` other than `src/bin/`): its `crate::` paths are the index's. `None` for
+    /// tests, examples, binaries and loose files, whose `crate::` is the file alone; they
+    /// still reach the library through its name.
+    pub path: Option<&'a Path>,
+}
+
+impl IndexScope<'_> {
+    /// No crate: only the file being checked is known.
+    pub fn detached() -> IndexScope<'static> {
+        IndexScope {
+            index: CrateIndex::detached(),
+            path: None,
+        }
+    }
+}
+
+/// The index as the file being checked sees it: its own summary (made on first use from the
+/// syntax tree being visited) in front of the crate's.
+pub(crate) struct IndexLink<'a> {
+    scope: IndexScope<'a>,
+    /// The tree of the file being checked; `None` while summarizing (nothing asks then).
+    ast: Option<&'a syn::File>,
+    module: Vec<String>,
+    own: OnceCell<Option<Arc<FileSummary>>>,
+}
+
+impl<'a> IndexLink<'a> {
+    pub(crate) fn new(
+        scope: IndexScope<'a>,
+        ast: Option<&'a syn::File>,
+        module: Vec<String>,
+    ) -> Self {
+        IndexLink {
+            scope,
+            ast,
+            module,
+            own: OnceCell::new(),
+        }
+    }
 }
 
 impl<'a> Context<'a> {
@@ -124,6 +177,111 @@ impl<'a> Context<'a> {
             .glob_candidates(&name)
             .into_iter()
             .find(|c| known(c))
+    }
+
+    /// Resolves a path, `Self::x` included (through the enclosing impl's self type).
+    pub fn resolve_path_or_self(&self, path: &syn::Path) -> Option<String> {
+        let first = path.segments.first()?;
+        if first.ident == "Self" && path.leading_colon.is_none() {
+            let mut out = self.self_type()?.to_string();
+            for s in path.segments.iter().skip(1) {
+                out.push_str("::");
+                out.push_str(&s.ident.to_string());
+            }
+            return Some(out);
+        }
+        self.resolve(path)
+    }
+
+    /// The crate index of the file's crate.
+    pub fn crate_index(&self) -> &CrateIndex {
+        self.index.scope.index
+    }
+
+    /// The summary of the file being checked, made from its syntax tree on first use (and
+    /// handed to the crate index, so the crate does not parse the file again).
+    pub fn own_summary(&self) -> Option<Arc<FileSummary>> {
+        let link = &self.index;
+        link.own
+            .get_or_init(|| {
+                let ast = link.ast?;
+                let mut summary =
+                    visitor::summarize(self.file, ast, link.module.clone(), self.catalog);
+                let made = match link.scope.path {
+                    Some(path) => {
+                        summary.path = path.to_path_buf();
+                        link.scope.index.register(Arc::new(summary))
+                    }
+                    None => Arc::new(summary),
+                };
+                Some(made)
+            })
+            .clone()
+    }
+
+    /// The fn or method of this crate at a resolved path (`crate::db::save`,
+    /// `crate::db::Pool::get`): this file first, then the crate index. `None` when neither
+    /// knows it — rules then stay silent.
+    pub fn fn_sig(&self, path: &str) -> Option<FnRef> {
+        self.fn_sig_within(path, 0)
+    }
+
+    /// [`Self::fn_sig`], following this file's `use` re-exports up to a small depth.
+    fn fn_sig_within(&self, path: &str, depth: usize) -> Option<FnRef> {
+        if let Some(own) = self.own_summary() {
+            if let Some(i) = own.index_of(path) {
+                return Some(FnRef::new(own, i));
+            }
+            if depth < 4 {
+                for target in own.reexport_candidates(path) {
+                    if let Some(f) = self.fn_sig_within(&target, depth + 1) {
+                        return Some(f);
+                    }
+                }
+            }
+        }
+        let in_tree = self.index.scope.path.is_some();
+        if path.starts_with("crate::") && !in_tree {
+            return None;
+        }
+        self.index.scope.index.fn_sig(path)
+    }
+
+    /// The fn or method of this crate that a call expression calls: path calls as resolved
+    /// here (`helper(..)`, `db::save(..)`, `Self::open(..)`, glob imports tried), and method
+    /// calls whose receiver's type the engine knows (`self.run()`, `pool.get()` after
+    /// `let pool = Pool::new()`).
+    pub fn called_fn(&self, call: &syn::Expr) -> Option<FnRef> {
+        match call {
+            syn::Expr::Call(c) => {
+                let syn::Expr::Path(p) = &*c.func else {
+                    return None;
+                };
+                if p.qself.is_some() {
+                    return None;
+                }
+                if let Some(path) = self.resolve_path_or_self(&p.path) {
+                    return self.fn_sig(&path);
+                }
+                let found = std::cell::RefCell::new(None);
+                self.resolve_callee(&p.path, |c| {
+                    let f = self.fn_sig(c);
+                    let hit = f.is_some();
+                    if hit {
+                        *found.borrow_mut() = f;
+                    }
+                    hit
+                });
+                found.into_inner()
+            }
+            syn::Expr::MethodCall(m) => {
+                let ty = self.type_of(&m.receiver)?;
+                self.fn_sig(&format!("{ty}::{}", m.method))
+            }
+            syn::Expr::Paren(p) => self.called_fn(&p.expr),
+            syn::Expr::Group(g) => self.called_fn(&g.expr),
+            _ => None,
+        }
     }
 
     /// Resolves a type (`&Arc<Mutex<T>>` → `std::sync::Mutex`).

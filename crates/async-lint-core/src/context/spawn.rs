@@ -1,6 +1,7 @@
 //! Task spawns: which calls start a task, with which future or closure, on what.
 //! Shared by every rule about spawning (bounds, tiny tasks, dropped handles).
 
+use super::uses::strip;
 use super::Context;
 use syn::Expr;
 
@@ -29,6 +30,71 @@ pub struct Spawn<'e> {
     pub receiver: Option<&'e Expr>,
     /// The whole call expression.
     pub call: &'e Expr,
+}
+
+/// What the value a spawn call returns does with the task's result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handle {
+    /// A `JoinHandle` (tokio, async-std, actix): it alone carries the task's output and panic;
+    /// dropping it detaches the task.
+    Join,
+    /// A smol / async-executor `Task`: dropping it cancels the task, `.detach()` lets it run
+    /// with its output thrown away.
+    Task,
+    /// The task's output stays in a set (`JoinSet::spawn` gives an `AbortHandle`), or the
+    /// future was pushed into a `FuturesUnordered`: the collection is what is joined.
+    InSet,
+    /// Not known (a method spawn on a receiver of unknown type).
+    Unknown,
+}
+
+impl Spawn<'_> {
+    /// What the returned value does with the task's output.
+    pub fn handle(&self, cx: &Context<'_>) -> Handle {
+        if self.kind == SpawnKind::Pushed {
+            return Handle::InSet;
+        }
+        let spawner = self.spawner.as_str();
+        if spawner.starts_with("smol::") {
+            return Handle::Task;
+        }
+        if self.receiver.is_none() {
+            return if spawner.contains("JoinSet") {
+                Handle::InSet
+            } else {
+                Handle::Join
+            };
+        }
+        let ty = self
+            .receiver
+            .and_then(|r| receiver_type(cx, r))
+            .unwrap_or_default();
+        let last = ty.rsplit("::").next().unwrap_or("");
+        match last {
+            "JoinSet" => Handle::InSet,
+            "Handle" | "Runtime" | "LocalSet" if ty.starts_with("tokio") || !ty.contains("::") => {
+                Handle::Join
+            }
+            "Executor" | "LocalExecutor" => Handle::Task,
+            _ => Handle::Unknown,
+        }
+    }
+}
+
+/// The type of a spawn's receiver: what the context knows, or `Handle::current()`.
+fn receiver_type(cx: &Context<'_>, receiver: &Expr) -> Option<String> {
+    if let Some(t) = cx.type_of(receiver) {
+        return Some(t);
+    }
+    let Expr::Call(c) = strip(receiver) else {
+        return None;
+    };
+    let Expr::Path(p) = &*c.func else { return None };
+    let path = cx.resolve(&p.path)?;
+    path.strip_suffix("::current")
+        .or_else(|| path.strip_suffix("::try_current"))
+        .filter(|t| t.ends_with("Handle"))
+        .map(str::to_string)
 }
 
 /// Free functions that spawn, by resolved path.
@@ -133,14 +199,6 @@ pub fn pushed_future<'e>(cx: &Context<'_>, expr: &'e Expr) -> Option<Spawn<'e>> 
 fn normalize_builder(path: &str) -> String {
     path.strip_prefix("tokio::task::Builder::")
         .map_or_else(|| path.to_string(), |m| format!("tokio::task::{m}"))
-}
-
-fn strip(e: &Expr) -> &Expr {
-    match e {
-        Expr::Paren(p) => strip(&p.expr),
-        Expr::Group(g) => strip(&g.expr),
-        _ => e,
-    }
 }
 
 #[cfg(test)]

@@ -4,10 +4,13 @@
 use super::frame::{INLINE_ONCE, OFFLOADING_CALLEES, PER_ITEM_ADAPTERS};
 use super::macros::{parse_body, MacroBody};
 use super::testcode;
-use super::{Binding, Context, Frame, FrameKind, Locals, Loop, LoopKind, StructFields};
+use super::{
+    Binding, Context, Frame, FrameKind, IndexLink, IndexScope, Locals, Loop, LoopKind, StructFields,
+};
 use crate::catalog::{Catalog, Returns};
 use crate::config::RuleSettings;
 use crate::finding::Finding;
+use crate::index::{future_output, is_result_type, Call, Callee, FileSummary, FnSig, ModDecl};
 use crate::resolve::{Resolver, Scope};
 use crate::rules::Rule;
 use crate::source::{SourceFile, Span};
@@ -31,45 +34,27 @@ pub struct CheckInput<'a> {
     pub catalog: &'a Catalog,
     pub krate: &'a CrateInfo,
     pub settings: &'a HashMap<&'static str, RuleSettings>,
-    pub rules: &'a [&'static dyn Rule],
+    pub rules: &'a [&'a dyn Rule],
     /// Module path of the file in its crate (`["crate", "net"]`).
     pub module: Vec<String>,
     /// Lines where the caller wants to know which statement or item starts there.
     pub extent_lines: &'a HashSet<usize>,
 }
 
-/// Runs every rule over one parsed file.
-pub fn check_file(input: CheckInput<'_>, ast: &syn::File) -> Checked {
-    let mut resolver = Resolver::default();
-    let mut structs = StructFields::new();
-    collect_structs(
-        &ast.items,
-        input.module.clone(),
-        &mut resolver,
-        &mut structs,
-    );
-    resolver.push(Scope::module(input.module.clone(), &ast.items));
-    let cx = Context {
-        file: input.file,
-        catalog: input.catalog,
-        krate: input.krate,
-        settings: input.settings,
-        resolver,
-        frames: Vec::new(),
-        locals: Locals::default(),
-        awaited: Vec::new(),
-        impl_self: Vec::new(),
-        structs,
-        test_items: 0,
-    };
-    let mut v = Visitor {
-        cx,
-        rules: input.rules,
-        out: Vec::new(),
-        closure_role: None,
-        extent_lines: input.extent_lines,
-        extents: HashMap::new(),
-    };
+/// Runs every rule over one parsed file, as a file of no crate: the crate index knows only
+/// this file.
+pub fn check_file<'a>(input: CheckInput<'a>, ast: &'a syn::File) -> Checked {
+    check_file_in(input, ast, IndexScope::detached())
+}
+
+/// Runs every rule over one parsed file of the crate `scope` indexes.
+pub fn check_file_in<'a>(
+    input: CheckInput<'a>,
+    ast: &'a syn::File,
+    scope: IndexScope<'a>,
+) -> Checked {
+    let link = IndexLink::new(scope, Some(ast), input.module.clone());
+    let mut v = Visitor::new(&input, ast, link, None);
     for item in &ast.items {
         v.visit_item(item);
     }
@@ -77,6 +62,36 @@ pub fn check_file(input: CheckInput<'_>, ast: &syn::File) -> Checked {
         findings: v.out,
         extents: v.extents,
     }
+}
+
+/// The [`FileSummary`] of one parsed file: its fns, the calls they make, its modules and
+/// `use` items, as the visitor sees them (names resolved, receiver types followed).
+pub fn summarize(
+    file: &SourceFile,
+    ast: &syn::File,
+    module: Vec<String>,
+    catalog: &Catalog,
+) -> FileSummary {
+    let krate = CrateInfo::default();
+    let settings = HashMap::new();
+    let lines = HashSet::new();
+    let input = CheckInput {
+        file,
+        catalog,
+        krate: &krate,
+        settings: &settings,
+        rules: &[],
+        module: module.clone(),
+        extent_lines: &lines,
+    };
+    let link = IndexLink::new(IndexScope::detached(), None, module.clone());
+    let summary = FileSummary::new(file.path.clone(), module);
+    let mut v = Visitor::new(&input, ast, link, Some(summary));
+    v.record_module_uses(&ast.items);
+    for item in &ast.items {
+        v.visit_item(item);
+    }
+    v.summary.unwrap_or_default()
 }
 
 /// Records the field types of every struct of the file, resolved in its own module.
@@ -120,14 +135,63 @@ enum ClosureRole {
 
 struct Visitor<'a> {
     cx: Context<'a>,
-    rules: &'a [&'static dyn Rule],
+    rules: &'a [&'a dyn Rule],
     out: Vec<Finding>,
     closure_role: Option<ClosureRole>,
     extent_lines: &'a HashSet<usize>,
     extents: HashMap<usize, usize>,
+    /// The summary being made, when summarizing.
+    summary: Option<FileSummary>,
+    /// Per frame: the index of its fn in the summary (`None` for closures and blocks, which
+    /// add their calls to the enclosing fn).
+    fn_stack: Vec<Option<usize>>,
+    /// Resolved paths of the enclosing traits (their default methods are `Trait::m`).
+    traits: Vec<String>,
 }
 
-impl Visitor<'_> {
+impl<'a> Visitor<'a> {
+    fn new(
+        input: &CheckInput<'a>,
+        ast: &syn::File,
+        index: IndexLink<'a>,
+        summary: Option<FileSummary>,
+    ) -> Self {
+        let mut resolver = Resolver::default();
+        let mut structs = StructFields::new();
+        collect_structs(
+            &ast.items,
+            input.module.clone(),
+            &mut resolver,
+            &mut structs,
+        );
+        resolver.push(Scope::module(input.module.clone(), &ast.items));
+        let cx = Context {
+            file: input.file,
+            catalog: input.catalog,
+            krate: input.krate,
+            settings: input.settings,
+            resolver,
+            frames: Vec::new(),
+            locals: Locals::default(),
+            awaited: Vec::new(),
+            impl_self: Vec::new(),
+            structs,
+            test_items: 0,
+            index,
+        };
+        Visitor {
+            cx,
+            rules: input.rules,
+            out: Vec::new(),
+            closure_role: None,
+            extent_lines: input.extent_lines,
+            extents: HashMap::new(),
+            summary,
+            fn_stack: Vec::new(),
+            traits: Vec::new(),
+        }
+    }
+
     fn record_extent<T: Spanned + ?Sized>(&mut self, node: &T) {
         if self.extent_lines.is_empty() {
             return;
@@ -167,7 +231,13 @@ impl Visitor<'_> {
         }
     }
 
-    fn visit_fn(&mut self, sig: &syn::Signature, attrs: &[syn::Attribute], body: &syn::Block) {
+    fn visit_fn(
+        &mut self,
+        sig: &syn::Signature,
+        attrs: &[syn::Attribute],
+        body: Option<&syn::Block>,
+        owner: Option<String>,
+    ) {
         let kind = if sig.asyncness.is_some() {
             FrameKind::AsyncFn
         } else {
@@ -177,6 +247,9 @@ impl Visitor<'_> {
         frame.name = Some(sig.ident.to_string());
         frame.attrs = attrs.iter().map(|a| path_string(a.path())).collect();
         frame.returns_result = returns_result(&sig.output);
+        let index = self.record_fn(sig, &frame, owner);
+        let Some(body) = body else { return };
+        self.fn_stack.push(index);
         self.push_frame(frame);
         for input in &sig.inputs {
             match input {
@@ -192,6 +265,136 @@ impl Visitor<'_> {
         }
         self.visit_block(body);
         self.pop_frame();
+        self.fn_stack.pop();
+    }
+
+    /// Adds a fn to the summary being made; its index there.
+    fn record_fn(
+        &mut self,
+        sig: &syn::Signature,
+        frame: &Frame,
+        owner: Option<String>,
+    ) -> Option<usize> {
+        let summary = self.summary.as_mut()?;
+        let name = sig.ident.to_string();
+        let owner = owner.unwrap_or_else(|| self.cx.resolver.module_path().join("::"));
+        let (returns_future, output_result) = match &sig.output {
+            _ if sig.asyncness.is_some() => (true, frame.returns_result),
+            syn::ReturnType::Type(_, ty) => match future_output(ty) {
+                Some(out) => (true, is_result_type(out)),
+                None => (false, is_result_type(ty)),
+            },
+            syn::ReturnType::Default => (false, false),
+        };
+        let span = self.cx.span(&sig.ident);
+        Some(summary.push_fn(FnSig {
+            path: format!("{owner}::{name}"),
+            name,
+            is_async: sig.asyncness.is_some(),
+            has_self: sig.receiver().is_some(),
+            returns_future,
+            output_result,
+            attrs: frame.attrs.clone(),
+            span,
+            line: self.cx.file.lines.line_of(span.start) + 1,
+            calls: Vec::new(),
+        }))
+    }
+
+    /// Adds a call of the fn being visited to the summary being made.
+    fn record_call(&mut self, e: &Expr) {
+        let Some(Some(i)) = self.fn_stack.last().copied() else {
+            return;
+        };
+        if self.summary.is_none() {
+            return;
+        }
+        let callee = match e {
+            Expr::Call(c) => {
+                let Expr::Path(p) = &*c.func else { return };
+                // `Ok(..)`, `Some(..)`, `Wrapper(..)`: constructors, not fn calls.
+                let constructor = p.path.segments.last().is_some_and(|s| {
+                    s.ident
+                        .to_string()
+                        .starts_with(|c: char| c.is_ascii_uppercase())
+                });
+                if p.qself.is_some() || constructor {
+                    return;
+                }
+                match self.cx.resolve_path_or_self(&p.path) {
+                    Some(path) => Callee::Path {
+                        path,
+                        resolved: true,
+                    },
+                    None => Callee::Path {
+                        path: path_string(&p.path),
+                        resolved: false,
+                    },
+                }
+            }
+            Expr::MethodCall(m) => Callee::Method {
+                name: m.method.to_string(),
+                receiver: self.cx.type_of(&m.receiver),
+            },
+            _ => return,
+        };
+        let span = self.cx.span(e);
+        let call = Call {
+            callee,
+            span,
+            line: self.cx.file.lines.line_of(span.start) + 1,
+            awaited: self.cx.is_awaited(e),
+            frame: self.cx.frame().map_or(FrameKind::SyncFn, |f| f.kind),
+            in_loop: self.cx.in_loop(),
+        };
+        if let Some(f) = self.summary.as_mut().and_then(|s| s.fns.get_mut(i)) {
+            f.calls.push(call);
+        }
+    }
+
+    /// Adds the module-level `use` items of a module to the summary being made.
+    fn record_module_uses(&mut self, items: &[syn::Item]) {
+        let Some(summary) = self.summary.as_mut() else {
+            return;
+        };
+        let module = self.cx.resolver.module_path().join("::");
+        let scope = Scope::module(self.cx.resolver.module_path().to_vec(), items);
+        for (name, target) in scope.uses {
+            summary
+                .uses
+                .insert(format!("{module}::{name}"), target.join("::"));
+        }
+        for g in scope.globs {
+            summary.globs.push((module.clone(), g.join("::")));
+        }
+    }
+
+    /// Adds a module (inline, or declared with `mod x;`) to the summary being made.
+    fn record_module(&mut self, m: &syn::ItemMod, path: &[String]) {
+        let Some(summary) = self.summary.as_mut() else {
+            return;
+        };
+        let module = path.join("::");
+        if m.content.is_some() {
+            summary.inline_modules.push(module);
+            return;
+        }
+        let path_attr = m.attrs.iter().find_map(|a| {
+            let syn::Meta::NameValue(nv) = &a.meta else {
+                return None;
+            };
+            if !nv.path.is_ident("path") {
+                return None;
+            }
+            match &nv.value {
+                Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            }
+        });
+        summary.declared_modules.push(ModDecl { module, path_attr });
     }
 
     /// Binds `self` as a local: its type is the impl's, and `&mut self` / `mut self` give
@@ -341,7 +544,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
-        self.visit_fn(&f.sig, &f.attrs, &f.block);
+        self.visit_fn(&f.sig, &f.attrs, Some(&f.block), None);
     }
 
     fn visit_impl_item(&mut self, i: &'ast syn::ImplItem) {
@@ -353,7 +556,8 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
-        self.visit_fn(&f.sig, &f.attrs, &f.block);
+        let owner = self.cx.self_type().map(str::to_string);
+        self.visit_fn(&f.sig, &f.attrs, Some(&f.block), owner);
     }
 
     fn visit_trait_item(&mut self, i: &'ast syn::TraitItem) {
@@ -362,9 +566,18 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
     }
 
     fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
-        if let Some(body) = &f.default {
-            self.visit_fn(&f.sig, &f.attrs, body);
+        let owner = self.traits.last().cloned();
+        self.visit_fn(&f.sig, &f.attrs, f.default.as_ref(), owner);
+    }
+
+    fn visit_item_trait(&mut self, t: &'ast syn::ItemTrait) {
+        let mut path = self.cx.resolver.module_path().to_vec();
+        path.push(t.ident.to_string());
+        self.traits.push(path.join("::"));
+        for item in &t.items {
+            self.visit_trait_item(item);
         }
+        self.traits.pop();
     }
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
@@ -377,10 +590,12 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
     }
 
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+        let mut path = self.cx.resolver.module_path().to_vec();
+        path.push(m.ident.to_string());
+        self.record_module(m, &path);
         if let Some((_, items)) = &m.content {
-            let mut path = self.cx.resolver.module_path().to_vec();
-            path.push(m.ident.to_string());
             self.cx.resolver.push(Scope::module(path, items));
+            self.record_module_uses(items);
             for item in items {
                 self.visit_item(item);
             }
@@ -414,7 +629,10 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
         for r in self.rules {
             r.check_block(&self.cx, b, &mut self.out);
         }
-        for s in &b.stmts {
+        for (i, s) in b.stmts.iter().enumerate() {
+            for r in self.rules {
+                r.check_stmt(&self.cx, s, &b.stmts[i + 1..], &mut self.out);
+            }
             self.visit_stmt(s);
         }
         self.cx.locals.pop();
@@ -449,6 +667,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
         for r in self.rules {
             r.check_expr(&self.cx, e, &mut self.out);
         }
+        self.record_call(e);
         match e {
             Expr::Closure(c) => self.visit_closure(c),
             Expr::Async(a) => {

@@ -4,6 +4,7 @@
 mod await_in_loop;
 mod blocking_in_async;
 mod sequential_awaits;
+mod swallowed_task_error;
 
 use crate::context::Context;
 use crate::finding::{Finding, Severity};
@@ -53,6 +54,17 @@ pub trait Rule: Sync {
     /// Called for every block, before its statements are visited.
     fn check_block(&self, _cx: &Context<'_>, _block: &syn::Block, _out: &mut Vec<Finding>) {}
 
+    /// Called for every statement of a block before it is visited, with the statements after
+    /// it: the locals bound by earlier statements are known, the statement's own are not yet.
+    fn check_stmt(
+        &self,
+        _cx: &Context<'_>,
+        _stmt: &syn::Stmt,
+        _rest: &[syn::Stmt],
+        _out: &mut Vec<Finding>,
+    ) {
+    }
+
     /// Called for every macro invocation (expression, statement or item position), before the
     /// arguments the engine understands are visited.
     fn check_macro(&self, _cx: &Context<'_>, _mac: &syn::Macro, _out: &mut Vec<Finding>) {}
@@ -63,6 +75,7 @@ pub static RULES: &[&dyn Rule] = &[
     &blocking_in_async::BlockingInAsync,
     &sequential_awaits::SequentialAwaits,
     &await_in_loop::AwaitInLoop,
+    &swallowed_task_error::SwallowedTaskError,
 ];
 
 /// A call as messages name it: its text when it is one short line, else its chain with the

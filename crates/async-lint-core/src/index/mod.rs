@@ -1,0 +1,289 @@
+//! The crate index: what the fns of a crate are (async? returning `Result`? calling what?),
+//! known without parsing the whole crate up front.
+//!
+//! A [`CrateIndex`] maps a module path to the files that may hold it (`crate::a::b` →
+//! `src/a/b.rs`, `src/a/b/mod.rs`, an inline `mod b { .. }` in the files of `crate::a`, or a
+//! `#[path]`), parses a file the first time a rule asks about an item in it, and keeps its
+//! [`FileSummary`]. Summaries are plain data, so parsing another file while one is being
+//! checked is safe. A file that cannot be read or parsed has no summary; an item the index
+//! cannot find is `None`, and rules stay silent.
+
+mod summary;
+
+pub use summary::{future_output, is_result_type, Call, Callee, FileSummary, FnSig, ModDecl};
+
+use crate::catalog::Catalog;
+use crate::source::SourceFile;
+use std::collections::HashMap;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// How many `use` re-exports a lookup follows (`pub use inner::*;` chains); cycles stop here.
+const MAX_REEXPORT_DEPTH: usize = 4;
+
+/// A fn found in a summary: the summary is kept alive, the fn is reached through `Deref`.
+#[derive(Debug, Clone)]
+pub struct FnRef {
+    file: Arc<FileSummary>,
+    index: usize,
+}
+
+impl FnRef {
+    pub(crate) fn new(file: Arc<FileSummary>, index: usize) -> Self {
+        FnRef { file, index }
+    }
+
+    /// The summary of the file that defines the fn (its path, its other fns).
+    pub fn file(&self) -> &FileSummary {
+        &self.file
+    }
+}
+
+impl Deref for FnRef {
+    type Target = FnSig;
+
+    fn deref(&self) -> &FnSig {
+        &self.file.fns[self.index]
+    }
+}
+
+type Slot = Arc<OnceLock<Option<Arc<FileSummary>>>>;
+
+/// The lazily built index of one crate. Cheap to share (`Arc`), safe to query from many
+/// threads: each file is parsed at most once, when first needed.
+#[derive(Debug, Default)]
+pub struct CrateIndex {
+    /// The crate's folder (holding `Cargo.toml` and `src/`); `None` for a file outside any crate.
+    root: Option<PathBuf>,
+    /// The library's name as other code of the package writes it (`my_crate`), when the crate
+    /// has a `src/lib.rs`: tests, examples and binaries reach the library through it.
+    lib_name: Option<String>,
+    summaries: Mutex<HashMap<PathBuf, Slot>>,
+    modules: Mutex<HashMap<String, Arc<Vec<PathBuf>>>>,
+    /// Files that a `#[path]` attribute gave a module their layout does not say.
+    declared: Mutex<HashMap<PathBuf, String>>,
+}
+
+impl CrateIndex {
+    /// The index of the crate in folder `root` (holding `src/`). `package` is the package name
+    /// from Cargo.toml; `lib` the `[lib] name` when it differs.
+    pub fn new(root: impl Into<PathBuf>, package: Option<&str>, lib: Option<&str>) -> Self {
+        let root = root.into();
+        let lib_name = root
+            .join("src/lib.rs")
+            .is_file()
+            .then(|| lib.or(package).map(|n| n.replace('-', "_")))
+            .flatten();
+        CrateIndex {
+            root: Some(root),
+            lib_name,
+            ..CrateIndex::default()
+        }
+    }
+
+    /// An index of no crate: only the summary of the file being checked is known.
+    pub fn detached() -> &'static CrateIndex {
+        static EMPTY: OnceLock<CrateIndex> = OnceLock::new();
+        EMPTY.get_or_init(CrateIndex::default)
+    }
+
+    /// The crate's folder.
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
+    }
+
+    /// The name the library is reached by from the package's other targets.
+    pub fn lib_name(&self) -> Option<&str> {
+        self.lib_name.as_deref()
+    }
+
+    /// The fn or method at a resolved path (`crate::db::save`, `crate::db::Pool::get`, or
+    /// `my_crate::db::save` through the library's name), parsing the files that may define
+    /// it on first use. Follows module-level `use` re-exports and globs.
+    pub fn fn_sig(&self, path: &str) -> Option<FnRef> {
+        let path = self.crate_relative(path)?;
+        self.find(&path, 0)
+    }
+
+    /// The summary of a file of the crate, parsing it on first use; `None` when it cannot be
+    /// read or parsed.
+    pub fn summary(&self, file: &Path) -> Option<Arc<FileSummary>> {
+        let slot = self.slot(file);
+        slot.get_or_init(|| self.load(file)).clone()
+    }
+
+    /// Registers the summary of a file made elsewhere (the file being checked), unless the
+    /// file was summarized already; returns the summary the index keeps.
+    pub fn register(&self, summary: Arc<FileSummary>) -> Arc<FileSummary> {
+        let slot = self.slot(&summary.path.clone());
+        slot.get_or_init(|| Some(summary.clone()))
+            .clone()
+            .unwrap_or(summary)
+    }
+
+    /// How many files the index has parsed (or tried to) so far.
+    pub fn files_loaded(&self) -> usize {
+        lock(&self.summaries)
+            .values()
+            .filter(|slot| slot.get().is_some())
+            .count()
+    }
+
+    /// The files that may hold the items of module `module` (`crate::a::b`), existing ones
+    /// only, the module's own file first.
+    pub fn module_files(&self, module: &str) -> Arc<Vec<PathBuf>> {
+        if let Some(found) = lock(&self.modules).get(module) {
+            return found.clone();
+        }
+        let found = Arc::new(self.locate(module));
+        lock(&self.modules).insert(module.to_string(), found.clone());
+        found
+    }
+
+    /// `my_crate::x` → `crate::x` for the library's name; other external paths are not ours.
+    fn crate_relative(&self, path: &str) -> Option<String> {
+        let (first, rest) = path.split_once("::")?;
+        if first == "crate" {
+            return Some(path.to_string());
+        }
+        (self.lib_name.as_deref() == Some(first)).then(|| format!("crate::{rest}"))
+    }
+
+    fn find(&self, path: &str, depth: usize) -> Option<FnRef> {
+        let segs: Vec<&str> = path.split("::").collect();
+        if segs.len() < 2 {
+            return None;
+        }
+        // A free fn of module `a::b`, or a method of type `b` in module `a`.
+        for owner in [segs.len() - 1, segs.len() - 2] {
+            if owner == 0 {
+                continue;
+            }
+            let module = segs[..owner].join("::");
+            for file in self.module_files(&module).iter() {
+                let Some(summary) = self.summary(file) else {
+                    continue;
+                };
+                if let Some(i) = summary.index_of(path) {
+                    return Some(FnRef::new(summary, i));
+                }
+            }
+        }
+        if depth >= MAX_REEXPORT_DEPTH {
+            return None;
+        }
+        self.reexported(&segs, depth)
+    }
+
+    /// Follows `use` items of the module that names the item: `crate::api::save` when
+    /// `crate::api` has `pub use crate::db::save;` or `pub use crate::db::*;`, and
+    /// `crate::api::Pool::get` when it re-exports the type `Pool`.
+    fn reexported(&self, segs: &[&str], depth: usize) -> Option<FnRef> {
+        let path = segs.join("::");
+        for owner in [segs.len() - 1, segs.len() - 2] {
+            if owner == 0 {
+                continue;
+            }
+            let module = segs[..owner].join("::");
+            for file in self.module_files(&module).iter() {
+                let Some(summary) = self.summary(file) else {
+                    continue;
+                };
+                for target in summary.reexport_candidates(&path) {
+                    if let Some(f) = self.find_target(&target, depth) {
+                        return Some(f);
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    fn find_target(&self, path: &str, depth: usize) -> Option<FnRef> {
+        let path = self.crate_relative(path)?;
+        self.find(&path, depth + 1)
+    }
+
+    fn slot(&self, file: &Path) -> Slot {
+        lock(&self.summaries)
+            .entry(file.to_path_buf())
+            .or_default()
+            .clone()
+    }
+
+    /// Reads, parses and summarizes one file of the crate.
+    fn load(&self, file: &Path) -> Option<Arc<FileSummary>> {
+        let src = self.root.as_ref()?.join("src");
+        let declared = lock(&self.declared).get(file).cloned();
+        let module = match (declared, file.strip_prefix(&src)) {
+            (Some(m), _) => m.split("::").map(str::to_string).collect(),
+            (None, Ok(rel)) => crate::module_path(rel),
+            (None, Err(_)) => return None,
+        };
+        let text = std::fs::read_to_string(file).ok()?;
+        let source = SourceFile::new(file, text);
+        let ast = crate::parse::parse(&source).ok()?;
+        let summary = crate::context::summarize(&source, &ast, module, Catalog::builtin());
+        Some(Arc::new(summary))
+    }
+
+    /// Finds the files of a module: the file layout first (no parsing), then the parent
+    /// module's files (inline modules, `#[path]` declarations).
+    fn locate(&self, module: &str) -> Vec<PathBuf> {
+        let Some(root) = &self.root else {
+            return Vec::new();
+        };
+        let src = root.join("src");
+        let segs: Vec<&str> = module.split("::").collect();
+        if segs.first() != Some(&"crate") {
+            return Vec::new();
+        }
+        if segs.len() == 1 {
+            return ["lib.rs", "main.rs"]
+                .iter()
+                .map(|f| src.join(f))
+                .filter(|p| p.is_file())
+                .collect();
+        }
+        let rel: PathBuf = segs[1..].iter().collect();
+        let by_layout: Vec<PathBuf> = [
+            src.join(&rel).with_extension("rs"),
+            src.join(&rel).join("mod.rs"),
+        ]
+        .into_iter()
+        .filter(|p| p.is_file())
+        .collect();
+        if !by_layout.is_empty() {
+            return by_layout;
+        }
+        let parent = segs[..segs.len() - 1].join("::");
+        let mut out = Vec::new();
+        for pf in self.module_files(&parent).iter() {
+            let Some(summary) = self.summary(pf) else {
+                continue;
+            };
+            if summary.inline_modules.iter().any(|m| m == module) {
+                out.push(pf.clone());
+            } else if let Some(decl) = summary.declaration_of(module) {
+                let dir = pf.parent().unwrap_or(&src);
+                let target = match &decl.path_attr {
+                    Some(p) => dir.join(p),
+                    None => continue,
+                };
+                if target.is_file() && !out.contains(&target) {
+                    lock(&self.declared).insert(target.clone(), module.to_string());
+                    out.push(target);
+                }
+            }
+        }
+        out
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(test)]
+mod tests;
