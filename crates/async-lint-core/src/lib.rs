@@ -4,7 +4,8 @@
 //! The pipeline for one file, in the order of the modules:
 //! [`source`] (text, line index, spans) → [`parse`] (syn) → [`resolve`] (names through `use`
 //! items) → [`context`] (one visitor: async frames, loops, locals) → [`rules`] (hooks the
-//! visitor calls) → [`suppress`] (allow comments) → sorted [`Finding`]s. Walking folders,
+//! visitor calls) → [`suppress`] (allow comments) → sorted [`Finding`]s. What the crate's
+//! other files declare comes from the [`index`], built lazily per crate. Walking folders,
 //! config discovery and output formats live in the `async-lint` binary.
 
 pub mod catalog;

@@ -228,6 +228,11 @@ impl<'a> Context<'a> {
 
     /// [`Self::fn_sig`], following this file's `use` re-exports up to a small depth.
     fn fn_sig_within(&self, path: &str, depth: usize) -> Option<FnRef> {
+        let index = self.index.scope.index;
+        // Only `crate::` paths can be this file's; the library's name goes to the index.
+        if !path.starts_with("crate::") {
+            return index.fn_sig(path);
+        }
         if let Some(own) = self.own_summary() {
             if let Some(i) = own.index_of(path) {
                 return Some(FnRef::new(own, i));
@@ -240,11 +245,8 @@ impl<'a> Context<'a> {
                 }
             }
         }
-        let in_tree = self.index.scope.path.is_some();
-        if path.starts_with("crate::") && !in_tree {
-            return None;
-        }
-        self.index.scope.index.fn_sig(path)
+        // Outside the index's module tree (tests, examples), `crate::` is this file alone.
+        self.index.scope.path.and_then(|_| index.fn_sig(path))
     }
 
     /// The fn or method of this crate that a call expression calls: path calls as resolved

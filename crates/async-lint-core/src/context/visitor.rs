@@ -10,7 +10,9 @@ use super::{
 use crate::catalog::{Catalog, Returns};
 use crate::config::RuleSettings;
 use crate::finding::Finding;
-use crate::index::{future_output, is_result_type, Call, Callee, FileSummary, FnSig, ModDecl};
+use crate::index::{
+    future_output, is_result_type, type_text, Call, Callee, FileSummary, FnSig, ModDecl,
+};
 use crate::resolve::{Resolver, Scope};
 use crate::rules::Rule;
 use crate::source::{SourceFile, Span};
@@ -278,14 +280,16 @@ impl<'a> Visitor<'a> {
         let summary = self.summary.as_mut()?;
         let name = sig.ident.to_string();
         let owner = owner.unwrap_or_else(|| self.cx.resolver.module_path().join("::"));
-        let (returns_future, output_result) = match &sig.output {
-            _ if sig.asyncness.is_some() => (true, frame.returns_result),
+        let (returns_future, output) = match &sig.output {
+            syn::ReturnType::Type(_, ty) if sig.asyncness.is_some() => (true, Some(&**ty)),
             syn::ReturnType::Type(_, ty) => match future_output(ty) {
-                Some(out) => (true, is_result_type(out)),
-                None => (false, is_result_type(ty)),
+                Some(out) => (true, Some(out)),
+                None => (false, Some(&**ty)),
             },
-            syn::ReturnType::Default => (false, false),
+            syn::ReturnType::Default => (sig.asyncness.is_some(), None),
         };
+        let output_result = output.is_some_and(is_result_type);
+        let output = output.map(type_text).filter(|t| t != "()");
         let span = self.cx.span(&sig.ident);
         Some(summary.push_fn(FnSig {
             path: format!("{owner}::{name}"),
@@ -294,6 +298,7 @@ impl<'a> Visitor<'a> {
             has_self: sig.receiver().is_some(),
             returns_future,
             output_result,
+            output,
             attrs: frame.attrs.clone(),
             span,
             line: self.cx.file.lines.line_of(span.start) + 1,

@@ -10,7 +10,9 @@
 
 mod summary;
 
-pub use summary::{future_output, is_result_type, Call, Callee, FileSummary, FnSig, ModDecl};
+pub use summary::{
+    future_output, is_result_type, type_text, Call, Callee, FileSummary, FnSig, ModDecl,
+};
 
 use crate::catalog::Catalog;
 use crate::source::SourceFile;

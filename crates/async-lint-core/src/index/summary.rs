@@ -53,6 +53,8 @@ pub struct FnSig {
     /// What the caller finally gets (the future's output when [`Self::returns_future`], the
     /// return value otherwise) is a `Result` (`Result<..>`, `io::Result<..>`, `anyhow::Result`).
     pub output_result: bool,
+    /// The type the caller finally gets, as written (`Result<(), RecvError>`); `None` for `()`.
+    pub output: Option<String>,
     /// Attribute paths on the fn (`tokio::main`, `test`, `async_trait`…).
     pub attrs: Vec<String>,
     /// The fn's name in its file.
@@ -169,6 +171,26 @@ impl FileSummary {
     }
 }
 
+/// A type as compact text: `Result<Vec<u8>, io::Error>`.
+pub fn type_text(ty: &syn::Type) -> String {
+    use quote::ToTokens;
+    let raw = ty.to_token_stream().to_string();
+    let mut out = String::with_capacity(raw.len());
+    let chars: Vec<char> = raw.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let prev = out.chars().last().unwrap_or(' ');
+            let next = chars.get(i + 1).copied().unwrap_or(' ');
+            let tight = |ch: char| "<>:&()[]',".contains(ch);
+            if (tight(prev) && prev != ',') || (tight(next) && next != '&') {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Is a return type a `Result` by name (`Result<..>`, `io::Result<..>`, `anyhow::Result<..>`)?
 pub fn is_result_type(ty: &syn::Type) -> bool {
     match ty {
@@ -251,5 +273,13 @@ mod tests {
         assert_eq!(out("Vec<u8>"), None);
         assert!(is_result_type(&ty("std::io::Result<()>")));
         assert!(!is_result_type(&ty("Option<u8>")));
+        assert_eq!(
+            type_text(&ty("Result < Vec<u8> , std::io::Error >")),
+            "Result<Vec<u8>, std::io::Error>"
+        );
+        assert_eq!(
+            type_text(&ty("Box<dyn Error + Send>")),
+            "Box<dyn Error + Send>"
+        );
     }
 }

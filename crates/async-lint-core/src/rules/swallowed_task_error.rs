@@ -71,14 +71,28 @@ const RESULT_ADAPTERS: &[&str] = &[
 /// Methods that keep a `Result` a `Result` with the same error, when called on one.
 const KEEP_ERROR: &[&str] = &["map", "and_then"];
 
-/// Callees whose failure is expected and harmless to drop: a channel whose receiver is gone.
-const SEND_LIKE: &[&str] = &[
+/// Callees whose failure is expected and harmless to drop: a channel whose other end is gone,
+/// a wait that timed out.
+const BENIGN_CALLEES: &[&str] = &[
     "send",
     "try_send",
     "send_async",
     "send_timeout",
     "send_replace",
     "broadcast",
+    "changed",
+    "recv",
+    "timeout",
+    "timeout_at",
+];
+
+/// Error types that only say a channel closed or a wait timed out.
+const BENIGN_ERRORS: &[&str] = &[
+    "SendError",
+    "RecvError",
+    "TrySendError",
+    "Elapsed",
+    "Closed",
 ];
 
 /// Methods that spawn into the receiver (a `JoinSet`).
@@ -227,7 +241,14 @@ fn dropped_result(cx: &Context<'_>, e: &Expr, out: &mut Vec<Finding>) {
         _ => return,
     };
     let Some(f) = cx.called_fn(call) else { return };
-    if !(f.returns_future && f.output_result) || SEND_LIKE.contains(&f.name.as_str()) {
+    let benign_error = f
+        .output
+        .as_deref()
+        .is_some_and(|t| BENIGN_ERRORS.iter().any(|e| t.contains(e)));
+    if !(f.returns_future && f.output_result)
+        || benign_error
+        || BENIGN_CALLEES.contains(&f.name.as_str())
+    {
         return;
     }
     out.push(
