@@ -32,6 +32,43 @@ pub struct Spawn<'e> {
     pub call: &'e Expr,
 }
 
+/// Adapters that wrap a future without changing its output (`.instrument(span)`).
+const OUTPUT_PRESERVING: &[&str] = &[
+    "instrument",
+    "in_current_span",
+    "with_current_subscriber",
+    "with_subscriber",
+    "boxed",
+    "boxed_local",
+    "fuse",
+];
+
+/// The future a spawn runs, with output-preserving wrappers peeled:
+/// `async { .. }.instrument(span)` → `async { .. }`.
+pub fn task_future(body: &Expr) -> &Expr {
+    match strip(body) {
+        Expr::MethodCall(m) if OUTPUT_PRESERVING.contains(&m.method.to_string().as_str()) => {
+            task_future(&m.receiver)
+        }
+        Expr::Call(c) if c.args.len() == 1 && is_box_pin(&c.func) => {
+            c.args.first().map_or(body, task_future)
+        }
+        other => other,
+    }
+}
+
+/// `Box::pin` (as a path call).
+fn is_box_pin(f: &Expr) -> bool {
+    let Expr::Path(p) = f else { return false };
+    let segs: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    segs.ends_with(&["Box".to_string(), "pin".to_string()])
+}
+
 /// What the value a spawn call returns does with the task's result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Handle {

@@ -36,7 +36,7 @@
 
 use super::{Rule, RuleMeta};
 use crate::context::exits::Exits;
-use crate::context::spawn::{spawn_call, Handle, Spawn, SpawnKind};
+use crate::context::spawn::{spawn_call, task_future, Handle, Spawn, SpawnKind};
 use crate::context::uses::{binding_name, is_local, strip, uses_of, Use};
 use crate::context::Context;
 use crate::finding::{Finding, Severity};
@@ -566,7 +566,7 @@ fn collected_spawns<'e>(cx: &Context<'_>, e: &'e Expr) -> Vec<Spawn<'e>> {
 /// Can the task a spawn starts end with an error? Its body uses `?`, returns `Err(..)`, ends
 /// in a `Result`-valued expression, or is a call of a fn of this crate returning `Result`.
 fn fallible(cx: &Context<'_>, s: &Spawn<'_>) -> Option<Evidence> {
-    let body = strip(s.body?);
+    let body = task_future(s.body?);
     match (s.kind, body) {
         (_, Expr::Async(a)) => body_fallible(cx, Exits::of_block(&a.block)),
         (SpawnKind::Blocking, Expr::Closure(c)) => body_fallible(cx, Exits::of_expr(&c.body)),
@@ -574,15 +574,12 @@ fn fallible(cx: &Context<'_>, s: &Spawn<'_>) -> Option<Evidence> {
             let f = cx.fn_sig(&cx.resolve_path_or_self(&p.path)?)?;
             (!f.returns_future && f.output_result).then(|| Evidence {
                 span: cx.span(p),
-                label: format!("`{}` returns a `Result`", f.name),
+                label: format!("`{}` returns a `Result`", cx.text(p)),
             })
         }
         (SpawnKind::Task | SpawnKind::Local, Expr::Call(_) | Expr::MethodCall(_)) => {
             let f = cx.called_fn(body)?;
-            (f.returns_future && f.output_result).then(|| Evidence {
-                span: callee_span(cx, body),
-                label: format!("`{}` returns a `Result`", f.name),
-            })
+            (f.returns_future && f.output_result).then(|| returns_result(cx, body))
         }
         _ => None,
     }
@@ -652,10 +649,20 @@ fn result_value(cx: &Context<'_>, v: &Expr) -> Option<Evidence> {
 fn called_result(cx: &Context<'_>, call: &Expr, awaited: bool) -> Option<Evidence> {
     let f = cx.called_fn(call)?;
     let result = f.output_result && f.returns_future == awaited;
-    result.then(|| Evidence {
+    result.then(|| returns_result(cx, call))
+}
+
+/// Evidence that a call's callee returns a `Result`, named as the call writes it.
+fn returns_result(cx: &Context<'_>, call: &Expr) -> Evidence {
+    let name = match strip(call) {
+        Expr::Call(c) => cx.text(&c.func).to_string(),
+        Expr::MethodCall(m) => format!(".{}()", m.method),
+        other => cx.text(other).to_string(),
+    };
+    Evidence {
         span: callee_span(cx, call),
-        label: format!("`{}` returns a `Result`", f.name),
-    })
+        label: format!("`{name}` returns a `Result`"),
+    }
 }
 
 /// Does a `map_err` argument report the error (a closure whose body invokes a macro: a log,
