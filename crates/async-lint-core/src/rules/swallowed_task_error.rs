@@ -216,15 +216,15 @@ fn awaited_discarded(cx: &Context<'_>, a: &syn::ExprAwait, how: How, out: &mut V
         return;
     }
     let Expr::Call(c) = base else { return };
-    if !is_join_all(cx, c) {
+    let Some(name) = join_all_name(cx, c) else {
         return;
-    }
+    };
     let Some(arg) = c.args.first() else { return };
     if let Some(ev) = collected_spawns(cx, arg)
         .into_iter()
         .find_map(|s| fallible(cx, &s))
     {
-        out.push(join_all_discarded(cx.span(a), "join_all", ev));
+        out.push(join_all_discarded(cx.span(a), name, ev));
     }
 }
 
@@ -474,7 +474,8 @@ fn collection_use<'e>(cx: &Context<'_>, u: &Use<'e>, id: &str) -> Option<Collect
             };
             Some(CollectionUse::Drain(vec![(cx.span(a), Drain::All(drain))]))
         }
-        Expr::Call(c) if is_join_all(cx, c) => {
+        Expr::Call(c) => {
+            let name = join_all_name(cx, c)?;
             let how = fate(u, 1)?;
             if how == How::IfLetOk {
                 return None;
@@ -482,10 +483,7 @@ fn collection_use<'e>(cx: &Context<'_>, u: &Use<'e>, id: &str) -> Option<Collect
             let Some(Expr::Await(a)) = u.parent(1) else {
                 return None;
             };
-            Some(CollectionUse::Drain(vec![(
-                cx.span(a),
-                Drain::All("join_all"),
-            )]))
+            Some(CollectionUse::Drain(vec![(cx.span(a), Drain::All(name))]))
         }
         Expr::ForLoop(f) if u.parents.len() == 1 && std::ptr::eq(strip(&f.expr), u.expr?) => {
             for_loop_drain(cx, f)
@@ -750,17 +748,21 @@ fn is_drop_path(f: &Expr) -> bool {
     matches!(f, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "drop"))
 }
 
-/// `join_all(..)` / `try_join_all(..)` from `futures` (or re-exported under those names).
-fn is_join_all(cx: &Context<'_>, c: &syn::ExprCall) -> bool {
+/// `join_all(..)` / `try_join_all(..)` from `futures` (or re-exported under those names):
+/// which of the two.
+fn join_all_name(cx: &Context<'_>, c: &syn::ExprCall) -> Option<&'static str> {
     let Expr::Path(p) = &*c.func else {
-        return false;
+        return None;
     };
-    let last = p.path.segments.last().map(|s| s.ident.to_string());
-    let named = matches!(last.as_deref(), Some("join_all" | "try_join_all"));
-    named
-        && cx
-            .resolve(&p.path)
-            .is_none_or(|r| !r.starts_with("crate::"))
+    let name = match p.path.segments.last()?.ident.to_string().as_str() {
+        "join_all" => "join_all",
+        "try_join_all" => "try_join_all",
+        _ => return None,
+    };
+    let ours = cx
+        .resolve(&p.path)
+        .is_some_and(|r| r.starts_with("crate::"));
+    (!ours).then_some(name)
 }
 
 /// `JoinSet::new()`, `Vec::new()`, `Vec::with_capacity(n)`, `vec![]`,
