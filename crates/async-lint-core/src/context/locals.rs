@@ -33,15 +33,36 @@ impl Binding {
 #[derive(Debug, Default)]
 pub struct Locals {
     scopes: Vec<HashMap<String, Binding>>,
+    /// A unique id per open scope (parallel to `scopes`), so that facts tied to a scope
+    /// (a lock guard bound in it) can tell whether it is still open.
+    ids: Vec<u64>,
+    next_id: u64,
 }
 
 impl Locals {
     pub fn push(&mut self) {
         self.scopes.push(HashMap::new());
+        self.next_id += 1;
+        self.ids.push(self.next_id);
     }
 
     pub fn pop(&mut self) {
         self.scopes.pop();
+        self.ids.pop();
+    }
+
+    /// The id of the innermost open scope (opened on demand).
+    pub fn current_scope(&mut self) -> u64 {
+        if self.ids.is_empty() {
+            self.push();
+        }
+        self.ids.last().copied().unwrap_or_default()
+    }
+
+    /// Is the scope with this id still open?
+    pub fn is_open(&self, id: u64) -> bool {
+        // Ids are pushed in increasing order.
+        self.ids.binary_search(&id).is_ok()
     }
 
     pub fn bind(&mut self, b: Binding) {

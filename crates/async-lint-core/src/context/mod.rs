@@ -4,6 +4,7 @@
 pub mod dataflow;
 pub mod exits;
 mod frame;
+mod guards;
 mod locals;
 mod macros;
 pub mod spawn;
@@ -12,6 +13,8 @@ pub mod uses;
 mod visitor;
 
 pub use frame::{Frame, FrameKind, Loop, LoopKind};
+pub use guards::Guard;
+use guards::Guards;
 pub use locals::{Binding, Locals};
 pub use visitor::{check_file, check_file_in, summarize, CheckInput, Checked};
 
@@ -28,6 +31,9 @@ use std::sync::Arc;
 
 /// Field name → resolved type, per resolved struct path, for the structs of the file.
 pub type StructFields = HashMap<String, HashMap<String, String>>;
+
+/// Resolved path → resolved type, for the `static` items of the file.
+pub type Statics = HashMap<String, String>;
 
 /// The state of the visit at the node a rule is looking at.
 pub struct Context<'a> {
@@ -46,6 +52,11 @@ pub struct Context<'a> {
     /// How many enclosing items are test code (`#[test]` fns, `#[cfg(test)]` modules…).
     pub(crate) test_items: usize,
     pub(crate) index: IndexLink<'a>,
+    pub(crate) statics: Statics,
+    /// Lock guards held by the code being visited (see [`guards`]).
+    pub(crate) guards: Guards,
+    /// Lints allowed by `#[allow(..)]`/`#[expect(..)]` on the enclosing items and the file.
+    pub(crate) allowed_lints: Vec<String>,
 }
 
 /// The crate index a file is checked against, and where the file sits in that crate.
@@ -302,6 +313,12 @@ impl<'a> Context<'a> {
         self.test_items > 0 || testcode::is_test_path(&self.file.path)
     }
 
+    /// Is a lint (`clippy::await_holding_lock`) allowed or expected on an enclosing item?
+    /// Rules that mirror a clippy lint honour the user's decision there.
+    pub fn lint_allowed(&self, lint: &str) -> bool {
+        self.allowed_lints.iter().any(|l| l == lint)
+    }
+
     /// The settings of a rule from the config (level and options).
     pub fn settings(&self, rule: &str) -> Option<&RuleSettings> {
         self.settings.get(rule)
@@ -329,11 +346,16 @@ impl<'a> Context<'a> {
         };
         match expr {
             Expr::Path(p) if p.qself.is_none() => {
-                let id = p.path.get_ident()?.to_string();
-                if id == "self" {
+                if p.path.is_ident("self") {
                     return self.self_type().map(|s| Returns::Type(s.to_string()));
                 }
-                self.local(&id)?.ty.clone().map(Returns::Type)
+                if let Some(id) = p.path.get_ident() {
+                    if let Some(b) = self.local(&id.to_string()) {
+                        return b.ty.clone().map(Returns::Type);
+                    }
+                }
+                let path = self.resolve(&p.path)?;
+                self.statics.get(&path).cloned().map(Returns::Type)
             }
             Expr::Paren(e) => self.returns_within(&e.expr, depth),
             Expr::Group(e) => self.returns_within(&e.expr, depth),
@@ -362,7 +384,9 @@ impl<'a> Context<'a> {
                 let (ty, func) = path.rsplit_once("::")?;
                 match func {
                     // Smart pointers: what they hold is what methods reach.
-                    "new" if is_pointer(ty) => self.returns_within(c.args.first()?, depth),
+                    "new" | "clone" if is_pointer(ty) => {
+                        self.returns_within(c.args.first()?, depth)
+                    }
                     // The near-universal constructor convention.
                     "new" | "default" | "with_capacity" => Some(Returns::Type(ty.to_string())),
                     _ => None,
@@ -372,7 +396,12 @@ impl<'a> Context<'a> {
                 let name = m.method.to_string();
                 match name.as_str() {
                     "unwrap" | "expect" | "clone" | "to_owned" | "as_ref" | "as_mut" | "borrow"
-                    | "by_ref" => self.returns_within(&m.receiver, depth),
+                    | "by_ref" => {
+                        let r = self.returns_within(&m.receiver, depth)?;
+                        // `RefCell::borrow` hands out the value inside, not the cell.
+                        let cell = matches!(&r, Returns::Type(t) if t.ends_with("cell::RefCell"));
+                        (!(cell && name == "borrow")).then_some(r)
+                    }
                     _ => {
                         let recv = type_of(&m.receiver)?;
                         self.catalog.method_returns(&recv, &name).cloned()

@@ -5,7 +5,8 @@ use super::frame::{INLINE_ONCE, OFFLOADING_CALLEES, PER_ITEM_ADAPTERS};
 use super::macros::{parse_body, MacroBody};
 use super::testcode;
 use super::{
-    Binding, Context, Frame, FrameKind, IndexLink, IndexScope, Locals, Loop, LoopKind, StructFields,
+    Binding, Context, Frame, FrameKind, IndexLink, IndexScope, Locals, Loop, LoopKind, Statics,
+    StructFields,
 };
 use crate::catalog::{Catalog, Returns};
 use crate::config::RuleSettings;
@@ -96,13 +97,15 @@ pub fn summarize(
     v.summary.unwrap_or_default()
 }
 
-/// Records the field types of every struct of the file, resolved in its own module.
+/// Records the field types of every struct, and the type of every `static`, of the file,
+/// resolved in its own module.
 fn collect_structs(
     items: &[syn::Item],
     module: Vec<String>,
     r: &mut Resolver,
-    out: &mut StructFields,
+    out: (&mut StructFields, &mut Statics),
 ) {
+    let (out, statics) = out;
     r.push(Scope::module(module.clone(), items));
     for item in items {
         match item {
@@ -116,11 +119,18 @@ fn collect_structs(
                 path.push(s.ident.to_string());
                 out.insert(path.join("::"), fields);
             }
+            syn::Item::Static(s) => {
+                if let Some(ty) = r.resolve_type(&s.ty) {
+                    let mut path = module.clone();
+                    path.push(s.ident.to_string());
+                    statics.insert(path.join("::"), ty);
+                }
+            }
             syn::Item::Mod(m) => {
                 if let Some((_, inner)) = &m.content {
                     let mut sub = module.clone();
                     sub.push(m.ident.to_string());
-                    collect_structs(inner, sub, r, out);
+                    collect_structs(inner, sub, r, (&mut *out, &mut *statics));
                 }
             }
             _ => {}
@@ -160,11 +170,12 @@ impl<'a> Visitor<'a> {
     ) -> Self {
         let mut resolver = Resolver::default();
         let mut structs = StructFields::new();
+        let mut statics = Statics::new();
         collect_structs(
             &ast.items,
             input.module.clone(),
             &mut resolver,
-            &mut structs,
+            (&mut structs, &mut statics),
         );
         resolver.push(Scope::module(input.module.clone(), &ast.items));
         let cx = Context {
@@ -180,6 +191,9 @@ impl<'a> Visitor<'a> {
             structs,
             test_items: 0,
             index,
+            statics,
+            guards: Default::default(),
+            allowed_lints: allowed_lints(&ast.attrs),
         };
         Visitor {
             cx,
@@ -206,12 +220,35 @@ impl<'a> Visitor<'a> {
         }
     }
 
+    /// Visits an item with the lints its `#[allow(..)]`/`#[expect(..)]` attributes name.
+    fn with_allows(&mut self, attrs: &[syn::Attribute], f: impl FnOnce(&mut Self)) {
+        let before = self.cx.allowed_lints.len();
+        self.cx.allowed_lints.extend(allowed_lints(attrs));
+        f(self);
+        self.cx.allowed_lints.truncate(before);
+    }
+
+    /// `static` items of a block: their types, under the path the resolver gives them.
+    fn bind_block_statics(&mut self, b: &syn::Block) {
+        for st in &b.stmts {
+            if let syn::Stmt::Item(syn::Item::Static(s)) = st {
+                if let Some(ty) = self.cx.resolve_type(&s.ty) {
+                    let mut path = self.cx.resolver.module_path().to_vec();
+                    path.push(s.ident.to_string());
+                    self.cx.statics.insert(path.join("::"), ty);
+                }
+            }
+        }
+    }
+
     fn push_frame(&mut self, frame: Frame) {
         self.cx.frames.push(frame);
         self.cx.locals.push();
+        self.cx.guards_enter_frame();
     }
 
     fn pop_frame(&mut self) {
+        self.cx.guards_leave_frame();
         self.cx.locals.pop();
         self.cx.frames.pop();
     }
@@ -544,7 +581,8 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
         self.record_extent(i);
         let test = item_attrs(i).is_some_and(testcode::is_test_item);
         self.cx.test_items += usize::from(test);
-        visit::visit_item(self, i);
+        let attrs = item_attrs(i).unwrap_or(&[]);
+        self.with_allows(attrs, |v| visit::visit_item(v, i));
         self.cx.test_items -= usize::from(test);
     }
 
@@ -556,7 +594,11 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
         self.record_extent(i);
         let test = matches!(i, syn::ImplItem::Fn(f) if testcode::is_test_item(&f.attrs));
         self.cx.test_items += usize::from(test);
-        visit::visit_impl_item(self, i);
+        let attrs: &[syn::Attribute] = match i {
+            syn::ImplItem::Fn(f) => &f.attrs,
+            _ => &[],
+        };
+        self.with_allows(attrs, |v| visit::visit_impl_item(v, i));
         self.cx.test_items -= usize::from(test);
     }
 
@@ -567,7 +609,11 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
 
     fn visit_trait_item(&mut self, i: &'ast syn::TraitItem) {
         self.record_extent(i);
-        visit::visit_trait_item(self, i);
+        let attrs: &[syn::Attribute] = match i {
+            syn::TraitItem::Fn(f) => &f.attrs,
+            _ => &[],
+        };
+        self.with_allows(attrs, |v| visit::visit_trait_item(v, i));
     }
 
     fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
@@ -631,6 +677,8 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
             self.cx.resolver.push(scope);
         }
         self.cx.locals.push();
+        self.cx.guards_enter_block();
+        self.bind_block_statics(b);
         for r in self.rules {
             r.check_block(&self.cx, b, &mut self.out);
         }
@@ -641,6 +689,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
             self.visit_stmt(s);
         }
         self.cx.locals.pop();
+        self.cx.guards_leave_block();
         if pushed {
             self.cx.resolver.pop();
         }
@@ -648,7 +697,12 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
 
     fn visit_stmt(&mut self, s: &'ast syn::Stmt) {
         self.record_extent(s);
+        self.cx.guards_open_temps();
         visit::visit_stmt(self, s);
+        self.cx.guards_close_temps();
+        if let syn::Stmt::Expr(e, _) = s {
+            self.cx.guards_stmt_value(e);
+        }
     }
 
     fn visit_local(&mut self, l: &'ast syn::Local) {
@@ -666,6 +720,9 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
                 self.cx.locals.set_mut_ref(&pi.ident.to_string());
             }
         }
+        if let Some(init) = &l.init {
+            self.cx.guards_bind(&l.pat, &init.expr);
+        }
     }
 
     fn visit_expr(&mut self, e: &'ast Expr) {
@@ -673,6 +730,22 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
             r.check_expr(&self.cx, e, &mut self.out);
         }
         self.record_call(e);
+        self.cx.guards_enter_expr(e);
+        self.visit_expr_inner(e);
+        self.cx.guards_leave_expr(e);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        for r in self.rules {
+            r.check_macro(&self.cx, mac, &mut self.out);
+        }
+        self.cx.guards_after_macro(mac);
+        self.visit_macro_body(mac);
+    }
+}
+
+impl Visitor<'_> {
+    fn visit_expr_inner(&mut self, e: &Expr) {
         match e {
             Expr::Closure(c) => self.visit_closure(c),
             Expr::Async(a) => {
@@ -710,8 +783,14 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
                         label: label(&w.label),
                     },
                     |v| {
+                        v.cx.guards_open_temps();
                         v.visit_expr(&w.cond);
+                        if !has_let(&w.cond) {
+                            v.cx.guards_close_temps();
+                            v.cx.guards_open_temps();
+                        }
                         v.visit_block(&w.body);
+                        v.cx.guards_close_temps();
                     },
                 );
             }
@@ -727,14 +806,23 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
                 );
             }
             Expr::Await(a) => {
+                self.cx.guards_after_await(a);
                 self.cx.awaited.push(&*a.base as *const Expr as usize);
                 self.visit_expr(&a.base);
                 self.cx.awaited.pop();
             }
             Expr::If(i) => {
                 self.cx.locals.push();
+                // Temporaries of a plain condition end before the branch; those of an
+                // `if let` scrutinee live through it (edition 2024: not into `else`).
+                self.cx.guards_open_temps();
                 self.visit_expr(&i.cond);
+                if !has_let(&i.cond) {
+                    self.cx.guards_close_temps();
+                    self.cx.guards_open_temps();
+                }
                 self.visit_block(&i.then_branch);
+                self.cx.guards_close_temps();
                 self.cx.locals.pop();
                 if let Some((_, els)) = &i.else_branch {
                     self.visit_expr(els);
@@ -744,6 +832,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
                 self.visit_expr(&l.expr);
                 let ret = self.cx.returns_of(&l.expr);
                 self.bind_pat(&l.pat, ret);
+                self.cx.guards_bind(&l.pat, &l.expr);
             }
             Expr::Match(m) => {
                 self.visit_expr(&m.expr);
@@ -751,8 +840,11 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
                     self.record_extent(arm);
                     self.cx.locals.push();
                     self.bind_pat(&arm.pat, None);
+                    self.cx.guards_bind(&arm.pat, &m.expr);
+                    self.cx.guards_open_temps();
                     self.visit_guard(&arm.pat);
                     self.visit_expr(&arm.body);
+                    self.cx.guards_close_temps();
                     self.cx.locals.pop();
                 }
             }
@@ -778,10 +870,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
         }
     }
 
-    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        for r in self.rules {
-            r.check_macro(&self.cx, mac, &mut self.out);
-        }
+    fn visit_macro_body(&mut self, mac: &syn::Macro) {
         match parse_body(mac) {
             Some(MacroBody::Exprs(exprs)) => exprs.iter().for_each(|e| self.visit_expr(e)),
             Some(MacroBody::Select(arms)) => {
@@ -837,6 +926,35 @@ fn closure_role(callee: &str, span: Span, is_method: bool) -> Option<ClosureRole
     INLINE_ONCE
         .contains(&callee)
         .then_some(ClosureRole::Inline { per_item: None })
+}
+
+/// The lint paths named by `#[allow(..)]`/`#[expect(..)]` (and their inner `#![..]` forms).
+fn allowed_lints(attrs: &[syn::Attribute]) -> Vec<String> {
+    use syn::punctuated::Punctuated;
+    let mut out = Vec::new();
+    for a in attrs {
+        if !(a.path().is_ident("allow") || a.path().is_ident("expect")) {
+            continue;
+        }
+        if let Ok(list) =
+            a.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+        {
+            out.extend(list.iter().map(path_string));
+        }
+    }
+    out
+}
+
+/// Does a condition bind (`let PAT = EXPR`, also inside a `&&` chain)?
+fn has_let(cond: &Expr) -> bool {
+    match cond {
+        Expr::Let(_) => true,
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+            has_let(&b.left) || has_let(&b.right)
+        }
+        Expr::Paren(p) => has_let(&p.expr),
+        _ => false,
+    }
 }
 
 fn label(l: &Option<syn::Label>) -> Option<String> {

@@ -160,6 +160,10 @@ fn is_wrapper(path: &str) -> bool {
             | "std::rc::Rc"
             | "std::boxed::Box"
             | "alloc::sync::Arc"
+            | "std::sync::LazyLock"
+            | "std::cell::LazyCell"
+            | "once_cell::sync::Lazy"
+            | "once_cell::unsync::Lazy"
     )
 }
 

@@ -3,6 +3,7 @@
 
 mod await_in_loop;
 mod blocking_in_async;
+mod lock_across_await;
 mod sequential_awaits;
 mod swallowed_task_error;
 
@@ -76,6 +77,7 @@ pub static RULES: &[&dyn Rule] = &[
     &sequential_awaits::SequentialAwaits,
     &await_in_loop::AwaitInLoop,
     &swallowed_task_error::SwallowedTaskError,
+    &lock_across_await::LockAcrossAwait,
 ];
 
 /// A call as messages name it: its text when it is one short line, else its chain with the

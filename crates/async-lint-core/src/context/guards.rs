@@ -1,0 +1,739 @@
+//! Lock guards alive at a point of the visited code: which `std::sync`/`parking_lot` lock
+//! guards and `RefCell` borrows the current body holds, so that rules can ask what is still
+//! locked at an `.await`.
+//!
+//! A guard comes from `.lock()`, `.read()`, `.write()` (their `try_` forms, parking_lot's
+//! `upgradable_read`) or `RefCell::borrow()`/`borrow_mut()`, possibly through `.unwrap()`,
+//! `.expect(..)`, `.unwrap_or_else(..)`, `.map_err(..)`, `.ok()` or `?`, on a receiver whose
+//! type resolves to one of the [`LOCKS`]. It is held
+//! - by a binding (`let g = m.lock().unwrap();`, `if let Ok(g) = m.lock()`, a `match` arm
+//!   `Ok(g) =>`, `let Ok(g) = .. else`) until the end of the binding's scope, an explicit
+//!   `drop(g)`, or a move of `g` (passed by value, returned, captured by a `move` closure or
+//!   block, re-bound) — a move in any branch ends it, so that doubt means silence;
+//! - or as a temporary borrowed by a method call, field, index or deref
+//!   (`m.lock().unwrap().pop()`), until the end of its temporary scope: the statement, or
+//!   the whole `match`/`for`/`while let`/`if let` body when it is in the scrutinee, but not
+//!   past a plain `if`/`while` condition (Rust's drop-scope rules; `if let` as in edition 2024).
+//!
+//! Only guards of the innermost body count: an `async` block or closure is a future of its
+//! own, so a guard of the enclosing fn is not held across the awaits inside it.
+
+use super::Context;
+use crate::source::Span;
+use std::collections::{HashMap, HashSet};
+use syn::visit::Visit;
+use syn::Expr;
+
+/// Whether a lock method hands out the guard itself or wrapped (`LockResult`, `Option`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Yields {
+    Guard,
+    Wrapped,
+}
+
+/// The lock types whose guards are tracked, with their guard-producing methods.
+const LOCKS: &[(&str, &[(&str, Yields)])] = &[
+    ("std::sync::Mutex", STD_MUTEX),
+    ("std::sync::RwLock", STD_RWLOCK),
+    ("parking_lot::Mutex", PL_MUTEX),
+    ("parking_lot::FairMutex", PL_MUTEX),
+    ("parking_lot::ReentrantMutex", PL_MUTEX),
+    ("parking_lot::RwLock", PL_RWLOCK),
+    ("lock_api::Mutex", PL_MUTEX),
+    ("lock_api::ReentrantMutex", PL_MUTEX),
+    ("lock_api::RwLock", PL_RWLOCK),
+    ("spin::Mutex", PL_MUTEX),
+    ("spin::RwLock", PL_RWLOCK),
+    ("std::cell::RefCell", REFCELL),
+    ("core::cell::RefCell", REFCELL),
+];
+
+use Yields::{Guard as G, Wrapped as W};
+const STD_MUTEX: &[(&str, Yields)] = &[("lock", W), ("try_lock", W)];
+const STD_RWLOCK: &[(&str, Yields)] =
+    &[("read", W), ("write", W), ("try_read", W), ("try_write", W)];
+const PL_MUTEX: &[(&str, Yields)] = &[
+    ("lock", G),
+    ("lock_arc", G),
+    ("try_lock", W),
+    ("try_lock_for", W),
+    ("try_lock_until", W),
+];
+const PL_RWLOCK: &[(&str, Yields)] = &[
+    ("read", G),
+    ("write", G),
+    ("read_recursive", G),
+    ("upgradable_read", G),
+    ("read_arc", G),
+    ("write_arc", G),
+    ("try_read", W),
+    ("try_write", W),
+    ("try_upgradable_read", W),
+];
+const REFCELL: &[(&str, Yields)] = &[
+    ("borrow", G),
+    ("borrow_mut", G),
+    ("try_borrow", W),
+    ("try_borrow_mut", W),
+];
+
+/// A lock guard (or `RefCell` borrow) the code holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Guard {
+    /// Resolved type of the lock (`std::sync::Mutex`, `std::cell::RefCell`).
+    pub lock: String,
+    /// The method that took it (`lock`, `read`, `write`, `borrow_mut`…).
+    pub method: String,
+    /// The expression that produced it (`state.lock().unwrap()`).
+    pub origin: Span,
+    /// The binding holding it; `None` for a temporary.
+    pub name: Option<String>,
+}
+
+impl Guard {
+    pub fn is_refcell(&self) -> bool {
+        self.lock.ends_with("::RefCell")
+    }
+
+    /// `std::sync::Mutex guard`, `std::sync::RwLock write guard`, `RefCell borrow`…
+    pub fn describe(&self) -> String {
+        let kind = self
+            .method
+            .trim_start_matches("try_")
+            .trim_end_matches("_arc");
+        if self.is_refcell() {
+            let m = if kind == "borrow_mut" { "mutable " } else { "" };
+            return format!("{m}`RefCell` borrow");
+        }
+        match kind {
+            "read" | "read_recursive" => format!("`{}` read guard", self.lock),
+            "write" => format!("`{}` write guard", self.lock),
+            "upgradable_read" => format!("`{}` upgradable read guard", self.lock),
+            _ => format!("`{}` guard", self.lock),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Holder {
+    /// A binding in the locals scope with this id, by its identifier's span.
+    Binding { scope: u64, ident: Span },
+    /// A temporary of the temporary scope with this id.
+    Temp(u64),
+}
+
+#[derive(Debug, Clone)]
+struct Held {
+    guard: Guard,
+    holder: Holder,
+    /// Depth of the frame stack where it was taken.
+    frame: usize,
+    /// Order of registration in the file (see [`Guards::seq`]).
+    seq: u64,
+    /// Already held across an await before it got this holder (a re-bound guard, or a
+    /// temporary an await's operand created).
+    awaited_before: bool,
+    moved: bool,
+}
+
+/// Per open frame: the sequence number when it was entered and at its last await point.
+#[derive(Debug, Clone, Copy)]
+struct FrameMark {
+    start: u64,
+    last_await: u64,
+}
+
+/// The guards of the file being visited; kept up to date by the visitor. Everything is kept
+/// in registration order so that an await point only looks at the guards taken since the
+/// previous one: linear in the size of the body however many guards and awaits it has.
+#[derive(Debug, Default)]
+pub struct Guards {
+    bindings: Vec<Held>,
+    /// Binding identifier span → index in `bindings`.
+    by_ident: HashMap<Span, usize>,
+    temps: Vec<Held>,
+    temp_scopes: Vec<u64>,
+    next_temp: u64,
+    /// `bindings.len()` at the start of each open block.
+    block_marks: Vec<usize>,
+    frames: Vec<FrameMark>,
+    /// Counts registrations and await points.
+    seq: u64,
+    /// Origins of temporaries found in an await's operand (held across that await) before
+    /// the visitor registered them.
+    scanned: HashSet<Span>,
+    /// Addresses of guard expressions whose value becomes a temporary once evaluated.
+    pending: Vec<usize>,
+}
+
+/// A guard-producing expression, with its wrappers peeled.
+struct Chain {
+    lock: String,
+    method: String,
+    yields: Yields,
+}
+
+/// Methods of `LockResult`/`Option` that hand out the guard.
+const UNWRAPS: &[&str] = &["unwrap", "expect", "unwrap_or_else", "unwrap_unchecked"];
+/// Methods of `LockResult`/`Option` that keep the guard wrapped.
+const KEEP_WRAPPED: &[&str] = &["map_err", "ok", "or_else"];
+
+/// How many wrappers (`?`, `.unwrap()`, parentheses…) a guard expression may have: real ones
+/// have two or three; the bound keeps generated 10,000-link chains linear.
+const MAX_CHAIN: usize = 8;
+
+/// The guard expression `e` is (`m.lock()`, `m.lock().unwrap()`, `cell.borrow_mut()`…).
+fn chain(cx: &Context<'_>, e: &Expr) -> Option<Chain> {
+    chain_within(cx, e, MAX_CHAIN)
+}
+
+fn chain_within(cx: &Context<'_>, e: &Expr, depth: usize) -> Option<Chain> {
+    let depth = depth.checked_sub(1)?;
+    let chain = |e: &Expr| chain_within(cx, e, depth);
+    match e {
+        Expr::Paren(p) => chain(&p.expr),
+        Expr::Group(g) => chain(&g.expr),
+        Expr::Try(t) => {
+            let c = chain(&t.expr)?;
+            (c.yields == Yields::Wrapped).then_some(Chain {
+                yields: Yields::Guard,
+                ..c
+            })
+        }
+        Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            let peel = UNWRAPS.contains(&name.as_str());
+            if peel || KEEP_WRAPPED.contains(&name.as_str()) {
+                let c = chain(&m.receiver)?;
+                if c.yields != Yields::Wrapped {
+                    return None;
+                }
+                let yields = if peel { Yields::Guard } else { Yields::Wrapped };
+                return Some(Chain { yields, ..c });
+            }
+            if !LOCKS
+                .iter()
+                .any(|(_, ms)| ms.iter().any(|(n, _)| *n == name))
+            {
+                return None;
+            }
+            let ty = cx.type_of(&m.receiver)?;
+            let (lock, methods) = LOCKS.iter().find(|(l, _)| *l == ty)?;
+            let (_, yields) = methods.iter().find(|(n, _)| *n == name)?;
+            Some(Chain {
+                lock: lock.to_string(),
+                method: name,
+                yields: *yields,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The guard expression `e` uses by reference, making it a temporary: the receiver of a
+/// method call (auto-ref), the base of a field access or index, the operand of `*` or `&`.
+fn borrowed_guard<'e>(cx: &Context<'_>, e: &'e Expr) -> Option<(&'e Expr, Chain)> {
+    let inner: &Expr = match e {
+        Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            if UNWRAPS.contains(&name.as_str()) || KEEP_WRAPPED.contains(&name.as_str()) {
+                // Part of the chain when the receiver is wrapped; checked below otherwise.
+                if chain(cx, e).is_some() {
+                    return None;
+                }
+            }
+            &m.receiver
+        }
+        Expr::Field(f) => &f.base,
+        Expr::Index(i) => &i.expr,
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => &u.expr,
+        Expr::Reference(r) => &r.expr,
+        _ => return None,
+    };
+    let c = chain(cx, inner)?;
+    (c.yields == Yields::Guard).then_some((inner, c))
+}
+
+/// The guard a binding pattern takes from `init`: `g`, `mut g`, `g: T`, `Ok(g)`, `Some(g)`;
+/// with the guard expression (`&` peeled).
+fn bound_guard<'e>(
+    cx: &Context<'_>,
+    pat: &syn::Pat,
+    init: &'e Expr,
+) -> Option<(syn::Ident, Chain, &'e Expr)> {
+    let init = match init {
+        Expr::Reference(r) => &*r.expr,
+        e => e,
+    };
+    let c = chain(cx, init)?;
+    let ident = match pat {
+        syn::Pat::Type(t) => return bound_guard(cx, &t.pat, init),
+        syn::Pat::Ident(pi) if pi.subpat.is_none() => pi.ident.clone(),
+        syn::Pat::TupleStruct(ts) if c.yields == Yields::Wrapped && ts.elems.len() == 1 => {
+            let last = ts.path.segments.last()?.ident.to_string();
+            if last != "Ok" && last != "Some" {
+                return None;
+            }
+            match ts.elems.first()? {
+                syn::Pat::Ident(pi) if pi.subpat.is_none() => pi.ident.clone(),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    Some((ident, c, init))
+}
+
+impl Context<'_> {
+    /// The guards held across the await `aw` that no earlier await point of this body held:
+    /// those taken before it and still alive, and the temporaries its operand creates
+    /// (`tx.send(m.lock().unwrap().clone()).await` holds the lock while sending). Each guard
+    /// is answered once, at the first await it is held across. A guard the operand moves
+    /// (`reap(guard).await`) belongs to the awaited future from then on and is not counted.
+    pub fn guards_across_await(&self, aw: &syn::ExprAwait) -> Vec<Guard> {
+        if !self.frame_is_async() {
+            return Vec::new();
+        }
+        let scan = self.scan_operand(&aw.base);
+        let mut out = self.new_guards_alive();
+        out.retain(|g| !scan.moved.contains(&g.origin));
+        for g in scan.found {
+            if out.iter().all(|o| o.origin != g.origin) {
+                out.push(g);
+            }
+        }
+        out
+    }
+
+    /// The guards held across the await inside an awaiting macro (`tokio::select!`,
+    /// `futures::join!`…) that no earlier await point of this body held; none for other macros.
+    pub fn guards_across_macro(&self, mac: &syn::Macro) -> Vec<Guard> {
+        if !self.macro_awaits(mac) {
+            return Vec::new();
+        }
+        self.new_guards_alive()
+    }
+
+    /// Guards of the current body alive here and taken since its last await point.
+    fn new_guards_alive(&self) -> Vec<Guard> {
+        let Some(mark) = self.guards.frames.last() else {
+            return Vec::new();
+        };
+        let mut out: Vec<Guard> = Vec::new();
+        for list in [&self.guards.bindings, &self.guards.temps] {
+            for h in list.iter().rev() {
+                if h.seq <= mark.last_await {
+                    break;
+                }
+                if !h.awaited_before
+                    && self.is_alive(h, mark)
+                    && out.iter().all(|o| o.origin != h.guard.origin)
+                {
+                    out.push(h.guard.clone());
+                }
+            }
+        }
+        out.sort_by_key(|g| g.origin);
+        out
+    }
+
+    fn is_alive(&self, h: &Held, mark: &FrameMark) -> bool {
+        let open = match h.holder {
+            Holder::Binding { scope, .. } => self.locals.is_open(scope),
+            Holder::Temp(id) => self.guards.temp_scopes.binary_search(&id).is_ok(),
+        };
+        open && !h.moved && h.frame == self.frames.len() && h.seq > mark.start
+    }
+
+    /// Guards are only tracked where they can meet an await: directly in an async body.
+    fn frame_is_async(&self) -> bool {
+        self.innermost_frame().is_some_and(|f| f.kind.is_async())
+    }
+
+    /// The held, unmoved binding guard a name refers to here.
+    fn held_named(&self, name: &str) -> Option<usize> {
+        let b = self.local(name)?;
+        let i = *self.guards.by_ident.get(&b.span)?;
+        (!self.guards.bindings.get(i)?.moved).then_some(i)
+    }
+
+    /// The held, unmoved binding guard a bare path expression names.
+    fn held_binding(&self, e: &Expr) -> Option<usize> {
+        if self.guards.bindings.is_empty() {
+            return None;
+        }
+        let Expr::Path(p) = e else { return None };
+        self.held_named(&p.path.get_ident()?.to_string())
+    }
+
+    fn scan_operand(&self, base: &Expr) -> TempScan<'_, '_> {
+        let mut scan = TempScan {
+            cx: self,
+            found: Vec::new(),
+            moved: Vec::new(),
+            root: true,
+        };
+        scan.visit_expr(base);
+        scan
+    }
+}
+
+/// Finds the guard temporaries an expression creates, without entering nested bodies or
+/// blocks (their temporaries end inside them).
+struct TempScan<'c, 'a> {
+    cx: &'c Context<'a>,
+    found: Vec<Guard>,
+    /// Origins of the held guards it moves.
+    moved: Vec<Span>,
+    /// The next expression is the scanned operand itself.
+    root: bool,
+}
+
+impl<'ast> Visit<'ast> for TempScan<'_, '_> {
+    fn visit_expr(&mut self, e: &'ast Expr) {
+        match e {
+            Expr::Closure(_)
+            | Expr::Async(_)
+            | Expr::Block(_)
+            | Expr::If(_)
+            | Expr::While(_)
+            | Expr::Loop(_)
+            | Expr::ForLoop(_)
+            | Expr::Match(_)
+            | Expr::TryBlock(_)
+            | Expr::Unsafe(_)
+            | Expr::Const(_)
+            | Expr::Macro(_) => return,
+            // A nested await is an await point of its own: it sees its operand's temporaries.
+            Expr::Await(_) if !self.root => return,
+            _ => {}
+        }
+        self.root = false;
+        for o in moved_operands(e) {
+            if let Some(i) = self.cx.held_binding(o) {
+                self.moved.push(self.cx.guards.bindings[i].guard.origin);
+            }
+        }
+        if let Some((inner, c)) = borrowed_guard(self.cx, e) {
+            self.found.push(Guard {
+                lock: c.lock,
+                method: c.method,
+                origin: self.cx.span(inner),
+                name: None,
+            });
+        }
+        syn::visit::visit_expr(self, e);
+    }
+}
+
+/// The names a closure or async block body captures by move: every name it mentions when
+/// it is `move`, and those mentioned inside nested `move` closures or blocks otherwise.
+#[derive(Default)]
+struct MovedNames {
+    names: HashSet<String>,
+    in_move: bool,
+}
+
+impl MovedNames {
+    fn nested<F: FnOnce(&mut Self)>(&mut self, is_move: bool, f: F) {
+        let outer = self.in_move;
+        self.in_move |= is_move;
+        f(self);
+        self.in_move = outer;
+    }
+}
+
+impl<'ast> Visit<'ast> for MovedNames {
+    fn visit_ident(&mut self, i: &'ast proc_macro2::Ident) {
+        if self.in_move {
+            self.names.insert(i.to_string());
+        }
+    }
+
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        self.nested(c.capture.is_some(), |m| {
+            syn::visit::visit_expr_closure(m, c)
+        });
+    }
+
+    fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {
+        self.nested(a.capture.is_some(), |m| syn::visit::visit_expr_async(m, a));
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        self.visit_path(&m.path);
+        if self.in_move {
+            token_idents(m.tokens.clone(), &mut self.names);
+        }
+    }
+}
+
+fn token_idents(ts: proc_macro2::TokenStream, out: &mut HashSet<String>) {
+    for t in ts {
+        match t {
+            proc_macro2::TokenTree::Ident(i) => {
+                out.insert(i.to_string());
+            }
+            proc_macro2::TokenTree::Group(g) => token_idents(g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+/// The direct operands of `e` that it moves (takes by value).
+fn moved_operands(e: &Expr) -> Vec<&Expr> {
+    match e {
+        Expr::Call(c) => c.args.iter().collect(),
+        Expr::MethodCall(m) => m.args.iter().collect(),
+        Expr::Return(r) => r.expr.as_deref().into_iter().collect(),
+        Expr::Break(b) => b.expr.as_deref().into_iter().collect(),
+        Expr::Assign(a) => vec![&*a.right],
+        Expr::Struct(s) => s.fields.iter().map(|f| &f.expr).collect(),
+        Expr::Tuple(t) => t.elems.iter().collect(),
+        Expr::Array(a) => a.elems.iter().collect(),
+        Expr::ForLoop(f) => vec![&*f.expr],
+        Expr::Yield(y) => y.expr.as_deref().into_iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Hooks the visitor calls to keep [`Guards`] up to date.
+impl Context<'_> {
+    /// Before `e`'s children are visited: guards it moves end, guard temporaries it borrows
+    /// are noted (they are held once evaluated).
+    pub(crate) fn guards_enter_expr(&mut self, e: &Expr) {
+        if !self.guards.bindings.is_empty() {
+            let mut moved: Vec<usize> = moved_operands(e)
+                .into_iter()
+                .filter_map(|o| self.held_binding(o))
+                .collect();
+            // Closures and async blocks directly in a body that took guards; deeper ones are
+            // inside one of those, which was scanned whole.
+            let depth = self.frames.len();
+            let took_guards = self
+                .guards
+                .bindings
+                .last()
+                .is_some_and(|h| h.frame == depth);
+            if took_guards && matches!(e, Expr::Closure(_) | Expr::Async(_)) {
+                let mut names = MovedNames::default();
+                match e {
+                    Expr::Closure(c) => names.visit_expr_closure(c),
+                    Expr::Async(a) => names.visit_expr_async(a),
+                    _ => {}
+                }
+                moved.extend(names.names.iter().filter_map(|n| self.held_named(n)));
+            }
+            for i in moved {
+                self.guards.bindings[i].moved = true;
+            }
+        }
+        if self.frame_is_async() {
+            if let Some((inner, _)) = borrowed_guard(self, e) {
+                self.guards.pending.push(inner as *const Expr as usize);
+            }
+        }
+    }
+
+    /// After `e` was visited: a noted guard temporary is now held.
+    pub(crate) fn guards_leave_expr(&mut self, e: &Expr) {
+        if self.guards.pending.is_empty() {
+            return;
+        }
+        let addr = e as *const Expr as usize;
+        let Some(i) = self.guards.pending.iter().rposition(|a| *a == addr) else {
+            return;
+        };
+        self.guards.pending.remove(i);
+        let (Some(c), Some(&temp)) = (chain(self, e), self.guards.temp_scopes.last()) else {
+            return;
+        };
+        let origin = self.span(e);
+        let guard = Guard {
+            lock: c.lock,
+            method: c.method,
+            origin,
+            name: None,
+        };
+        let awaited_before = self.guards.scanned.contains(&origin);
+        let held = self.held(guard, Holder::Temp(temp), awaited_before);
+        self.guards.temps.push(held);
+    }
+
+    fn held(&mut self, guard: Guard, holder: Holder, awaited_before: bool) -> Held {
+        self.guards.seq += 1;
+        Held {
+            guard,
+            holder,
+            frame: self.frames.len(),
+            seq: self.guards.seq,
+            awaited_before,
+            moved: false,
+        }
+    }
+
+    /// A statement that is a bare guard name (`g;` or a block's tail `g`) moves it.
+    pub(crate) fn guards_stmt_value(&mut self, e: &Expr) {
+        if let Some(i) = self.held_binding(e) {
+            self.guards.bindings[i].moved = true;
+        }
+    }
+
+    /// After `pat` was bound to `init` (a `let`, `if let`, `while let` or `match` arm):
+    /// records the guard it holds, if any. A re-binding (`let h = g;`) moves the guard on.
+    pub(crate) fn guards_bind(&mut self, pat: &syn::Pat, init: &Expr) {
+        if let Some(i) = self.held_binding(init) {
+            self.guards.bindings[i].moved = true;
+            let syn::Pat::Ident(pi) = pat else { return };
+            if pi.subpat.is_some() {
+                return;
+            }
+            let old = &self.guards.bindings[i];
+            let awaited = old.awaited_before
+                || self
+                    .guards
+                    .frames
+                    .last()
+                    .is_some_and(|m| m.last_await >= old.seq);
+            let guard = Guard {
+                name: Some(pi.ident.to_string()),
+                ..old.guard.clone()
+            };
+            self.hold_binding(guard, &pi.ident, awaited);
+            return;
+        }
+        if !self.frame_is_async() {
+            return;
+        }
+        let Some((ident, c, expr)) = bound_guard(self, pat, init) else {
+            return;
+        };
+        let guard = Guard {
+            lock: c.lock,
+            method: c.method,
+            origin: self.span(expr),
+            name: Some(ident.to_string()),
+        };
+        self.hold_binding(guard, &ident, false);
+    }
+
+    fn hold_binding(&mut self, guard: Guard, ident: &syn::Ident, awaited_before: bool) {
+        let ident = self.span(ident);
+        let scope = self.locals.current_scope();
+        let held = self.held(guard, Holder::Binding { scope, ident }, awaited_before);
+        self.guards
+            .by_ident
+            .insert(ident, self.guards.bindings.len());
+        self.guards.bindings.push(held);
+    }
+
+    /// Opens a temporary scope (a statement, a condition, a `match` arm).
+    pub(crate) fn guards_open_temps(&mut self) {
+        self.guards.next_temp += 1;
+        let id = self.guards.next_temp;
+        self.guards.temp_scopes.push(id);
+    }
+
+    /// Closes the innermost temporary scope: its guard temporaries are dropped.
+    pub(crate) fn guards_close_temps(&mut self) {
+        let Some(id) = self.guards.temp_scopes.pop() else {
+            return;
+        };
+        while self
+            .guards
+            .temps
+            .last()
+            .is_some_and(|h| h.holder == Holder::Temp(id))
+        {
+            self.guards.temps.pop();
+        }
+    }
+
+    /// A block opens: the guards bound in it end with it.
+    pub(crate) fn guards_enter_block(&mut self) {
+        self.guards.block_marks.push(self.guards.bindings.len());
+    }
+
+    /// A block closes: forgets the guards bound since it opened.
+    pub(crate) fn guards_leave_block(&mut self) {
+        let Some(mark) = self.guards.block_marks.pop() else {
+            return;
+        };
+        let g = &mut self.guards;
+        for h in g.bindings.drain(mark..) {
+            if let Holder::Binding { ident, .. } = h.holder {
+                g.by_ident.remove(&ident);
+            }
+        }
+    }
+
+    /// A frame (fn, closure, async block) opens.
+    pub(crate) fn guards_enter_frame(&mut self) {
+        self.guards.seq += 1;
+        let seq = self.guards.seq;
+        self.guards.frames.push(FrameMark {
+            start: seq,
+            last_await: seq,
+        });
+    }
+
+    pub(crate) fn guards_leave_frame(&mut self) {
+        self.guards.frames.pop();
+    }
+
+    /// Called after the rules saw the await `aw`: the guards alive there have now been held
+    /// across an await.
+    pub(crate) fn guards_after_await(&mut self, aw: &syn::ExprAwait) {
+        if self.frame_is_async() {
+            let found: Vec<Span> = self
+                .scan_operand(&aw.base)
+                .found
+                .into_iter()
+                .map(|g| g.origin)
+                .collect();
+            self.guards.scanned.extend(found);
+        }
+        self.mark_await();
+    }
+
+    /// Called after the rules saw a macro: an awaiting one is an await point.
+    pub(crate) fn guards_after_macro(&mut self, mac: &syn::Macro) {
+        if self.macro_awaits(mac) {
+            self.mark_await();
+        }
+    }
+
+    fn mark_await(&mut self) {
+        self.guards.seq += 1;
+        let seq = self.guards.seq;
+        if let Some(m) = self.guards.frames.last_mut() {
+            m.last_await = seq;
+        }
+    }
+}
+
+/// Macros that await inside (their expansion holds an `.await`).
+const AWAITING_MACROS: &[&str] = &["select", "select_biased", "join", "try_join"];
+/// Crates whose `select!`/`join!` await.
+const AWAITING_MACRO_CRATES: &[&str] = &["tokio", "futures", "futures_util", "async_std"];
+
+impl Context<'_> {
+    /// Is this macro invocation an await point of the async body it is in (`tokio::select!`,
+    /// `futures::join!`…)? A bare name that nothing imports counts (`#[macro_use]`).
+    pub fn macro_awaits(&self, mac: &syn::Macro) -> bool {
+        if !self.frame_is_async() {
+            return false;
+        }
+        let name = super::macros::macro_name(mac);
+        if !AWAITING_MACROS.contains(&name.as_str()) {
+            return false;
+        }
+        match self.resolve(&mac.path) {
+            Some(p) => p
+                .split("::")
+                .next()
+                .is_some_and(|c| AWAITING_MACRO_CRATES.contains(&c)),
+            None => mac.path.segments.len() == 1,
+        }
+    }
+}
