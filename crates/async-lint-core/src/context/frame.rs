@@ -1,5 +1,6 @@
 //! Execution frames and loops: is this code async, and does it run once per item?
 
+use super::bounds::LoopBounds;
 use crate::source::Span;
 
 /// What kind of body the code being visited runs in.
@@ -97,6 +98,8 @@ pub struct Loop {
     /// The loop head (`for x in xs`, `while cond`, `loop`, or the adapter call).
     pub span: Span,
     pub label: Option<String>,
+    /// How many items it goes through and what limits the tasks started in it.
+    pub bounds: LoopBounds,
 }
 
 /// Callees that run a sync closure argument on another thread or a blocking pool.

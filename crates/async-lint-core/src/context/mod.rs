@@ -1,6 +1,8 @@
 //! Context: what is known at a point of the visited file — async or not, inside which loops,
 //! which names resolve to what, which locals have which types. Rules ask; they never walk.
 
+pub mod awaits;
+pub mod bounds;
 pub mod dataflow;
 pub mod exits;
 mod frame;
@@ -149,6 +151,26 @@ impl<'a> Context<'a> {
         for f in self.frames.iter().rev() {
             out.extend(f.loops.iter().rev());
             if f.kind != FrameKind::InlineClosure {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Like [`Context::loops`], but also through an async block or closure made by a per-item
+    /// adapter closure (`xs.for_each(|x| async move { .. })`): the code runs once per item
+    /// either way. Used by rules that count what is started per item (spawns).
+    pub fn loops_per_item(&self) -> Vec<&Loop> {
+        let mut out = Vec::new();
+        let mut frames = self.frames.iter().rev().peekable();
+        while let Some(f) = frames.next() {
+            out.extend(f.loops.iter().rev());
+            let item_future = f.kind.is_async()
+                && f.kind != FrameKind::AsyncFn
+                && frames
+                    .peek()
+                    .is_some_and(|p| p.kind == FrameKind::InlineClosure && p.per_item.is_some());
+            if f.kind != FrameKind::InlineClosure && !item_future {
                 break;
             }
         }

@@ -192,7 +192,7 @@ pub fn spawn_call<'e>(cx: &Context<'_>, expr: &'e Expr) -> Option<Spawn<'e>> {
                 (_, Expr::Path(_)) => true,
                 _ => false,
             });
-            if !future_shaped {
+            if !future_shaped || starts_thread(cx, &m.receiver) {
                 return None;
             }
             let shown = match cx.type_of(&m.receiver) {
@@ -229,6 +229,33 @@ pub fn pushed_future<'e>(cx: &Context<'_>, expr: &'e Expr) -> Option<Spawn<'e>> 
         receiver: Some(&m.receiver),
         call: expr,
     })
+}
+
+/// Is the receiver a thread builder (`std::thread::Builder::new().name(..)`)? Its `spawn`
+/// takes a fn or closure and starts a thread, not a task.
+fn starts_thread(cx: &Context<'_>, recv: &Expr) -> bool {
+    let mut root = strip(recv);
+    while let Expr::MethodCall(m) = root {
+        root = strip(&m.receiver);
+    }
+    let path = match root {
+        Expr::Call(c) => match strip(&c.func) {
+            Expr::Path(p) => cx.resolve(&p.path).unwrap_or_else(|| {
+                p.path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect::<Vec<_>>()
+                    .join("::")
+            }),
+            _ => return false,
+        },
+        other => match cx.type_of(other) {
+            Some(t) => t,
+            None => return false,
+        },
+    };
+    path.contains("thread::Builder")
 }
 
 /// `tokio::task::Builder::new().name("x").spawn(fut)` is matched as a method; a path through
@@ -283,6 +310,7 @@ mod tests {
                 task::spawn_blocking(|| 1);
                 set.spawn(work());
                 std::thread::spawn(|| 1);
+                std::thread::Builder::new().name("w".into()).spawn(worker_main);
                 let futs = FuturesUnordered::new();
                 futs.push(work());
                 let v: Vec<u8> = Vec::new();

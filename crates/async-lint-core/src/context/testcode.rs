@@ -20,31 +20,43 @@ pub fn is_test_item(attrs: &[syn::Attribute]) -> bool {
     })
 }
 
-/// `#[cfg(test)]`, `#[cfg(all(test, ..))]`, but not `#[cfg(not(test))]` or `#[cfg(any(test, ..))]`.
+/// `#[cfg(test)]`, `#[cfg(all(test, not(loom)))]`, but not `#[cfg(not(test))]` or
+/// `#[cfg(any(test, ..))]`: `test` required, outside any `not(..)`.
 fn cfg_is_test(a: &syn::Attribute) -> bool {
     let syn::Meta::List(list) = &a.meta else {
         return false;
     };
     let idents: Vec<String> = idents(list.tokens.clone());
-    idents.iter().any(|i| i == "test") && !idents.iter().any(|i| i == "not" || i == "any")
+    idents.iter().any(|i| i == "test") && !idents.iter().any(|i| i == "any")
 }
 
+/// The identifiers of a cfg predicate, leaving out what a `not(..)` negates.
 fn idents(tokens: proc_macro2::TokenStream) -> Vec<String> {
     let mut out = Vec::new();
+    let mut negated = false;
     for tt in tokens {
         match tt {
-            proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
-            proc_macro2::TokenTree::Group(g) => out.extend(idents(g.stream())),
-            _ => {}
+            proc_macro2::TokenTree::Ident(i) => {
+                negated = i == "not";
+                if !negated {
+                    out.push(i.to_string());
+                }
+            }
+            proc_macro2::TokenTree::Group(g) => {
+                if !std::mem::take(&mut negated) {
+                    out.extend(idents(g.stream()));
+                }
+            }
+            _ => negated = false,
         }
     }
     out
 }
 
-/// Is the file test code by where it lives: below a `tests`/`benches` folder that comes
-/// after the last `src` folder of the path (an integration-test or bench target, or a test
-/// module folder inside `src`), or a module file named `test.rs`, `tests.rs`, `*_test.rs`,
-/// `*_tests.rs`?
+/// Is the file test code by where it lives: below a `tests`/`benches`/`test_util(s)` folder
+/// that comes after the last `src` folder of the path (an integration-test or bench target, a
+/// test module folder or test-support module inside `src`), or a module file named `test.rs`,
+/// `tests.rs`, `test_util(s).rs`, `*_test.rs`, `*_tests.rs`?
 pub fn is_test_path(path: &Path) -> bool {
     let names: Vec<String> = path
         .components()
@@ -57,16 +69,21 @@ pub fn is_test_path(path: &Path) -> bool {
         return false;
     };
     let last_src = dirs.iter().rposition(|d| d == "src");
-    let last_test = dirs
-        .iter()
-        .rposition(|d| matches!(d.as_str(), "tests" | "test" | "benches"));
+    let last_test = dirs.iter().rposition(|d| {
+        matches!(
+            d.as_str(),
+            "tests" | "test" | "benches" | "test_util" | "test_utils"
+        )
+    });
     if let Some(t) = last_test {
         if last_src.is_none_or(|s| t > s) {
             return true;
         }
     }
     let stem = file.strip_suffix(".rs").unwrap_or(file);
-    matches!(stem, "test" | "tests") || stem.ends_with("_test") || stem.ends_with("_tests")
+    matches!(stem, "test" | "tests" | "test_util" | "test_utils")
+        || stem.ends_with("_test")
+        || stem.ends_with("_tests")
 }
 
 #[cfg(test)]
@@ -81,6 +98,7 @@ mod tests {
         assert!(t("crate/benches/speed.rs"));
         assert!(t("crate/src/client/options/test.rs"));
         assert!(t("crate/src/net/tcp_tests.rs"));
+        assert!(t("crate/src/test_util/wire.rs"));
         assert!(!t("/home/me/tests/app/src/main.rs"));
         assert!(!t("crate/src/lib.rs"));
         assert!(!t("crate/examples/fetch.rs"));
@@ -96,6 +114,8 @@ mod tests {
         assert!(item("#[cfg(test)] fn a() {}"));
         assert!(item("#[cfg(all(test, feature = \"x\"))] fn a() {}"));
         assert!(!item("#[cfg(not(test))] fn a() {}"));
+        assert!(item("#[cfg(all(test, not(loom)))] fn a() {}"));
+        assert!(!item("#[cfg(all(not(test), loom))] fn a() {}"));
         assert!(!item("#[tokio::main] async fn a() {}"));
     }
 }

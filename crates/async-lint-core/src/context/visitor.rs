@@ -1,6 +1,7 @@
 //! The one visitor per file: keeps the [`Context`] up to date and calls every enabled rule at
 //! every expression, block and macro.
 
+use super::bounds::{chain_limit, Limit, LoopBounds};
 use super::frame::{INLINE_ONCE, OFFLOADING_CALLEES, PER_ITEM_ADAPTERS};
 use super::macros::{parse_body, MacroBody};
 use super::testcode;
@@ -145,11 +146,25 @@ enum ClosureRole {
     Inline { per_item: Option<(String, Span)> },
 }
 
+/// A method call whose receiver is being visited: lets a per-item adapter deeper in the
+/// chain see what the methods after it do (`xs.map(|x| ..).buffer_unordered(n)`).
+struct ChainLink {
+    /// Address of the receiver expression.
+    receiver: usize,
+    /// Address of the method call itself.
+    call: usize,
+    limit: Option<Limit>,
+}
+
 struct Visitor<'a> {
     cx: Context<'a>,
     rules: &'a [&'a dyn Rule],
     out: Vec<Finding>,
     closure_role: Option<ClosureRole>,
+    /// Bounds of the per-item adapter whose closure arguments are being visited.
+    adapter_bounds: Option<LoopBounds>,
+    /// Method calls whose receivers are being visited, innermost last.
+    chain: Vec<ChainLink>,
     extent_lines: &'a HashSet<usize>,
     extents: HashMap<usize, usize>,
     /// The summary being made, when summarizing.
@@ -200,6 +215,8 @@ impl<'a> Visitor<'a> {
             rules: input.rules,
             out: Vec::new(),
             closure_role: None,
+            adapter_bounds: None,
+            chain: Vec::new(),
             extent_lines: input.extent_lines,
             extents: HashMap::new(),
             summary,
@@ -550,6 +567,7 @@ impl<'a> Visitor<'a> {
                             kind: LoopKind::Adapter(name.clone()),
                             span,
                             label: None,
+                            bounds: self.adapter_bounds.clone().unwrap_or_default(),
                         });
                         frame.per_item = Some(name);
                     }
@@ -563,6 +581,21 @@ impl<'a> Visitor<'a> {
         }
         self.visit_expr(&c.body);
         self.pop_frame();
+    }
+
+    /// The limit that methods applied after the call `e` in its chain put on it.
+    fn limit_after(&self, e: &Expr) -> Option<Limit> {
+        let mut cur = e as *const Expr as usize;
+        for link in self.chain.iter().rev() {
+            if link.receiver != cur {
+                break;
+            }
+            if link.limit.is_some() {
+                return link.limit;
+            }
+            cur = link.call;
+        }
+        None
     }
 
     fn visit_body_stmts(&mut self, stmts: &[syn::Stmt], frame: Frame) {
@@ -763,6 +796,7 @@ impl Visitor<'_> {
                     kind: LoopKind::For,
                     span: head,
                     label: label(&f.label),
+                    bounds: LoopBounds::of_for(self.cx.file, f),
                 };
                 self.with_loop(l, |v| {
                     v.bind_pat(&f.pat, None);
@@ -781,6 +815,7 @@ impl Visitor<'_> {
                         kind,
                         span: head,
                         label: label(&w.label),
+                        bounds: LoopBounds::of_while(self.cx.file, w),
                     },
                     |v| {
                         v.cx.guards_open_temps();
@@ -801,6 +836,7 @@ impl Visitor<'_> {
                         kind: LoopKind::Loop,
                         span: head,
                         label: label(&l.label),
+                        bounds: LoopBounds::of_loop(self.cx.file, l),
                     },
                     |v| v.visit_block(&l.body),
                 );
@@ -861,9 +897,27 @@ impl Visitor<'_> {
                 self.visit_args(callee, c.args.iter());
             }
             Expr::MethodCall(m) => {
+                self.chain.push(ChainLink {
+                    receiver: &*m.receiver as *const Expr as usize,
+                    call: e as *const Expr as usize,
+                    limit: chain_limit(m),
+                });
                 self.visit_expr(&m.receiver);
-                let callee = Some((m.method.to_string(), self.cx.span(&m.method), true));
+                self.chain.pop();
+                let name = m.method.to_string();
+                let saved = self.adapter_bounds.take();
+                if PER_ITEM_ADAPTERS.contains(&name.as_str()) {
+                    if let Some(Expr::Closure(c)) =
+                        m.args.iter().find(|a| matches!(a, Expr::Closure(_)))
+                    {
+                        let after = self.limit_after(e);
+                        self.adapter_bounds =
+                            Some(LoopBounds::of_adapter(self.cx.file, m, &c.body, after));
+                    }
+                }
+                let callee = Some((name, self.cx.span(&m.method), true));
                 self.visit_args(callee, m.args.iter());
+                self.adapter_bounds = saved;
             }
             Expr::Macro(m) => self.visit_macro(&m.mac),
             _ => visit::visit_expr(self, e),

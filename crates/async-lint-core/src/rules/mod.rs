@@ -6,6 +6,8 @@ mod blocking_in_async;
 mod lock_across_await;
 mod sequential_awaits;
 mod swallowed_task_error;
+mod tiny_task;
+mod unbounded_spawn;
 
 use crate::context::Context;
 use crate::finding::{Finding, Severity};
@@ -76,6 +78,8 @@ pub static RULES: &[&dyn Rule] = &[
     &blocking_in_async::BlockingInAsync,
     &sequential_awaits::SequentialAwaits,
     &await_in_loop::AwaitInLoop,
+    &unbounded_spawn::UnboundedSpawn,
+    &tiny_task::TinyTask,
     &swallowed_task_error::SwallowedTaskError,
     &lock_across_await::LockAcrossAwait,
 ];

@@ -1,0 +1,148 @@
+//! May a piece of async code wait? Finds `.await` expressions, the macros that await by
+//! themselves (`join!`, `select!`), the `await` keyword in any macro's tokens, and macros not
+//! known to be synchronous (their expansion may await): an await is never missed, at the price
+//! of sometimes assuming one.
+
+use super::macros::macro_name;
+use syn::visit::{self, Visit};
+
+/// Macros that poll futures to completion: an await point of their own.
+const AWAITING_MACROS: &[&str] = &["join", "try_join", "select", "select_biased", "pending"];
+
+/// Macros known to expand to synchronous code (their arguments are still searched).
+const SYNC_MACROS: &[&str] = &[
+    "format",
+    "format_args",
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "write",
+    "writeln",
+    "panic",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "unreachable",
+    "todo",
+    "unimplemented",
+    "dbg",
+    "matches",
+    "vec",
+    "trace",
+    "debug",
+    "info",
+    "warn",
+    "error",
+    "log",
+    "event",
+    "span",
+    "trace_span",
+    "debug_span",
+    "info_span",
+    "warn_span",
+    "error_span",
+    "anyhow",
+    "bail",
+    "ensure",
+    "concat",
+    "stringify",
+    "include_str",
+    "include_bytes",
+    "env",
+    "option_env",
+    "cfg",
+    "line",
+    "file",
+    "column",
+    "module_path",
+];
+
+/// May the block wait anywhere (nested blocks and closures included)?
+pub fn block_may_await(b: &syn::Block) -> bool {
+    let mut f = AwaitFinder(false);
+    f.visit_block(b);
+    f.0
+}
+
+/// May the expression wait anywhere?
+pub fn expr_may_await(e: &syn::Expr) -> bool {
+    let mut f = AwaitFinder(false);
+    f.visit_expr(e);
+    f.0
+}
+
+/// Does the block contain a `loop` or `while` (code that runs for as long as it likes, not a
+/// little piece of work)?
+pub fn block_has_open_loop(b: &syn::Block) -> bool {
+    struct Finder(bool);
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_expr(&mut self, e: &'ast syn::Expr) {
+            if matches!(e, syn::Expr::Loop(_) | syn::Expr::While(_)) {
+                self.0 = true;
+            } else if !self.0 {
+                visit::visit_expr(self, e);
+            }
+        }
+    }
+    let mut f = Finder(false);
+    f.visit_block(b);
+    f.0
+}
+
+struct AwaitFinder(bool);
+
+impl<'ast> Visit<'ast> for AwaitFinder {
+    fn visit_expr(&mut self, e: &'ast syn::Expr) {
+        if self.0 {
+            return;
+        }
+        if matches!(e, syn::Expr::Await(_)) {
+            self.0 = true;
+            return;
+        }
+        visit::visit_expr(self, e);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let name = macro_name(mac);
+        if AWAITING_MACROS.contains(&name.as_str())
+            || !SYNC_MACROS.contains(&name.as_str())
+            || mentions_await(mac.tokens.clone())
+        {
+            self.0 = true;
+        }
+    }
+}
+
+fn mentions_await(ts: proc_macro2::TokenStream) -> bool {
+    ts.into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == "await",
+        proc_macro2::TokenTree::Group(g) => mentions_await(g.stream()),
+        _ => false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn awaits(src: &str) -> bool {
+        let b: syn::Block = syn::parse_str(src).expect("block parses");
+        block_may_await(&b)
+    }
+
+    #[test]
+    fn finds_awaits_in_code_and_macros() {
+        assert!(awaits("{ x.await; }"));
+        assert!(awaits("{ if a { f(y.await) } }"));
+        assert!(awaits("{ tokio::select! { _ = a => {} } }"));
+        assert!(awaits("{ my_macro!(conn.send(x).await) }"));
+        assert!(!awaits("{ let y = compute(x); tx.send(y); }"));
+        assert!(!awaits("{ println!(\"{}\", x); }"));
+        assert!(awaits("{ tick!(clock); }"));
+    }
+}

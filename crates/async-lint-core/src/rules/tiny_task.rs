@@ -1,0 +1,143 @@
+//! ## What it does
+//! Flags a task spawned for an async block or async closure that never awaits: no `.await`,
+//! no `join!`/`select!`, nothing awaited in a macro body. Worst when it is spawned once per
+//! item of a loop.
+//!
+//! ## Why is this bad?
+//! A task costs an allocation, a push onto the scheduler's queue and a context switch. Code
+//! that never awaits gains nothing from being a task: it runs from start to end in one poll,
+//! on an executor thread, exactly as it would have run in place.
+//!
+//! ## Example
+//! ```rust
+//! fn record_all(events: Vec<Event>, stats: Arc<Stats>) {
+//!     for event in events {
+//!         let stats = stats.clone();
+//!         tokio::spawn(async move { stats.record(&event) });
+//!     }
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```rust
+//! fn record_all(events: Vec<Event>, stats: Arc<Stats>) {
+//!     for event in events {
+//!         stats.record(&event);
+//!     }
+//! }
+//! ```
+
+use super::{Rule, RuleMeta};
+use crate::context::awaits::{block_has_open_loop, block_may_await, expr_may_await};
+use crate::context::bounds::Extent;
+use crate::context::spawn::{spawn_call, SpawnKind};
+use crate::context::{Context, LoopKind};
+use crate::finding::{Finding, Severity};
+use syn::Expr;
+
+pub struct TinyTask;
+
+static META: RuleMeta = RuleMeta {
+    name: "tiny-task",
+    default_severity: Severity::Warning,
+    summary: "a task spawned for work with no await in it: spawn overhead for nothing",
+    doc: include_str!("../../../../rules/tiny-task.md"),
+    options: &[],
+    triggers: &["spawn"],
+};
+
+impl Rule for TinyTask {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
+        let Some(s) = spawn_call(cx, expr) else {
+            return;
+        };
+        // Tasks in tests and benchmarks exercise the runtime; the overhead is the point there.
+        if !matches!(s.kind, SpawnKind::Task | SpawnKind::Local) || cx.in_test_code() {
+            return;
+        }
+        let Some(body) = s.body.map(strip) else {
+            return;
+        };
+        let (head, busy) = match body {
+            Expr::Async(a) => (
+                cx.span(&a.async_token),
+                block_may_await(&a.block)
+                    || block_has_open_loop(&a.block)
+                    || calls_only_a_local(cx, &a.block),
+            ),
+            Expr::Closure(c) if c.asyncness.is_some() => {
+                (cx.span(&c.asyncness), expr_may_await(&c.body))
+            }
+            // A call (`spawn(handle(conn))`) or a future built elsewhere does real work.
+            _ => return,
+        };
+        if busy {
+            return;
+        }
+        let per_item = cx.loops_per_item().iter().any(|l| match l.kind {
+            LoopKind::Adapter(_) => matches!(l.bounds.extent, Some(Extent::Unknown)),
+            _ => !matches!(l.bounds.extent, Some(Extent::Fixed(_))),
+        });
+        let what = if body_is_async_closure(body) {
+            "async closure"
+        } else {
+            "async block"
+        };
+        let message = if per_item {
+            format!("task spawned once per item of a loop for an {what} that never awaits")
+        } else {
+            format!("task spawned for an {what} that never awaits")
+        };
+        let spawner = match s.call {
+            Expr::Call(c) => cx.span(&c.func),
+            Expr::MethodCall(m) => cx.span(&m.receiver).to(cx.span(&m.method)),
+            other => cx.span(other),
+        };
+        let mut f = Finding::new(META.name, spawner, message)
+            .severity(Severity::Warning)
+            .label(format!("spawned with `{}`", s.spawner))
+            .secondary(head, "no `.await` in here: it runs to the end in one poll")
+            .note("a task costs an allocation, a queue push and a context switch; code that never awaits gains nothing from being one");
+        if per_item {
+            f = f.note("spawned per item, that cost is paid for every item");
+        }
+        out.push(f.help(
+            "call the code directly, batch the items into one task, or use `spawn_blocking` (or rayon) when the work is CPU-heavy",
+        ));
+    }
+}
+
+/// `async move { f() }` with `f` a local (a closure handed in): the work is the caller's, of
+/// unknown size — an adapter that runs a callback on a runtime, not a tiny task.
+fn calls_only_a_local(cx: &Context<'_>, b: &syn::Block) -> bool {
+    let [syn::Stmt::Expr(e, _)] = b.stmts.as_slice() else {
+        return false;
+    };
+    let Expr::Call(c) = strip(e) else {
+        return false;
+    };
+    match strip(&c.func) {
+        Expr::Path(p) => p
+            .path
+            .get_ident()
+            .is_some_and(|id| cx.local(&id.to_string()).is_some()),
+        Expr::Field(_) => true,
+        _ => false,
+    }
+}
+
+fn body_is_async_closure(e: &Expr) -> bool {
+    matches!(e, Expr::Closure(_))
+}
+
+fn strip(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => strip(&p.expr),
+        Expr::Group(g) => strip(&g.expr),
+        _ => e,
+    }
+}

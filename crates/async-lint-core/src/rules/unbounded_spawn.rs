@@ -1,0 +1,345 @@
+//! ## What it does
+//! Flags a task spawned once per item of a loop or iterator adapter (`for`, `while`, `loop`,
+//! `.map(..)`, `.for_each(..)`, `.for_each_concurrent(None, ..)`) — `tokio::spawn`,
+//! `spawn_local`, `spawn_blocking`, `JoinSet::spawn`, `smol::spawn`, `FuturesUnordered::push`… —
+//! with nothing bounding how many run at once, and `join_all`/`try_join_all` over an iterator
+//! of unknown size. Accept loops (one task per connection) are a separate case with their own
+//! option.
+//!
+//! ## Why is this bad?
+//! Each task holds memory and competes for the executor. With a large or attacker-controlled
+//! input, the number of tasks in flight has no limit: memory grows, file descriptors and
+//! connection pools run out, and the service downstream is flooded.
+//!
+//! ## Example
+//! ```rust
+//! async fn fetch_all(urls: Vec<String>) {
+//!     for url in urls {
+//!         tokio::spawn(async move { fetch(url).await });
+//!     }
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```rust
+//! async fn fetch_all(urls: Vec<String>, limit: Arc<Semaphore>) {
+//!     for url in urls {
+//!         let permit = limit.clone().acquire_owned().await.unwrap();
+//!         tokio::spawn(async move { fetch(url).await; drop(permit) });
+//!     }
+//! }
+//! ```
+
+use super::{OptionKind, Rule, RuleMeta, RuleOption};
+use crate::context::bounds::{iter_extent, Extent};
+use crate::context::spawn::{pushed_future, spawn_call, Spawn, SpawnKind};
+use crate::context::{Context, Loop, LoopKind};
+use crate::finding::{Finding, Severity};
+use crate::source::Span;
+use syn::Expr;
+
+pub struct UnboundedSpawn;
+
+static META: RuleMeta = RuleMeta {
+    name: "unbounded-spawn",
+    default_severity: Severity::Warning,
+    summary: "tasks spawned once per item of a loop with nothing bounding how many run at once",
+    doc: include_str!("../../../../rules/unbounded-spawn.md"),
+    options: &[RuleOption {
+        key: "accept-loops",
+        kind: OptionKind::Choice(&["warn", "allow"]),
+        help:
+            "report a task spawned per accepted connection (`warn`) or not (`allow`, the default)",
+    }],
+    // Spawns name a spawner, pushed futures a `FuturesUnordered`/`FuturesOrdered` type.
+    triggers: &["spawn", "Futures", "join_all"],
+};
+
+/// Which shape of unbounded concurrency was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Case {
+    /// One task per accepted connection.
+    Accept,
+    /// One task per iteration of a `for`/`while`/`loop`.
+    Loop,
+    /// One task per item of an iterator or stream adapter.
+    Adapter,
+}
+
+impl Rule for UnboundedSpawn {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
+        if let Some(s) = spawn_call(cx, expr).or_else(|| pushed_future(cx, expr)) {
+            check_spawn(cx, &s, out);
+        } else if let Expr::Call(call) = expr {
+            check_join_all(cx, call, out);
+        }
+    }
+}
+
+fn check_spawn(cx: &Context<'_>, s: &Spawn<'_>, out: &mut Vec<Finding>) {
+    // `spawn(..).await`: one task at a time. Tests and benchmarks start as many tasks as
+    // their fixed inputs ask for.
+    if cx.is_awaited(s.call) || cx.in_test_code() {
+        return;
+    }
+    let span = cx.span(s.call);
+    let loops = cx.loops_per_item();
+    let bounded = loops.iter().any(|l| {
+        l.bounds.limit.is_some()
+            || l.bounds.collection_checked(s.receiver, span)
+            || l.bounds.awaited_in_iteration(span)
+            || l.bounds.capped_at(span)
+    });
+    if bounded {
+        return;
+    }
+    let Some(l) = loops.iter().copied().find(|l| multiplies(l, span)) else {
+        return;
+    };
+    if hands_over_item(cx, s, l) {
+        return;
+    }
+    let case = match (&l.kind, l.bounds.accept) {
+        (_, Some(_)) => Case::Accept,
+        (LoopKind::Adapter(_), None) => Case::Adapter,
+        _ => Case::Loop,
+    };
+    if case == Case::Accept
+        && cx
+            .settings(META.name)
+            .and_then(|s| s.string("accept-loops"))
+            .unwrap_or("allow")
+            != "warn"
+    {
+        return;
+    }
+    out.push(report(cx, s, l, case));
+}
+
+/// Does the loop run the code at `span` once per item of something of unknown size?
+fn multiplies(l: &Loop, span: Span) -> bool {
+    if l.bounds.runs_once(span) {
+        return false;
+    }
+    // A loop fed by a channel runs the work its producers send; they decide how much.
+    if l.bounds.channel.is_some() && l.bounds.accept.is_none() && l.kind != LoopKind::For {
+        return false;
+    }
+    match l.bounds.extent {
+        Some(Extent::Fixed(_) | Extent::Count | Extent::Structural) => false,
+        Some(Extent::Unknown) => true,
+        // `while`/`loop` run an unknown number of times; an adapter whose receiver is not an
+        // iterator (`opt.map(..)`) runs at most once.
+        None => !matches!(l.kind, LoopKind::Adapter(_)),
+    }
+}
+
+/// Is the spawned (or pushed) future a value the loop was handed — its item, not something
+/// made in the iteration (`for fut in futs { set.spawn(fut); }`, an executor's queue)? The
+/// futures exist already; whoever made them chose how many.
+fn hands_over_item(cx: &Context<'_>, s: &Spawn<'_>, l: &Loop) -> bool {
+    let Some(mut body) = s.body else {
+        return false;
+    };
+    // `Box::pin(fut)`
+    if let Expr::Call(c) = body {
+        if c.args.len() == 1 && cx.text(&c.func).ends_with("pin") {
+            if let Some(a) = c.args.first() {
+                body = a;
+            }
+        }
+    }
+    let Expr::Path(p) = body else { return false };
+    let Some(id) = p.path.get_ident() else {
+        return false;
+    };
+    let name = id.to_string();
+    cx.local(&name).is_some() && !l.bounds.binds(&name)
+}
+
+/// The spawner's span: the callee path (`tokio::spawn`) or `receiver.method`.
+fn spawner_span(cx: &Context<'_>, call: &Expr) -> Span {
+    match call {
+        Expr::Call(c) => cx.span(&c.func),
+        Expr::MethodCall(m) => cx.span(&m.receiver).to(cx.span(&m.method)),
+        other => cx.span(other),
+    }
+}
+
+fn report(cx: &Context<'_>, s: &Spawn<'_>, l: &Loop, case: Case) -> Finding {
+    let what = match s.kind {
+        SpawnKind::Pushed => format!("future pushed into `{}`", s.spawner),
+        SpawnKind::Blocking => format!("blocking task spawned with `{}`", s.spawner),
+        _ => format!("task spawned with `{}`", s.spawner),
+    };
+    let per = match (&case, &l.kind) {
+        (Case::Accept, _) => "once per accepted connection".to_string(),
+        (_, LoopKind::Adapter(name)) => format!("once per item of `.{name}(..)`"),
+        (_, LoopKind::For) => "once per item of a `for` loop".to_string(),
+        (_, LoopKind::While | LoopKind::WhileLet) => {
+            "once per iteration of a `while` loop".to_string()
+        }
+        (_, LoopKind::Loop) => "once per iteration of a `loop`".to_string(),
+    };
+    let limit = if case == Case::Accept {
+        "with no limit on concurrent connections"
+    } else {
+        "with nothing bounding how many run at once"
+    };
+    let span = spawner_span(cx, s.call);
+    let mut f = Finding::new(META.name, span, format!("{what} {per}, {limit}"))
+        .severity(Severity::Warning)
+        .label(if case == Case::Accept {
+            "one task per connection"
+        } else {
+            "one task per item"
+        });
+    f = match (case, l.bounds.accept) {
+        (Case::Accept, Some(a)) => f.secondary(a, "connections accepted here"),
+        _ => f.secondary(l.span, "runs once per item"),
+    };
+    if let Some(coll) = l.bounds.pushed_into(cx.span(s.call)) {
+        f = f.note(format!(
+            "collecting the handles in `{coll}` and awaiting them later does not bound how many run at once"
+        ));
+    }
+    f = f.note(match case {
+        Case::Accept => {
+            "every connection gets a task at once: a burst of clients (or an attacker) grows memory and file descriptors without limit"
+        }
+        _ => {
+            "every item gets a task at once: a large input grows memory without limit and floods what the tasks talk to"
+        }
+    });
+    f.help(match case {
+        Case::Accept => {
+            "limit concurrent connections: acquire a `Semaphore` permit (`acquire_owned`) before accepting and move it into the task (or set `accept-loops = \"allow\"`)"
+        }
+        _ => {
+            "bound the concurrency: acquire a `Semaphore` permit (`acquire_owned`) and move it into the task, cap a `JoinSet` (`if set.len() >= N { set.join_next().await; }`), or use `stream::iter(..).map(..).buffer_unordered(N)`"
+        }
+    })
+}
+
+/// `join_all(xs.iter().map(..))` / `try_join_all(..)`: every future of an iterator of unknown
+/// size polled at once.
+fn check_join_all(cx: &Context<'_>, call: &syn::ExprCall, out: &mut Vec<Finding>) {
+    let Expr::Path(p) = &*call.func else { return };
+    let Some(last) = p.path.segments.last() else {
+        return;
+    };
+    let name = last.ident.to_string();
+    if name != "join_all" && name != "try_join_all" {
+        return;
+    }
+    // A fn of the crate that happens to be called `join_all` is not futures'.
+    if let Some(path) = cx.resolve(&p.path) {
+        if !(path.starts_with("futures") || path.starts_with("futures_util")) {
+            return;
+        }
+    }
+    let Some(arg) = call.args.first() else { return };
+    let Some(adapter) = per_item_adapter(arg) else {
+        return;
+    };
+    if iter_extent(arg) != Some(Extent::Unknown) || cx.in_test_code() {
+        return;
+    }
+    // Only a collection handed in by the caller: locals are most often a few futures made
+    // or received here (the replies of requests already sent, the peers of a cluster).
+    if !rooted_in_parameter(cx, arg) {
+        return;
+    }
+    // The tasks a per-item closure spawns are reported at the spawn; a closure that only
+    // awaits its item (a reply, a handle) starts nothing.
+    if cx.text(adapter).contains("spawn") || adapter.args.iter().any(awaits_only_its_item) {
+        return;
+    }
+    let f = Finding::new(
+        META.name,
+        cx.span(&call.func),
+        format!("`{name}` over an iterator of unknown size runs all its futures at once"),
+    )
+    .severity(Severity::Warning)
+    .label("polls every future together")
+    .secondary(cx.span(adapter), "one future per item")
+    .note("there is no spawn, but the concurrency is just as unbounded: a large input opens as many requests, connections or files at once")
+    .help("bound the concurrency: `stream::iter(..).map(..).buffer_unordered(N)` (or `buffered(N)` to keep the order), collected or `try_collect`ed");
+    out.push(f);
+}
+
+/// Is the iterator chain built on a parameter of the enclosing fn (`ids.iter().map(..)`,
+/// `req.items.into_iter()`) that holds work to start, not replies to wait for?
+fn rooted_in_parameter(cx: &Context<'_>, e: &Expr) -> bool {
+    let mut root = e;
+    loop {
+        root = match root {
+            Expr::MethodCall(m) => &m.receiver,
+            Expr::Field(f) => &f.base,
+            Expr::Reference(r) => &r.expr,
+            Expr::Paren(p) => &p.expr,
+            _ => break,
+        };
+    }
+    let Expr::Path(p) = root else { return false };
+    let Some(id) = p.path.get_ident() else {
+        return false;
+    };
+    let name = id.to_string();
+    let (Some(binding), Some(f)) = (cx.local(&name), cx.enclosing_fn()) else {
+        return false;
+    };
+    // Receivers and join handles are waited on: the work was started elsewhere.
+    let lower = name.to_lowercase();
+    let waits = ["receiver", "rx", "handle"]
+        .iter()
+        .any(|w| lower.contains(w));
+    name != "self" && !waits && f.span.contains(binding.span)
+}
+
+/// `|r| async move { r.await }`: the future made per item is the item itself, awaited.
+fn awaits_only_its_item(arg: &Expr) -> bool {
+    let Expr::Closure(c) = arg else { return false };
+    let [syn::Pat::Ident(item)] = c.inputs.iter().collect::<Vec<_>>().as_slice() else {
+        return false;
+    };
+    let awaited = match &*c.body {
+        Expr::Async(a) => match a.block.stmts.as_slice() {
+            [syn::Stmt::Expr(e, _)] => e,
+            _ => return false,
+        },
+        other => other,
+    };
+    let mut e = awaited;
+    loop {
+        e = match e {
+            Expr::Try(t) => &t.expr,
+            Expr::MethodCall(m) => &m.receiver,
+            Expr::Await(a) => {
+                return matches!(&*a.base, Expr::Path(p) if p.path.is_ident(&item.ident));
+            }
+            _ => return false,
+        };
+    }
+}
+
+/// The per-item adapter call that makes futures in a chain (`.map(|x| ..)`, `.map(fetch)`).
+fn per_item_adapter(e: &Expr) -> Option<&syn::ExprMethodCall> {
+    match e {
+        Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            if matches!(name.as_str(), "map" | "filter_map" | "flat_map") && !m.args.is_empty() {
+                Some(m)
+            } else {
+                per_item_adapter(&m.receiver)
+            }
+        }
+        Expr::Paren(p) => per_item_adapter(&p.expr),
+        Expr::Reference(r) => per_item_adapter(&r.expr),
+        _ => None,
+    }
+}
