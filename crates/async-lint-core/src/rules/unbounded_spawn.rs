@@ -178,6 +178,9 @@ fn report(cx: &Context<'_>, s: &Spawn<'_>, l: &Loop, case: Case) -> Finding {
     };
     let per = match (&case, &l.kind) {
         (Case::Accept, _) => "once per accepted connection".to_string(),
+        (_, LoopKind::Adapter(name)) if name.ends_with("_concurrent") => {
+            format!("once per item of `.{name}(None, ..)`")
+        }
         (_, LoopKind::Adapter(name)) => format!("once per item of `.{name}(..)`"),
         (_, LoopKind::For) => "once per item of a `for` loop".to_string(),
         (_, LoopKind::While | LoopKind::WhileLet) => {
