@@ -232,7 +232,7 @@ fn own_limit(call: &syn::ExprMethodCall) -> Option<Limit> {
 
 /// How many items `for _ in head` goes through.
 pub fn for_extent(head: &Expr) -> Extent {
-    iter_extent(head).unwrap_or_else(|| collection_extent(head))
+    collection_extent(head, 0)
 }
 
 /// Adapters whose receiver is always a collection, iterator or stream.
@@ -252,7 +252,7 @@ const ALWAYS_ITERATING: &[&str] = &[
 pub fn adapter_extent(method: &str, recv: &Expr) -> Option<Extent> {
     match iter_extent(recv) {
         Some(e) => Some(e),
-        None if ALWAYS_ITERATING.contains(&method) => Some(collection_extent(recv)),
+        None if ALWAYS_ITERATING.contains(&method) => Some(collection_extent(recv, 0)),
         None => None,
     }
 }
@@ -261,20 +261,30 @@ pub fn adapter_extent(method: &str, recv: &Expr) -> Option<Extent> {
 /// a range, an array or `vec!` literal, `xs.iter()`, `stream::iter(xs)`, an adapter chain on
 /// one of those. `None` when it is not recognisable as one.
 pub fn iter_extent(e: &Expr) -> Option<Extent> {
+    extent_at(e, 0)
+}
+
+/// Receiver chains longer than this are not followed (linear time on generated code).
+const MAX_CHAIN: usize = 64;
+
+fn extent_at(e: &Expr, depth: usize) -> Option<Extent> {
+    if depth > MAX_CHAIN {
+        return None;
+    }
     match strip(e) {
         Expr::Range(r) => Some(range_extent(r)),
         Expr::Array(_) => Some(Extent::Fixed("an array literal")),
-        Expr::Reference(r) => iter_extent(&r.expr),
+        Expr::Reference(r) => extent_at(&r.expr, depth + 1),
         Expr::Macro(m) if macro_name(&m.mac) == "vec" => Some(vec_extent(&m.mac)),
-        Expr::Call(c) => call_extent(c),
-        Expr::MethodCall(m) => method_extent(m),
+        Expr::Call(c) => call_extent(c, depth),
+        Expr::MethodCall(m) => method_extent(m, depth),
         _ => None,
     }
 }
 
 /// The extent of a collection expression iterated as a whole (`for x in xs`, `xs.iter()`).
-fn collection_extent(e: &Expr) -> Extent {
-    if let Some(ext) = iter_extent(e) {
+fn collection_extent(e: &Expr, depth: usize) -> Extent {
+    if let Some(ext) = extent_at(e, depth + 1) {
         return ext;
     }
     match strip(e) {
@@ -288,7 +298,7 @@ fn collection_extent(e: &Expr) -> Extent {
         }
         Expr::Tuple(_) => Extent::Fixed("a tuple"),
         Expr::Field(f) if is_self(&f.base) => Extent::Structural,
-        Expr::Reference(r) => collection_extent(&r.expr),
+        Expr::Reference(r) => collection_extent(&r.expr, depth + 1),
         _ => Extent::Unknown,
     }
 }
@@ -325,7 +335,7 @@ fn vec_extent(mac: &syn::Macro) -> Extent {
     }
 }
 
-fn call_extent(c: &syn::ExprCall) -> Option<Extent> {
+fn call_extent(c: &syn::ExprCall, depth: usize) -> Option<Extent> {
     let Expr::Path(p) = strip(&c.func) else {
         return None;
     };
@@ -339,7 +349,11 @@ fn call_extent(c: &syn::ExprCall) -> Option<Extent> {
     let parent = segs.len().checked_sub(2).map(|i| segs[i].as_str());
     match (parent, last) {
         (Some("iter" | "stream"), "once") => Some(Extent::Fixed("a single item")),
-        (Some("stream"), "iter") => Some(c.args.first().map_or(Extent::Unknown, collection_extent)),
+        (Some("stream"), "iter") => Some(
+            c.args
+                .first()
+                .map_or(Extent::Unknown, |a| collection_extent(a, depth + 1)),
+        ),
         (Some("iter" | "stream"), "repeat" | "repeat_with" | "from_fn" | "unfold" | "poll_fn") => {
             Some(Extent::Unknown)
         }
@@ -358,43 +372,46 @@ fn call_extent(c: &syn::ExprCall) -> Option<Extent> {
     }
 }
 
-fn method_extent(m: &syn::ExprMethodCall) -> Option<Extent> {
+fn method_extent(m: &syn::ExprMethodCall, depth: usize) -> Option<Extent> {
     let name = m.method.to_string();
     match name.as_str() {
         // Sources: a collection (or stream) turned into an iterator.
         "iter" | "into_iter" | "iter_mut" | "par_iter" | "into_par_iter" | "par_iter_mut"
         | "keys" | "values" | "values_mut" | "into_keys" | "into_values" => {
-            Some(collection_extent(&m.receiver))
+            Some(collection_extent(&m.receiver, depth + 1))
         }
         // A queue drained, a listener, chunks of data: items of unknown number.
         "drain" | "chunks" | "chunks_exact" | "windows" | "lines" | "split_whitespace"
         | "char_indices" | "incoming" | "into_stream" => Some(Extent::Unknown),
         "take" => match m.args.first() {
             Some(n) if is_literal(n) => Some(Extent::Fixed("`take` with a literal count")),
-            _ => iter_extent(&m.receiver),
+            _ => extent_at(&m.receiver, depth + 1),
         },
         // Adapters: no more items than their receiver.
         "enumerate" | "map" | "filter" | "filter_map" | "cloned" | "copied" | "rev" | "skip"
         | "step_by" | "inspect" | "peekable" | "fuse" | "by_ref" | "skip_while" | "take_while"
-        | "map_while" | "then" | "collect" => iter_extent(&m.receiver),
+        | "map_while" | "then" | "collect" => extent_at(&m.receiver, depth + 1),
         "zip" => {
-            let a = iter_extent(&m.receiver);
-            let b = m.args.first().and_then(iter_extent);
+            let a = extent_at(&m.receiver, depth + 1);
+            let b = m.args.first().and_then(|a| extent_at(a, depth + 1));
             match (a, b) {
                 (Some(f @ Extent::Fixed(_)), _) | (_, Some(f @ Extent::Fixed(_))) => Some(f),
                 (a, b) => a.or(b),
             }
         }
         "chain" => {
-            let a = iter_extent(&m.receiver)?;
-            let b = m.args.first().map_or(Extent::Unknown, collection_extent);
+            let a = extent_at(&m.receiver, depth + 1)?;
+            let b = m
+                .args
+                .first()
+                .map_or(Extent::Unknown, |a| collection_extent(a, depth + 1));
             match (a, b) {
                 (Extent::Fixed(f), Extent::Fixed(_)) => Some(Extent::Fixed(f)),
                 (Extent::Unknown, _) | (_, Extent::Unknown) => Some(Extent::Unknown),
                 _ => Some(Extent::Count),
             }
         }
-        "flat_map" | "flatten" => iter_extent(&m.receiver).map(|_| Extent::Unknown),
+        "flat_map" | "flatten" => extent_at(&m.receiver, depth + 1).map(|_| Extent::Unknown),
         _ => None,
     }
 }
@@ -805,16 +822,30 @@ fn is_timer(e: &Expr) -> bool {
     }
 }
 
-/// A receiver named like a connection listener (`listener.next()`, `incoming.next()`).
+/// A receiver named like a connection listener (`listener.next()`, `incoming.next()`,
+/// `listener.incoming().next()`).
 fn is_listener(e: &Expr) -> bool {
-    let text = tokens(e).to_lowercase();
-    text.contains("listener") || text.contains("incoming")
+    name_of(e).is_some_and(|n| n.contains("listener") || n.contains("incoming"))
 }
 
-/// A receiver named like a channel's receiving end (`rx.next()`, `receiver.next()`).
+/// A receiver named like a channel's receiving end (`rx.next()`, `self.receiver.next()`).
 fn is_receiver(e: &Expr) -> bool {
-    let text = tokens(e).to_lowercase();
-    text.ends_with("rx") || text.contains("receiver")
+    name_of(e).is_some_and(|n| n.ends_with("rx") || n.contains("receiver"))
+}
+
+/// The name an expression is known by: a variable, a field, the last method of a chain.
+fn name_of(e: &Expr) -> Option<String> {
+    let name = match strip(e) {
+        Expr::Path(p) => p.path.segments.last()?.ident.to_string(),
+        Expr::Field(f) => match &f.member {
+            syn::Member::Named(n) => n.to_string(),
+            syn::Member::Unnamed(_) => return None,
+        },
+        Expr::MethodCall(m) => m.method.to_string(),
+        Expr::Reference(r) => return name_of(&r.expr),
+        _ => return None,
+    };
+    Some(name.to_lowercase())
 }
 
 fn is_comparison(op: &BinOp) -> bool {
@@ -832,13 +863,28 @@ fn pat_ident(p: &syn::Pat) -> Option<String> {
     }
 }
 
-/// The tokens of an expression as text, to compare receivers (`self.tasks`, `set`).
+/// The tokens of an expression as text, to compare receivers (`self.tasks`, `set`). Only
+/// places (variables and fields) are collections worth naming; anything else gives a text no
+/// receiver matches, without printing a long chain.
 fn tokens(e: &Expr) -> String {
     let e = match strip(e) {
         Expr::Reference(r) => &*r.expr,
         other => other,
     };
-    e.to_token_stream().to_string()
+    if is_place(e, 0) {
+        e.to_token_stream().to_string()
+    } else {
+        String::new()
+    }
+}
+
+fn is_place(e: &Expr, depth: usize) -> bool {
+    depth < 8
+        && match strip(e) {
+            Expr::Path(_) => true,
+            Expr::Field(f) => is_place(&f.base, depth + 1),
+            _ => false,
+        }
 }
 
 fn strip(e: &Expr) -> &Expr {

@@ -195,7 +195,10 @@ pub fn spawn_call<'e>(cx: &Context<'_>, expr: &'e Expr) -> Option<Spawn<'e>> {
             if !future_shaped || starts_thread(cx, &m.receiver) {
                 return None;
             }
-            let shown = match cx.type_of(&m.receiver) {
+            let shown = match cx
+                .type_of(&m.receiver)
+                .or_else(|| builder_type(cx, &m.receiver))
+            {
                 Some(t) => format!("{t}::{name}"),
                 None => format!(".{name}()"),
             };
@@ -231,11 +234,29 @@ pub fn pushed_future<'e>(cx: &Context<'_>, expr: &'e Expr) -> Option<Spawn<'e>> 
     })
 }
 
+/// The builder a chain starts from (`tokio::task::Builder::new().name(..)` →
+/// `tokio::task::Builder`).
+fn builder_type(cx: &Context<'_>, recv: &Expr) -> Option<String> {
+    let mut root = strip(recv);
+    for _ in 0..64 {
+        let Expr::MethodCall(m) = root else { break };
+        root = strip(&m.receiver);
+    }
+    let Expr::Call(c) = root else { return None };
+    let Expr::Path(p) = strip(&c.func) else {
+        return None;
+    };
+    let path = cx.resolve(&p.path)?;
+    let ty = path.strip_suffix("::new")?;
+    ty.ends_with("Builder").then(|| ty.to_string())
+}
+
 /// Is the receiver a thread builder (`std::thread::Builder::new().name(..)`)? Its `spawn`
 /// takes a fn or closure and starts a thread, not a task.
 fn starts_thread(cx: &Context<'_>, recv: &Expr) -> bool {
     let mut root = strip(recv);
-    while let Expr::MethodCall(m) = root {
+    for _ in 0..64 {
+        let Expr::MethodCall(m) = root else { break };
         root = strip(&m.receiver);
     }
     let path = match root {

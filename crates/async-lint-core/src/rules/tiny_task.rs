@@ -27,6 +27,7 @@
 //! }
 //! ```
 
+use super::unbounded_spawn::spawner_span;
 use super::{Rule, RuleMeta};
 use crate::context::awaits::{block_has_open_loop, block_may_await, expr_may_await};
 use crate::context::bounds::Extent;
@@ -92,11 +93,7 @@ impl Rule for TinyTask {
         } else {
             format!("task spawned for an {what} that never awaits")
         };
-        let spawner = match s.call {
-            Expr::Call(c) => cx.span(&c.func),
-            Expr::MethodCall(m) => cx.span(&m.receiver).to(cx.span(&m.method)),
-            other => cx.span(other),
-        };
+        let spawner = spawner_span(cx, s.call);
         let mut f = Finding::new(META.name, spawner, message)
             .severity(Severity::Warning)
             .label(format!("spawned with `{}`", s.spawner))

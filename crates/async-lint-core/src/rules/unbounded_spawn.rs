@@ -86,8 +86,11 @@ fn check_spawn(cx: &Context<'_>, s: &Spawn<'_>, out: &mut Vec<Finding>) {
     if cx.is_awaited(s.call) || cx.in_test_code() {
         return;
     }
-    let span = cx.span(s.call);
     let loops = cx.loops_per_item();
+    if loops.is_empty() {
+        return;
+    }
+    let span = cx.span(s.call);
     let bounded = loops.iter().any(|l| {
         l.bounds.limit.is_some()
             || l.bounds.collection_checked(s.receiver, span)
@@ -118,6 +121,17 @@ fn check_spawn(cx: &Context<'_>, s: &Spawn<'_>, out: &mut Vec<Finding>) {
         return;
     }
     out.push(report(cx, s, l, case));
+}
+
+/// The innermost receiver of a method chain (`a` in `a.b().c()`), within a bounded depth.
+fn chain_root(mut e: &Expr) -> &Expr {
+    for _ in 0..64 {
+        match e {
+            Expr::MethodCall(m) => e = &m.receiver,
+            _ => break,
+        }
+    }
+    e
 }
 
 /// Does the loop run the code at `span` once per item of something of unknown size?
@@ -161,11 +175,13 @@ fn hands_over_item(cx: &Context<'_>, s: &Spawn<'_>, l: &Loop) -> bool {
     cx.local(&name).is_some() && !l.bounds.binds(&name)
 }
 
-/// The spawner's span: the callee path (`tokio::spawn`) or `receiver.method`.
-fn spawner_span(cx: &Context<'_>, call: &Expr) -> Span {
+/// The spawner's span: the callee path (`tokio::spawn`), or from the start of the receiver
+/// chain to the method (`set.spawn`, `Builder::new().name(..).spawn`), without measuring the
+/// receiver itself (a long chain would cost its whole size per spawn).
+pub(super) fn spawner_span(cx: &Context<'_>, call: &Expr) -> Span {
     match call {
         Expr::Call(c) => cx.span(&c.func),
-        Expr::MethodCall(m) => cx.span(&m.receiver).to(cx.span(&m.method)),
+        Expr::MethodCall(m) => cx.span(chain_root(&m.receiver)).to(cx.span(&m.method)),
         other => cx.span(other),
     }
 }
