@@ -487,14 +487,15 @@ const POLL_ACCEPT: &[&str] = &["poll_accept", "poll_accept_bi", "poll_accept_uni
 /// Methods that wait for a service to have capacity (tower's backpressure).
 const READY: &[&str] = &["ready", "poll_ready", "ready_oneshot", "ready_and"];
 
-/// Methods that take the next message of a channel.
-const RECEIVE: &[&str] = &[
-    "recv",
-    "try_recv",
-    "recv_async",
-    "poll_recv",
-    "recv_many",
-    "blocking_recv",
+/// Methods that take the next message of a channel, with their argument count (a socket's
+/// `recv(&mut buf)` or `try_recv(buf)` takes a buffer: a datagram, not a message from a producer).
+const RECEIVE: &[(&str, usize)] = &[
+    ("recv", 0),
+    ("try_recv", 0),
+    ("recv_async", 0),
+    ("blocking_recv", 0),
+    ("poll_recv", 1),
+    ("recv_many", 2),
 ];
 
 /// Words that name a budget or limit in a fallible call charged per item
@@ -679,7 +680,7 @@ impl<'ast> Visit<'ast> for Scan<'_> {
                 if POLL_ACCEPT.contains(&name.as_str()) && self.out.accept.is_none() {
                     self.out.accept = Some(self.file.span_of(e));
                 }
-                let receives = RECEIVE.contains(&name.as_str())
+                let receives = RECEIVE.contains(&(name.as_str(), m.args.len()))
                     || (name == "next" && is_receiver(&m.receiver));
                 if receives && self.own_code() && self.out.channel.is_none() {
                     self.out.channel = Some(self.file.span_of(e));
