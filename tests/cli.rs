@@ -279,6 +279,25 @@ fn files_over_the_size_limit_are_errors_not_memory_hogs() {
 }
 
 #[test]
+fn findings_on_minified_lines_render_without_a_snippet() {
+    let line: String = (0..3000)
+        .map(|i| format!("async fn f{i}() {{ std::thread::sleep(d); }} "))
+        .collect();
+    let dir = project(&[("src/min.rs", line.as_bytes())]);
+    let (code, out, stderr) = check(dir.path(), &[]);
+    assert_eq!(code, 1, "{stderr}");
+    let last = line.rfind("std::thread::sleep").expect("present") + 1;
+    let expected =
+        format!("src/min.rs:1:{last}: blocking call `std::thread::sleep` in async fn `f2999`");
+    assert!(
+        out.contains(&expected),
+        "{expected} not in {}",
+        &out[out.len() - 600..]
+    );
+    assert!(out.contains("Found 3000 findings"));
+}
+
+#[test]
 fn missing_path_is_an_error_naming_it() {
     let dir = project(&[("a.rs", BLOCKING.as_bytes())]);
     let (code, _, stderr) = check(dir.path(), &["a.rs", "nope/"]);

@@ -8,22 +8,29 @@ pub struct LineCol {
     pub column: usize,
 }
 
-/// Start offsets of every line of a text.
+/// Start offsets of every line of a text, and which lines are pure ASCII (where a char
+/// column is a byte offset, so conversions cost O(1) even on minified one-line files).
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    ascii: Vec<bool>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        LineIndex { starts }
+        let mut ascii = Vec::new();
+        let mut line_ascii = true;
+        for (i, b) in text.bytes().enumerate() {
+            line_ascii &= b.is_ascii();
+            if b == b'\n' {
+                starts.push(i + 1);
+                ascii.push(line_ascii);
+                line_ascii = true;
+            }
+        }
+        ascii.push(line_ascii);
+        LineIndex { starts, ascii }
     }
 
     pub fn line_count(&self) -> usize {
@@ -75,6 +82,10 @@ impl LineIndex {
         let Some(start) = line.checked_sub(1).and_then(|l| self.line_start(l)) else {
             return text.len();
         };
+        if self.ascii[line - 1] {
+            let end = self.line_start(line).unwrap_or(text.len());
+            return (start + column).min(end);
+        }
         let rest = text.get(start..).unwrap_or("");
         match rest.char_indices().nth(column) {
             Some((i, _)) => start + i,
@@ -86,6 +97,38 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_lines_convert_without_walking_chars() {
+        let text = format!("{}x\né{}y", "a".repeat(100_000), "b".repeat(10));
+        let idx = LineIndex::new(&text);
+        assert_eq!(idx.offset_of(&text, 1, 100_000), 100_000);
+        assert_eq!(
+            idx.line_col(&text, 100_000),
+            LineCol {
+                line: 1,
+                column: 100_001
+            }
+        );
+        let y = text.len() - 1;
+        assert_eq!(
+            idx.offset_of(&text, 2, 11),
+            y,
+            "non-ASCII lines count chars"
+        );
+        assert_eq!(
+            idx.line_col(&text, y),
+            LineCol {
+                line: 2,
+                column: 12
+            }
+        );
+        assert_eq!(
+            idx.offset_of(&text, 1, 200_000),
+            100_002,
+            "past the end of a line stops at the next"
+        );
+    }
 
     #[test]
     fn converts_both_ways_with_multibyte_chars() {

@@ -28,10 +28,7 @@ pub fn render(
         .with_links(false);
     let mut out = String::new();
     for (file, finding) in super::all(outcome) {
-        let diag = Rendered {
-            file: Indexed(file),
-            finding,
-        };
+        let diag = Rendered::new(file, finding);
         if handler.render_report(&mut out, &diag).is_err() {
             let _ = writeln!(out, "{}: {}", file.path.display(), finding.message);
         }
@@ -78,6 +75,31 @@ fn plural(n: usize) -> &'static str {
 struct Rendered<'a> {
     file: Indexed<'a>,
     finding: &'a Finding,
+    /// `path:line:col` to show in the message when there is no snippet.
+    location: Option<String>,
+}
+
+/// Lines longer than this get no snippet: minified or generated code is unreadable in one,
+/// and miette pads columns with format widths, which cannot exceed 65,535.
+const MAX_SNIPPET_LINE: usize = 1024;
+
+impl<'a> Rendered<'a> {
+    fn new(file: &'a SourceFile, finding: &'a Finding) -> Self {
+        let spans = std::iter::once(finding.span).chain(finding.labels.iter().map(|l| l.span));
+        let too_long = spans.flat_map(|s| [s.start, s.end]).any(|offset| {
+            let line = file.lines.line_of(offset) + 1;
+            file.lines.line_range(line, &file.text).len() > MAX_SNIPPET_LINE
+        });
+        let location = too_long.then(|| {
+            let at = file.lines.line_col(&file.text, finding.span.start);
+            format!("{}:{}:{}", file.path.display(), at.line, at.column)
+        });
+        Rendered {
+            file: Indexed(file),
+            finding,
+            location,
+        }
+    }
 }
 
 impl fmt::Debug for Rendered<'_> {
@@ -88,7 +110,10 @@ impl fmt::Debug for Rendered<'_> {
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        match &self.location {
+            Some(at) => write!(f, "{at}: {}", self.finding.message),
+            None => f.write_str(&self.finding.message),
+        }
     }
 }
 
@@ -121,10 +146,16 @@ impl Diagnostic for Rendered<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.file)
+        match self.location {
+            Some(_) => None,
+            None => Some(&self.file),
+        }
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.location.is_some() {
+            return None;
+        }
         let f = self.finding;
         let primary = LabeledSpan::new_primary_with_span(
             Some(f.label.clone()).filter(|l| !l.is_empty()),
