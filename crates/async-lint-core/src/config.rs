@@ -18,6 +18,9 @@ pub enum Level {
 #[derive(Debug, Clone, Default)]
 pub struct RuleSettings {
     pub level: Option<Level>,
+    /// Also report in test code (`check-tests`, accepted by every rule; default: the
+    /// top-level `check-tests`, else false).
+    pub check_tests: Option<bool>,
     pub options: toml::Table,
 }
 
@@ -60,6 +63,8 @@ pub struct Config {
     pub select: Vec<String>,
     /// Not these rules.
     pub ignore: Vec<String>,
+    /// Report in test code too (every rule; `[rules.<name>] check-tests` overrides).
+    pub check_tests: bool,
     pub rules: BTreeMap<String, RuleSettings>,
 }
 
@@ -72,7 +77,14 @@ pub struct ConfigError {
     pub message: String,
 }
 
-const TOP_KEYS: &[&str] = &["exclude", "per-path-ignores", "select", "ignore", "rules"];
+const TOP_KEYS: &[&str] = &[
+    "exclude",
+    "per-path-ignores",
+    "select",
+    "ignore",
+    "check-tests",
+    "rules",
+];
 
 impl Config {
     /// Parses the text of an `async-lint.toml`.
@@ -93,6 +105,11 @@ impl Config {
         let mut cfg = Config::default();
         for (key, value) in table {
             match key.as_str() {
+                "check-tests" => {
+                    cfg.check_tests = value
+                        .as_bool()
+                        .ok_or_else(|| err(expected("check-tests", "true or false")))?;
+                }
                 "exclude" => {
                     cfg.exclude = string_list(value)
                         .ok_or_else(|| err(expected("exclude", "a list of glob strings")))?
@@ -186,9 +203,14 @@ fn rule_settings(name: &str, value: &toml::Value) -> Result<RuleSettings, String
                     out.level = Some(parse_level(s).map_err(|m| format!("`{at}`: {m}"))?);
                     continue;
                 }
+                if key == "check-tests" {
+                    out.check_tests =
+                        Some(v.as_bool().ok_or_else(|| expected(&at, "true or false"))?);
+                    continue;
+                }
                 let opt = meta.options.iter().find(|o| o.key == key).ok_or_else(|| {
                     let mut known: Vec<&str> = meta.options.iter().map(|o| o.key).collect();
-                    known.insert(0, "level");
+                    known.splice(0..0, ["level", "check-tests"]);
                     format!("unknown key `{at}` (expected one of: {})", known.join(", "))
                 })?;
                 let ok = match opt.kind {

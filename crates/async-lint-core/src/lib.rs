@@ -84,7 +84,8 @@ impl Engine {
         let mut enabled = Vec::new();
         for rule in rules::RULES {
             let meta = rule.meta();
-            let s = config.rules.get(meta.name).cloned().unwrap_or_default();
+            let mut s = config.rules.get(meta.name).cloned().unwrap_or_default();
+            s.check_tests = Some(s.check_tests.unwrap_or(config.check_tests));
             let off = s.level == Some(Level::Off) && !cli.select.iter().any(|n| n == meta.name);
             if selected(meta.name) && !off {
                 enabled.push(*rule);

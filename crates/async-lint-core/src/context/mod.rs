@@ -335,6 +335,16 @@ impl<'a> Context<'a> {
         self.test_items > 0 || testcode::is_test_path(&self.file.path)
     }
 
+    /// Should `rule` stay silent here because this is test code and the config does not ask
+    /// for test code (`check-tests`)? Tests block, sleep and order awaits on purpose.
+    pub fn skips_test_code(&self, rule: &str) -> bool {
+        let check = self
+            .settings(rule)
+            .and_then(|s| s.check_tests)
+            .unwrap_or(false);
+        !check && self.in_test_code()
+    }
+
     /// Is a lint (`clippy::await_holding_lock`) allowed or expected on an enclosing item?
     /// Rules that mirror a clippy lint honour the user's decision there.
     pub fn lint_allowed(&self, lint: &str) -> bool {

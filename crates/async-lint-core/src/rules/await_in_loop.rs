@@ -33,7 +33,7 @@
 //! }
 //! ```
 
-use super::{OptionKind, Rule, RuleMeta, RuleOption};
+use super::{Rule, RuleMeta};
 use crate::context::dataflow::{self, Flow, Names};
 use crate::context::Context;
 use crate::finding::{Finding, Severity};
@@ -47,11 +47,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Warning,
     summary: "a loop that awaits one independent item at a time (`buffer_unordered`, `join_all`, `JoinSet`)",
     doc: include_str!("../../../../rules/await-in-loop.md"),
-    options: &[RuleOption {
-        key: "check-tests",
-        kind: OptionKind::Bool,
-        help: "also report in test code (`#[test]`-like fns, `#[cfg(test)]` items, `tests/` and `benches/` files); default false",
-    }],
+    options: &[],
     triggers: &["await"],
 };
 
@@ -64,11 +60,7 @@ impl Rule for AwaitInLoop {
         if !cx.innermost_frame().is_some_and(|f| f.kind.is_async()) {
             return;
         }
-        let check_tests = cx
-            .settings(META.name)
-            .and_then(|s| s.bool("check-tests"))
-            .unwrap_or(false);
-        if !check_tests && cx.in_test_code() {
+        if cx.skips_test_code(META.name) {
             return;
         }
         let Some(shape) = loop_shape(cx, expr) else {

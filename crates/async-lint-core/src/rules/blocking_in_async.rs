@@ -57,7 +57,7 @@ impl Rule for BlockingInAsync {
     }
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
-        if !cx.in_async() || cx.is_awaited(expr) {
+        if !cx.in_async() || cx.is_awaited(expr) || cx.skips_test_code(META.name) {
             return;
         }
         let settings = cx.settings(META.name);

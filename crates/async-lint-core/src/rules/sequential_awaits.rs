@@ -26,7 +26,7 @@
 //! }
 //! ```
 
-use super::{OptionKind, Rule, RuleMeta, RuleOption};
+use super::{Rule, RuleMeta};
 use crate::context::dataflow::{self, Flow};
 use crate::context::Context;
 use crate::finding::{Applicability, Finding, Severity, Suggestion};
@@ -42,11 +42,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Warning,
     summary: "independent awaits run one after another that could run concurrently (`join!`, `try_join!`)",
     doc: include_str!("../../../../rules/sequential-awaits.md"),
-    options: &[RuleOption {
-        key: "check-tests",
-        kind: OptionKind::Bool,
-        help: "also report in test code (`#[test]`-like fns, `#[cfg(test)]` items, `tests/` and `benches/` files); default false",
-    }],
+    options: &[],
     triggers: &["await"],
 };
 
@@ -59,11 +55,7 @@ impl Rule for SequentialAwaits {
         if !cx.innermost_frame().is_some_and(|f| f.kind.is_async()) {
             return;
         }
-        let check_tests = cx
-            .settings(META.name)
-            .and_then(|s| s.bool("check-tests"))
-            .unwrap_or(false);
-        if !check_tests && cx.in_test_code() {
+        if cx.skips_test_code(META.name) {
             return;
         }
         let stmts = &block.stmts;

@@ -231,7 +231,7 @@ fn awaited_discarded(cx: &Context<'_>, a: &syn::ExprAwait, how: How, out: &mut V
 /// `let _ = <fn of this crate returning Result>(..).await;` — outside test code, where calling
 /// a fallible fn for its side effects and ignoring the outcome is deliberate.
 fn dropped_result(cx: &Context<'_>, e: &Expr, out: &mut Vec<Finding>) {
-    if cx.in_test_code() {
+    if cx.skips_test_code(META.name) {
         return;
     }
     let Expr::Await(a) = strip(e) else { return };

@@ -57,7 +57,7 @@ impl Rule for TinyTask {
             return;
         };
         // Tasks in tests and benchmarks exercise the runtime; the overhead is the point there.
-        if !matches!(s.kind, SpawnKind::Task | SpawnKind::Local) || cx.in_test_code() {
+        if !matches!(s.kind, SpawnKind::Task | SpawnKind::Local) || cx.skips_test_code(META.name) {
             return;
         }
         let Some(body) = s.body.map(strip) else {

@@ -83,7 +83,7 @@ impl Rule for UnboundedSpawn {
 fn check_spawn(cx: &Context<'_>, s: &Spawn<'_>, out: &mut Vec<Finding>) {
     // `spawn(..).await`: one task at a time. Tests and benchmarks start as many tasks as
     // their fixed inputs ask for.
-    if cx.is_awaited(s.call) || cx.in_test_code() {
+    if cx.is_awaited(s.call) || cx.skips_test_code(META.name) {
         return;
     }
     let loops = cx.loops_per_item();
@@ -265,7 +265,7 @@ fn check_join_all(cx: &Context<'_>, call: &syn::ExprCall, out: &mut Vec<Finding>
     let Some(adapter) = per_item_adapter(arg) else {
         return;
     };
-    if iter_extent(arg) != Some(Extent::Unknown) || cx.in_test_code() {
+    if iter_extent(arg) != Some(Extent::Unknown) || cx.skips_test_code(META.name) {
         return;
     }
     // Only a collection handed in by the caller: locals are most often a few futures made
