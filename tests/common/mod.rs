@@ -30,6 +30,10 @@ pub fn binary() -> PathBuf {
 }
 
 /// A command running the binary.
+#[allow(
+    dead_code,
+    reason = "not every test file runs the binary through assert_cmd"
+)]
 pub fn command() -> assert_cmd::Command {
     assert_cmd::Command::new(binary())
 }

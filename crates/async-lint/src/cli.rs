@@ -19,6 +19,9 @@ pub struct Cli {
 pub enum Command {
     /// Lint files or folders (default: the current folder).
     Check(CheckArgs),
+    /// For rust-analyzer's `check.overrideCommand`: run a cargo command, forward its JSON
+    /// messages, add async-lint's for the workspace, end with one `build-finished`.
+    Flycheck(FlycheckArgs),
     /// Print the documentation of a rule.
     Explain {
         /// The rule's name, e.g. blocking-in-async.
@@ -28,23 +31,47 @@ pub enum Command {
     Rules,
 }
 
+/// What decides which findings a run produces; shared by `check` and `flycheck`.
 #[derive(Debug, Args)]
-pub struct CheckArgs {
-    /// Files or folders to lint.
-    #[arg(default_value = ".")]
-    pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// When to colour human output (auto: only on a terminal, and never with NO_COLOR set).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+pub struct LintArgs {
     /// Only run these rules (comma-separated or repeated).
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
     /// Do not run these rules (comma-separated or repeated).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
+    /// Use this config file instead of looking for one.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Files larger than this many MiB are reported as errors and not linted: a syntax tree
+    /// costs about a hundred times the text, and such files are generated.
+    #[arg(long, default_value_t = 8, value_name = "MIB")]
+    pub max_file_size: u64,
+    /// Number of threads (default: one per core).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Report `// async-lint: allow(..)` comments that suppress nothing (rule `unused-allow`).
+    #[arg(long)]
+    pub report_unused_allows: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to lint; `-` reads one file from stdin (name it with --stdin-filename).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub lint: LintArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// When to colour human output (auto: only on a terminal, and never with NO_COLOR set).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Lint stdin as if it were the file at this path (its config, crate, suppressions and
+    /// per-path ignores apply); the path to lint must be `-` or left out.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     /// Exit with 1 only for findings at or above this severity.
     #[arg(long, value_enum, default_value_t = FailLevel::Info)]
     pub fail_level: FailLevel,
@@ -57,16 +84,31 @@ pub struct CheckArgs {
     /// Print the number of findings per rule after the findings.
     #[arg(long)]
     pub statistics: bool,
-    /// Use this config file instead of looking for one.
+    /// Apply the safe (machine-applicable) suggestions to the files, then report what is left.
+    /// With stdin, print the fixed source instead.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the changes `--fix` would make as a unified diff; write nothing. Exit 1 when there
+    /// is a change.
     #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// Files larger than this many MiB are reported as errors and not linted: a syntax tree
-    /// costs about a hundred times the text, and such files are generated.
-    #[arg(long, default_value_t = 8, value_name = "MIB")]
-    pub max_file_size: u64,
-    /// Number of threads (default: one per core).
-    #[arg(long, short = 'j')]
-    pub threads: Option<usize>,
+    pub diff: bool,
+    /// With --fix or --diff, also apply the suggestions that may be incorrect (read the result).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FlycheckArgs {
+    /// Folders or files to lint (default: the current folder, which is the workspace root when
+    /// rust-analyzer runs the command).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub lint: LintArgs,
+    /// The command to run first and forward, after `--`, e.g.
+    /// `-- cargo clippy --workspace --all-targets --message-format=json`.
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -75,6 +117,14 @@ pub enum Format {
     Human,
     /// One JSON document (schema in the README).
     Json,
+    /// One JSON object per finding per line (the `findings[]` objects of `json`).
+    JsonLines,
+    /// rustc's JSON diagnostics as cargo prints them (for rust-analyzer and cargo tooling).
+    Cargo,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

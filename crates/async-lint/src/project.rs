@@ -1,7 +1,9 @@
 //! What the driver learns from the project around the linted files: the config file (found
-//! upward from the first path) and, per file, its crate (nearest Cargo.toml: name, runtime,
-//! module path, and the crate's lazily built index of fn signatures).
+//! upward from the first path) and, per file, its crate (nearest Cargo.toml with a
+//! `[package]`: name, runtime, module path, the crate's lazily built index of fn signatures,
+//! cargo's package id and targets).
 
+use crate::manifest::Package;
 use async_lint_core::{module_path, Config, CrateIndex, CrateInfo, Runtime};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -33,7 +35,7 @@ pub fn find_config(explicit: Option<&Path>, start: &Path) -> Result<FoundConfig,
         return load_config(path)
             .map(|c| c.unwrap_or_else(|| empty_config(path.parent().unwrap_or(Path::new(".")))));
     }
-    let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
+    let start = absolute(start);
     let first_dir = if start.is_dir() {
         start.as_path()
     } else {
@@ -114,11 +116,13 @@ pub struct Crates {
     by_dir: Mutex<HashMap<PathBuf, Option<Arc<Crate>>>>,
 }
 
-/// One crate: its folder, what the engine is told about it, and its index.
+/// One crate: its folder, what the engine is told about it, its index, and what cargo
+/// knows of it (package id, targets, dependencies).
 pub struct Crate {
     pub root: PathBuf,
     pub info: CrateInfo,
     pub index: CrateIndex,
+    pub package: Package,
 }
 
 /// Where a file sits: its crate (if any), its module path, and whether it belongs to the
@@ -148,7 +152,7 @@ impl Placement {
 impl Crates {
     /// The crate of `file`, the file's module path in it, and whether it is in its tree.
     pub fn of(&self, file: &Path) -> Placement {
-        let abs = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+        let abs = absolute(file);
         for dir in abs.ancestors().skip(1) {
             let found = {
                 let mut cache = self.by_dir.lock().unwrap_or_else(|e| e.into_inner());
@@ -178,15 +182,31 @@ impl Crates {
     }
 }
 
+/// `path` made absolute with symlinks resolved; for a path that does not exist (a buffer
+/// named by `--stdin-filename`), its folder is resolved instead.
+pub fn absolute(path: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    match (joined.parent(), joined.file_name()) {
+        (Some(parent), Some(name)) => std::fs::canonicalize(parent)
+            .map(|p| p.join(name))
+            .unwrap_or(joined),
+        _ => joined,
+    }
+}
+
 /// The crate whose manifest is in `dir`, if it has a `[package]`.
 fn read_manifest(dir: &Path) -> Option<Crate> {
-    let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    let package = Package::read(dir)?;
+    let text = std::fs::read_to_string(&package.manifest_path).ok()?;
     let table: toml::Table = toml::from_str(&text).ok()?;
-    let package = table.get("package")?;
-    let name = package
-        .get("name")
-        .and_then(|n| n.as_str())
-        .map(str::to_string);
+    let name = Some(package.name.clone());
     let mut deps: Vec<String> = Vec::new();
     let mut collect = |t: &toml::Value| {
         for key in ["dependencies", "dev-dependencies"] {
@@ -218,5 +238,6 @@ fn read_manifest(dir: &Path) -> Option<Crate> {
         root: dir.to_path_buf(),
         info: CrateInfo { name, runtime },
         index,
+        package,
     })
 }

@@ -1,11 +1,16 @@
-//! Linting the collected files in parallel (rayon), in a deterministic order.
+//! Linting the collected files in parallel (rayon), in a deterministic order; with `--fix`
+//! or `--diff`, each worker also computes its file's fixed text.
 
-use crate::project::Crates;
+use crate::fix::{self, FixMode, Fixed};
+use crate::manifest::{self, Target};
+use crate::project::{Crate, Crates, Placement};
+use crate::unused_allows;
 use crate::walk::{relative_to, PathError};
-use async_lint_core::{Engine, Finding, IndexScope, SourceFile};
+use async_lint_core::{Applicability, Engine, Finding, IndexScope, SourceFile};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Worker stacks are large because syn and the visitor recurse once per nesting level of the
 /// linted code; the pages are only touched by deeply nested files.
@@ -13,20 +18,35 @@ const STACK_SIZE: usize = 256 * 1024 * 1024;
 
 /// One linted file with its findings.
 pub struct Linted {
+    /// The file as linted last: after the fixes, when fixes were computed.
     pub file: SourceFile,
     pub findings: Vec<Finding>,
+    /// Its package, when a Cargo.toml with `[package]` is above it.
+    pub krate: Option<Arc<Crate>>,
+    /// Its cargo target, when the layout tells.
+    pub target: Option<Target>,
+    /// The fixes computed for it (`--fix`, `--diff`).
+    pub fixed: Option<Fixed>,
 }
 
 /// What a run produced.
 #[derive(Default)]
 pub struct Outcome {
-    /// Files with findings, in path order.
+    /// Files with findings or fixes, in path order.
     pub files: Vec<Linted>,
     /// Paths that could not be read.
     pub errors: Vec<PathError>,
     /// Files looked at (read), and of those, files parsed.
     pub files_read: usize,
     pub files_parsed: usize,
+}
+
+/// What to do beyond the engine's findings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    pub report_unused_allows: bool,
+    /// Compute fixes (`--fix`, `--diff`).
+    pub fix: Option<FixMode>,
 }
 
 /// `per-path-ignores`: rules not reported for paths matching a glob.
@@ -67,91 +87,225 @@ impl PathIgnores {
     }
 }
 
-/// How the files are linted.
-pub struct Settings<'a> {
+/// Lints files: the engine plus the driver's knowledge of the project (crates, per-path
+/// ignores) and the run's options.
+pub struct Runner<'a> {
+    pub engine: &'a Engine,
     pub ignores: &'a PathIgnores,
-    pub threads: Option<usize>,
+    pub options: Options,
     /// Larger files are reported as errors instead of being linted.
     pub max_file_bytes: u64,
+    crates: Crates,
 }
 
-/// Lints `paths` in parallel.
-pub fn lint_all(engine: &Engine, paths: Vec<PathBuf>, settings: &Settings<'_>) -> Outcome {
-    let crates = Crates::default();
-    let threads = settings.threads;
-    let work = |path: &PathBuf| lint_one(engine, &crates, settings, path);
-    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE);
-    if let Some(n) = threads {
-        builder = builder.num_threads(n.max(1));
-    }
-    let results: Vec<Result<Option<(Linted, bool)>, PathError>> = match builder.build() {
-        Ok(pool) => pool.install(|| paths.par_iter().map(work).collect()),
-        Err(_) => paths.iter().map(work).collect(),
-    };
-    let mut out = Outcome::default();
-    for r in results {
-        match r {
-            Ok(Some((linted, parsed))) => {
-                out.files_read += 1;
-                out.files_parsed += usize::from(parsed);
-                if !linted.findings.is_empty() {
-                    out.files.push(linted);
-                }
-            }
-            Ok(None) => out.files_read += 1,
-            Err(e) => out.errors.push(e),
+impl<'a> Runner<'a> {
+    pub fn new(
+        engine: &'a Engine,
+        ignores: &'a PathIgnores,
+        options: Options,
+        max_file_bytes: u64,
+    ) -> Runner<'a> {
+        Runner {
+            engine,
+            ignores,
+            options,
+            max_file_bytes,
+            crates: Crates::default(),
         }
     }
-    out
+
+    /// Lints `paths` on `threads` threads.
+    pub fn lint_all(&self, paths: Vec<PathBuf>, threads: Option<usize>) -> Outcome {
+        let work = |path: &PathBuf| self.lint_path(path);
+        let mut builder = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE);
+        if let Some(n) = threads {
+            builder = builder.num_threads(n.max(1));
+        }
+        let results: Vec<Result<Option<Linted>, PathError>> = match builder.build() {
+            Ok(pool) => pool.install(|| paths.par_iter().map(work).collect()),
+            Err(_) => paths.iter().map(work).collect(),
+        };
+        let mut out = Outcome::default();
+        for r in results {
+            match r {
+                Ok(linted) => out.add(linted),
+                Err(e) => out.errors.push(e),
+            }
+        }
+        out
+    }
+
+    /// Lints a buffer (stdin) as if it were the file at `path`, on a thread with a large stack.
+    pub fn lint_buffer(&self, path: &Path, text: String) -> Outcome {
+        let mut out = Outcome::default();
+        if text.len() as u64 > self.max_file_bytes {
+            out.errors.push(PathError {
+                path: path.to_path_buf(),
+                message: too_large(text.len() as u64, self.max_file_bytes),
+            });
+            return out;
+        }
+        let linted = std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .stack_size(STACK_SIZE)
+                .spawn_scoped(s, || self.lint_text(path, text))
+                .ok()
+                .and_then(|h| h.join().ok())
+        });
+        match linted {
+            Some(l) => out.add(l),
+            None => out.errors.push(PathError {
+                path: path.to_path_buf(),
+                message: "could not be linted (internal error)".into(),
+            }),
+        }
+        out
+    }
+
+    fn lint_path(&self, path: &PathBuf) -> Result<Option<Linted>, PathError> {
+        let error = |message: String| PathError {
+            path: path.clone(),
+            message,
+        };
+        let size = std::fs::metadata(path)
+            .map_err(|e| error(e.to_string()))?
+            .len();
+        if size > self.max_file_bytes {
+            return Err(error(too_large(size, self.max_file_bytes)));
+        }
+        let bytes = std::fs::read(path).map_err(|e| error(e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|e| PathError {
+            path: path.clone(),
+            message: format!(
+                "not valid UTF-8 (invalid byte at offset {}); Rust source must be UTF-8",
+                e.utf8_error().valid_up_to()
+            ),
+        })?;
+        Ok(self.lint_text(path, text))
+    }
+
+    /// Lints `text` as the file at `path`; `None` when no enabled rule can fire in it (it is
+    /// then not parsed at all). Computes the fixes when asked to.
+    pub fn lint_text(&self, path: &Path, text: String) -> Option<Linted> {
+        let may_matter = self.engine.may_fire(&text)
+            || (self.options.report_unused_allows && text.contains(unused_allows::MARKER));
+        if !may_matter {
+            return None;
+        }
+        let ctx = self.context(path);
+        let file = SourceFile::new(display_path(path), text);
+        let findings = self.findings(&ctx, &file);
+        let mut linted = Linted {
+            file,
+            findings,
+            krate: ctx.place.krate.clone(),
+            target: ctx.target.clone(),
+            fixed: None,
+        };
+        if let Some(mode) = self.options.fix {
+            fix::fix(
+                &mut linted,
+                mode,
+                |s| ctx.can_use(&s.replacement),
+                |file| self.findings(&ctx, file),
+            );
+        }
+        Some(linted)
+    }
+
+    fn context(&self, path: &Path) -> FileContext {
+        let place = self.crates.of(path);
+        let target = place.krate.as_ref().and_then(|k| {
+            k.package
+                .target_of(&crate::project::absolute(path))
+                .cloned()
+        });
+        FileContext {
+            path: path.to_path_buf(),
+            place,
+            target,
+        }
+    }
+
+    /// The findings of one file: the engine's, minus per-path ignores, plus unused allows;
+    /// suggestions that name a crate the file's target cannot use are downgraded from
+    /// machine-applicable (the engine only knows the crate's runtime, not the dependency's
+    /// kind).
+    fn findings(&self, ctx: &FileContext, file: &SourceFile) -> Vec<Finding> {
+        let scope = IndexScope {
+            index: ctx.place.index(),
+            path: ctx.place.in_tree.as_deref(),
+        };
+        let result =
+            self.engine
+                .lint_in(file, &ctx.place.info(), ctx.place.module.clone(), scope);
+        let skip = self.ignores.ignored(&ctx.path);
+        let mut findings: Vec<Finding> = result
+            .findings
+            .into_iter()
+            .filter(|f| !skip.contains(&f.rule))
+            .collect();
+        if self.options.report_unused_allows && !skip.contains(&unused_allows::RULE) {
+            let before = findings.len();
+            findings.extend(unused_allows::findings(self.engine, file, &result.allows));
+            if findings.len() > before {
+                findings.sort_by(|a, b| {
+                    (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message))
+                });
+            }
+        }
+        for f in &mut findings {
+            if let Some(s) = &mut f.suggestion {
+                if s.applicability == Applicability::MachineApplicable
+                    && !ctx.can_use(&s.replacement)
+                {
+                    s.applicability = Applicability::MaybeIncorrect;
+                }
+            }
+        }
+        findings
+    }
 }
 
-fn lint_one(
-    engine: &Engine,
-    crates: &Crates,
-    settings: &Settings<'_>,
-    path: &PathBuf,
-) -> Result<Option<(Linted, bool)>, PathError> {
-    let error = |message: String| PathError {
-        path: path.clone(),
-        message,
-    };
-    let size = std::fs::metadata(path)
-        .map_err(|e| error(e.to_string()))?
-        .len();
-    if size > settings.max_file_bytes {
-        let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
-        return Err(error(format!(
-            "file is {:.1} MiB, over the {:.0} MiB limit; not linted (exclude it, or raise --max-file-size)",
-            mib(size),
-            mib(settings.max_file_bytes)
-        )));
+/// What the driver knows about one file's place in the project.
+struct FileContext {
+    /// The path the file is linted as (for per-path ignores).
+    path: PathBuf,
+    place: Placement,
+    target: Option<Target>,
+}
+
+impl FileContext {
+    /// Can this file's code name every dependency crate that `replacement` names?
+    fn can_use(&self, replacement: &str) -> bool {
+        manifest::crates_named(replacement).iter().all(|krate| {
+            self.place
+                .krate
+                .as_ref()
+                .is_some_and(|k| k.package.can_use(self.target.as_ref(), krate))
+        })
     }
-    let bytes = std::fs::read(path).map_err(|e| error(e.to_string()))?;
-    let text = String::from_utf8(bytes).map_err(|e| PathError {
-        path: path.clone(),
-        message: format!(
-            "not valid UTF-8 (invalid byte at offset {}); Rust source must be UTF-8",
-            e.utf8_error().valid_up_to()
-        ),
-    })?;
-    if !engine.may_fire(&text) {
-        return Ok(None);
+}
+
+impl Outcome {
+    fn add(&mut self, linted: Option<Linted>) {
+        self.files_read += 1;
+        if let Some(l) = linted {
+            self.files_parsed += 1;
+            if !l.findings.is_empty() || l.fixed.is_some() {
+                self.files.push(l);
+            }
+        }
     }
-    let display = display_path(path);
-    let file = SourceFile::new(display, text);
-    let place = crates.of(path);
-    let scope = IndexScope {
-        index: place.index(),
-        path: place.in_tree.as_deref(),
-    };
-    let result = engine.lint_in(&file, &place.info(), place.module.clone(), scope);
-    let skip = settings.ignores.ignored(path);
-    let findings = result
-        .findings
-        .into_iter()
-        .filter(|f| !skip.contains(&f.rule))
-        .collect();
-    Ok(Some((Linted { file, findings }, true)))
+}
+
+fn too_large(size: u64, limit: u64) -> String {
+    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+    format!(
+        "file is {:.1} MiB, over the {:.0} MiB limit; not linted (exclude it, or raise --max-file-size)",
+        mib(size),
+        mib(limit)
+    )
 }
 
 /// How a file is named in output: relative to the working directory when below it.

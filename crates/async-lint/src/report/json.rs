@@ -1,4 +1,5 @@
-//! `--format json`: one JSON document, schema version 1 (documented in the README).
+//! `--format json`: one JSON document, schema version 1 (documented in the README), and
+//! `--format json-lines`: its findings, one per line.
 //! Fields are only ever added within a version; a removal or change of meaning bumps it.
 
 use crate::run::Outcome;
@@ -127,5 +128,18 @@ pub fn render(outcome: &Outcome) -> String {
     let mut s =
         serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
+    s
+}
+
+/// `--format json-lines`: one compact JSON object per finding per line, each exactly a
+/// `findings[]` object of the `json` format; nothing else (errors go to stderr).
+pub fn render_lines(outcome: &Outcome) -> String {
+    let mut s = String::new();
+    for (file, f) in super::all(outcome) {
+        if let Ok(line) = serde_json::to_string(&finding(file, f)) {
+            s.push_str(&line);
+            s.push('\n');
+        }
+    }
     s
 }

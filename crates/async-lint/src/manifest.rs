@@ -1,0 +1,491 @@
+//! What a package's Cargo.toml tells the driver, read without running cargo: the package id
+//! and targets cargo would print in its `compiler-message`s (so that rust-analyzer files
+//! async-lint's diagnostics under the same package as the compiler's), and which crates the
+//! code of a given target may name (so that `--fix` never writes `tokio::…` into a crate that
+//! cannot use tokio).
+//!
+//! Target discovery follows cargo's rules: `[lib]`/`[[bin]]`/`[[test]]`/`[[example]]`/
+//! `[[bench]]` entries, then the conventional files (`src/lib.rs`, `src/main.rs`,
+//! `src/bin/*.rs`, `src/bin/*/main.rs`, `tests/`, `examples/`, `benches/`, `build.rs`) unless
+//! `autobins = false` and the like turn them off.
+
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// A cargo target as cargo prints it in its JSON messages (field order and names included).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Target {
+    pub kind: Vec<String>,
+    pub crate_types: Vec<String>,
+    pub name: String,
+    pub src_path: String,
+    pub edition: String,
+    pub doc: bool,
+    pub doctest: bool,
+    pub test: bool,
+}
+
+/// Which table a dependency is declared in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DepKind {
+    Normal,
+    Dev,
+    Build,
+}
+
+#[derive(Debug, Clone)]
+struct Dependency {
+    /// The name code uses: the key, `-` as `_`.
+    name: String,
+    kind: DepKind,
+    optional: bool,
+}
+
+/// A package read from its manifest.
+#[derive(Debug, Clone)]
+pub struct Package {
+    /// The folder of the Cargo.toml (made absolute).
+    pub root: PathBuf,
+    pub manifest_path: PathBuf,
+    pub name: String,
+    /// Cargo's package id spec, `path+file:///abs/dir#name@version`.
+    pub id: String,
+    pub targets: Vec<Target>,
+    deps: Vec<Dependency>,
+}
+
+/// Crates that suggestions name and that a package must depend on for a fix to compile.
+/// Other leading path segments of a replacement are taken to be the file's own names.
+const DEPENDENCY_CRATES: &[&str] = &[
+    "tokio",
+    "tokio_util",
+    "tokio_stream",
+    "async_std",
+    "smol",
+    "async_io",
+    "async_fs",
+    "async_net",
+    "async_process",
+    "blocking",
+    "futures",
+    "futures_util",
+    "futures_lite",
+    "reqwest",
+    "tokio_postgres",
+    "diesel_async",
+];
+
+impl Package {
+    /// Reads `dir/Cargo.toml`; `None` when it has no `[package]` or does not parse.
+    pub fn read(dir: &Path) -> Option<Package> {
+        let manifest_path = dir.join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest_path).ok()?;
+        let table: toml::Table = toml::from_str(&text).ok()?;
+        let package = table.get("package")?.as_table()?;
+        let name = package.get("name")?.as_str()?.to_string();
+        let inherited = |key: &str| -> Option<String> {
+            match package.get(key)? {
+                toml::Value::String(s) => Some(s.clone()),
+                toml::Value::Table(t)
+                    if t.get("workspace").and_then(|w| w.as_bool()) == Some(true) =>
+                {
+                    workspace_package_value(dir, key)
+                }
+                _ => None,
+            }
+        };
+        let version = inherited("version").unwrap_or_else(|| "0.0.0".to_string());
+        let edition = inherited("edition").unwrap_or_else(|| "2015".to_string());
+        let id = package_id(dir, &name, &version);
+        let targets = discover_targets(dir, &table, &name, &edition);
+        Some(Package {
+            root: dir.to_path_buf(),
+            manifest_path,
+            name,
+            id,
+            targets,
+            deps: dependencies(&table),
+        })
+    }
+
+    /// The target `file` (absolute) is compiled in, where that can be told from the layout:
+    /// a target's root file, a module folder of one, or the `src/` of the library (else of the
+    /// main binary). `None` for shared helpers such as `tests/common/mod.rs`.
+    pub fn target_of(&self, file: &Path) -> Option<&Target> {
+        let rel = file.strip_prefix(&self.root).ok()?;
+        if let Some(t) = self.targets.iter().find(|t| Path::new(&t.src_path) == file) {
+            return Some(t);
+        }
+        let first = rel.components().next()?.as_os_str().to_str()?;
+        let by_kind_dir = |kind: &str, top: &Path| {
+            // `tests/<name>/..` belongs to the target rooted at `tests/<name>/main.rs`.
+            let dir = top.join(rel.strip_prefix(top).ok()?.components().next()?);
+            self.targets.iter().find(|t| {
+                t.kind.iter().any(|k| k == kind)
+                    && Path::new(&t.src_path).parent() == Some(self.root.join(&dir).as_path())
+            })
+        };
+        match first {
+            "tests" => by_kind_dir("test", Path::new("tests")),
+            "examples" => by_kind_dir("example", Path::new("examples")),
+            "benches" => by_kind_dir("bench", Path::new("benches")),
+            "src" if rel.starts_with("src/bin") => by_kind_dir("bin", Path::new("src/bin")),
+            _ => self
+                .targets
+                .iter()
+                .filter(|t| !t.kind.iter().any(|k| k == "custom-build"))
+                .filter_map(|t| {
+                    let dir = Path::new(&t.src_path).parent()?;
+                    file.starts_with(dir)
+                        .then_some((dir.components().count(), t))
+                })
+                // The deepest folder wins; between equals (src/lib.rs, src/main.rs) the library.
+                .max_by_key(|(depth, t)| (*depth, t.kind.iter().any(|k| k != "bin")))
+                .map(|(_, t)| t),
+        }
+    }
+
+    /// May code compiled in `target` (or in an unknown target of this package) use `krate`?
+    /// Only dependencies that are always present count: optional ones may be off, and
+    /// dev-dependencies only exist for tests, examples and benches.
+    pub fn can_use(&self, target: Option<&Target>, krate: &str) -> bool {
+        let kinds = target.map(|t| t.kind.as_slice()).unwrap_or(&[]);
+        let dev = kinds
+            .iter()
+            .any(|k| matches!(k.as_str(), "test" | "example" | "bench"));
+        let build = kinds.iter().any(|k| k == "custom-build");
+        self.deps.iter().any(|d| {
+            d.name == krate
+                && !d.optional
+                && match d.kind {
+                    DepKind::Normal => !build,
+                    DepKind::Dev => dev,
+                    DepKind::Build => build,
+                }
+        })
+    }
+}
+
+/// Crates among [`DEPENDENCY_CRATES`] that `replacement` names (`tokio::fs::read(p).await` →
+/// `tokio`).
+pub fn crates_named(replacement: &str) -> Vec<&'static str> {
+    DEPENDENCY_CRATES
+        .iter()
+        .copied()
+        .filter(|krate| {
+            let pattern = format!("{krate}::");
+            replacement.match_indices(&pattern).any(|(i, _)| {
+                let before = replacement[..i].chars().next_back();
+                !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':')
+            })
+        })
+        .collect()
+}
+
+/// `[workspace.package].<key>` of the workspace `dir` belongs to (the nearest Cargo.toml above
+/// with a `[workspace]` table).
+fn workspace_package_value(dir: &Path, key: &str) -> Option<String> {
+    dir.ancestors().skip(1).find_map(|d| {
+        let text = std::fs::read_to_string(d.join("Cargo.toml")).ok()?;
+        let table: toml::Table = toml::from_str(&text).ok()?;
+        let ws = table.get("workspace")?;
+        Some(ws.get("package")?.get(key)?.as_str()?.to_string())
+    })
+}
+
+/// Cargo's package id spec for a path package: the folder as a `file://` URL, then
+/// `#name@version`, or `#version` alone when the folder is named like the package.
+pub fn package_id(dir: &Path, name: &str, version: &str) -> String {
+    let mut url = String::from("path+file://");
+    for comp in dir.components() {
+        if let std::path::Component::Normal(c) = comp {
+            url.push('/');
+            url.push_str(&percent_encode_segment(&c.to_string_lossy()));
+        }
+    }
+    if url.ends_with("file://") {
+        url.push('/');
+    }
+    let last = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+    if last.as_deref() == Some(name) {
+        format!("{url}#{version}")
+    } else {
+        format!("{url}#{name}@{version}")
+    }
+}
+
+/// Percent-encodes a path segment as the `url` crate does for `file://` URLs.
+pub fn percent_encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        let keep = b.is_ascii_graphic()
+            && !matches!(
+                b,
+                b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'/' | b'%'
+            );
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn dependencies(table: &toml::Table) -> Vec<Dependency> {
+    let mut out = Vec::new();
+    let mut collect = |t: &toml::Table| {
+        for (key, kind) in [
+            ("dependencies", DepKind::Normal),
+            ("dev-dependencies", DepKind::Dev),
+            ("dev_dependencies", DepKind::Dev),
+            ("build-dependencies", DepKind::Build),
+            ("build_dependencies", DepKind::Build),
+        ] {
+            let Some(deps) = t.get(key).and_then(|d| d.as_table()) else {
+                continue;
+            };
+            for (name, spec) in deps {
+                let optional = spec.get("optional").and_then(|o| o.as_bool()) == Some(true);
+                out.push(Dependency {
+                    name: name.replace('-', "_"),
+                    kind,
+                    optional,
+                });
+            }
+        }
+    };
+    collect(table);
+    // `[target.'cfg(..)'.dependencies]` only exist on some platforms; they are not counted as
+    // always present.
+    out
+}
+
+/// The targets of a package, as `cargo metadata` lists them.
+fn discover_targets(root: &Path, table: &toml::Table, package: &str, edition: &str) -> Vec<Target> {
+    let package_table = table.get("package").and_then(|p| p.as_table());
+    let auto = |key: &str| {
+        package_table
+            .and_then(|p| p.get(key))
+            .and_then(|v| v.as_bool())
+            .unwrap_or(true)
+    };
+    let abs = |rel: &Path| root.join(rel).to_string_lossy().into_owned();
+    let mut targets = Vec::new();
+
+    // The library.
+    let lib = table.get("lib").and_then(|l| l.as_table());
+    let lib_path = lib
+        .and_then(|l| l.get("path"))
+        .and_then(|p| p.as_str())
+        .map(PathBuf::from)
+        .or_else(|| {
+            root.join("src/lib.rs")
+                .is_file()
+                .then(|| PathBuf::from("src/lib.rs"))
+        });
+    if let Some(path) = lib_path {
+        let get_bool = |k: &str, d: bool| {
+            lib.and_then(|l| l.get(k))
+                .and_then(|v| v.as_bool())
+                .unwrap_or(d)
+        };
+        let proc_macro = get_bool("proc-macro", false) || get_bool("proc_macro", false);
+        let crate_types: Vec<String> = if proc_macro {
+            vec!["proc-macro".into()]
+        } else {
+            lib.and_then(|l| l.get("crate-type").or_else(|| l.get("crate_type")))
+                .and_then(|c| c.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_else(|| vec!["lib".into()])
+        };
+        targets.push(Target {
+            kind: crate_types.clone(),
+            crate_types,
+            name: lib
+                .and_then(|l| l.get("name"))
+                .and_then(|n| n.as_str())
+                .map_or_else(|| package.replace('-', "_"), str::to_string),
+            src_path: abs(&path),
+            edition: target_edition(lib, edition),
+            doc: get_bool("doc", true),
+            doctest: get_bool("doctest", true),
+            test: get_bool("test", true),
+        });
+    }
+
+    // Binaries, examples, tests and benches: explicit entries, then the conventional files.
+    for (section, kind, folder, autokey) in [
+        ("bin", "bin", "src/bin", "autobins"),
+        ("example", "example", "examples", "autoexamples"),
+        ("test", "test", "tests", "autotests"),
+        ("bench", "bench", "benches", "autobenches"),
+    ] {
+        let mut found: Vec<(String, PathBuf, Option<&toml::Table>)> = Vec::new();
+        let explicit = table.get(section).and_then(|s| s.as_array());
+        for entry in explicit.into_iter().flatten().filter_map(|e| e.as_table()) {
+            let Some(name) = entry.get("name").and_then(|n| n.as_str()) else {
+                continue;
+            };
+            let path = entry
+                .get("path")
+                .and_then(|p| p.as_str())
+                .map(PathBuf::from)
+                .or_else(|| default_path(root, kind, folder, name, package));
+            if let Some(path) = path {
+                found.push((name.to_string(), path, Some(entry)));
+            }
+        }
+        if auto(autokey) {
+            let mut conventional = conventional_files(root, folder);
+            if kind == "bin" && root.join("src/main.rs").is_file() {
+                conventional.insert(0, (package.to_string(), PathBuf::from("src/main.rs")));
+            }
+            for (name, path) in conventional {
+                if !found.iter().any(|(n, p, _)| *n == name || *p == path) {
+                    found.push((name, path, None));
+                }
+            }
+        }
+        for (name, path, entry) in found {
+            let flag = |k: &str, d: bool| {
+                entry
+                    .and_then(|e| e.get(k))
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or(d)
+            };
+            let (doc, test) = match kind {
+                "bin" => (true, true),
+                "test" => (false, true),
+                _ => (false, false),
+            };
+            let crate_types = entry
+                .and_then(|e| e.get("crate-type"))
+                .and_then(|c| c.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_else(|| vec!["bin".to_string()]);
+            targets.push(Target {
+                kind: vec![kind.to_string()],
+                crate_types,
+                name,
+                src_path: abs(&path),
+                edition: target_edition(entry, edition),
+                doc: flag("doc", doc),
+                doctest: flag("doctest", false),
+                test: flag("test", test),
+            });
+        }
+    }
+
+    // The build script.
+    let build = package_table.and_then(|p| p.get("build"));
+    let build_path = match build {
+        Some(toml::Value::String(p)) => Some(PathBuf::from(p)),
+        Some(toml::Value::Boolean(false)) => None,
+        _ => root
+            .join("build.rs")
+            .is_file()
+            .then(|| PathBuf::from("build.rs")),
+    };
+    if let Some(path) = build_path {
+        targets.push(Target {
+            kind: vec!["custom-build".into()],
+            crate_types: vec!["bin".into()],
+            name: "build-script-build".into(),
+            src_path: abs(&path),
+            edition: edition.to_string(),
+            doc: false,
+            doctest: false,
+            test: false,
+        });
+    }
+    targets
+}
+
+fn target_edition(entry: Option<&toml::Table>, edition: &str) -> String {
+    entry
+        .and_then(|e| e.get("edition"))
+        .and_then(|e| e.as_str())
+        .unwrap_or(edition)
+        .to_string()
+}
+
+/// Where cargo looks for a target declared without a `path`.
+fn default_path(
+    root: &Path,
+    kind: &str,
+    folder: &str,
+    name: &str,
+    package: &str,
+) -> Option<PathBuf> {
+    let candidates = [
+        Path::new(folder).join(format!("{name}.rs")),
+        Path::new(folder).join(name).join("main.rs"),
+    ];
+    let found = candidates.into_iter().find(|c| root.join(c).is_file());
+    match found {
+        Some(p) => Some(p),
+        None if kind == "bin" && name == package => Some(PathBuf::from("src/main.rs")),
+        None => None,
+    }
+}
+
+/// `folder/*.rs` and `folder/*/main.rs`, sorted by name.
+fn conventional_files(root: &Path, folder: &str) -> Vec<(String, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(root.join(folder)) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, PathBuf)> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let path = e.path();
+            if path.is_file() {
+                let stem = name.strip_suffix(".rs")?;
+                Some((stem.to_string(), Path::new(folder).join(&name)))
+            } else if path.join("main.rs").is_file() {
+                Some((name.clone(), Path::new(folder).join(&name).join("main.rs")))
+            } else {
+                None
+            }
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_ids_follow_cargo() {
+        assert_eq!(
+            package_id(Path::new("/w/demo"), "demo", "0.1.0"),
+            "path+file:///w/demo#0.1.0"
+        );
+        assert_eq!(
+            package_id(Path::new("/w/my dir"), "x-y", "1.2.3"),
+            "path+file:///w/my%20dir#x-y@1.2.3"
+        );
+    }
+
+    #[test]
+    fn named_crates_are_leading_path_segments() {
+        assert_eq!(crates_named("tokio::fs::read(p).await"), vec!["tokio"]);
+        assert_eq!(crates_named("my_tokio::x()"), Vec::<&str>::new());
+        assert_eq!(crates_named("self::tokio::x()"), Vec::<&str>::new());
+        assert_eq!(
+            crates_named("futures::join!(a, tokio::x())"),
+            vec!["tokio", "futures"]
+        );
+    }
+}

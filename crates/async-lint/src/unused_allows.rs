@@ -1,0 +1,143 @@
+//! `--report-unused-allows`: `// async-lint: allow(..)` comments that suppressed nothing in
+//! this run become findings of the pseudo-rule `unused-allow`, with a machine-applicable
+//! suggestion that deletes the comment (so `--fix` removes them).
+//!
+//! An allow is only judged when every rule it names ran: an allow for a rule that `--select`
+//! left out may well be needed. A name that is no rule at all is reported whatever happened.
+//! The engine says whether an allow suppressed something, not which of its rules did, so an
+//! allow naming several rules is reported only when none of them was used.
+
+use async_lint_core::suppress::Allow;
+use async_lint_core::{
+    rules, Applicability, Engine, Finding, Severity, SourceFile, Span, Suggestion,
+};
+
+/// The pseudo-rule's name.
+pub const RULE: &str = "unused-allow";
+
+/// The text that starts an allow comment.
+pub const MARKER: &str = "async-lint:";
+
+/// The findings for the unused allows of one file.
+pub fn findings(engine: &Engine, file: &SourceFile, allows: &[(Allow, bool)]) -> Vec<Finding> {
+    let candidates: Vec<&Allow> = allows
+        .iter()
+        .filter(|(a, used)| !used || a.rules.iter().any(|r| !is_rule(r)))
+        .map(|(a, _)| a)
+        .collect();
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    let literals = literal_ranges(file);
+    let enabled = |name: &str| engine.rules().any(|r| r.meta().name == name);
+    let mut out = Vec::new();
+    for allow in candidates {
+        // A marker inside a string literal or a doc comment is no suppression.
+        if literals.iter().any(|r| r.contains(&allow.offset)) {
+            continue;
+        }
+        let used = allows.iter().any(|(a, u)| *u && a.offset == allow.offset);
+        let unknown: Vec<&str> = allow
+            .rules
+            .iter()
+            .map(String::as_str)
+            .filter(|r| !is_rule(r))
+            .collect();
+        let line = file.lines.line_range(allow.line, &file.text);
+        let comment = Span::new(allow.offset, line.end);
+        if !unknown.is_empty() {
+            let names = unknown
+                .iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            out.push(
+                Finding::new(
+                    RULE,
+                    comment,
+                    format!("allow comment names no rule: {names}"),
+                )
+                .label("unknown rule name")
+                .severity(Severity::Warning)
+                .help("fix the name (`async-lint rules` lists them) or remove the comment")
+                .note("a misspelt rule name suppresses nothing"),
+            );
+            continue;
+        }
+        if used || allow.rules.is_empty() || !allow.rules.iter().all(|r| enabled(r)) {
+            continue;
+        }
+        let list = allow.rules.join(", ");
+        let mut f = Finding::new(RULE, comment, format!("`allow({list})` suppresses nothing"))
+            .label("no finding here to suppress")
+            .severity(Severity::Warning)
+            .help("remove the comment")
+            .note(
+                "a suppression that is no longer needed would hide a future finding on this code",
+            );
+        if let Some(removal) = removal(file, allow) {
+            f = f.suggest(Suggestion {
+                message: "remove the allow comment".into(),
+                span: removal,
+                replacement: String::new(),
+                applicability: Applicability::MachineApplicable,
+            });
+        }
+        out.push(f);
+    }
+    out
+}
+
+/// Is `name` a rule (or the parse-error pseudo-rule)?
+fn is_rule(name: &str) -> bool {
+    rules::find(name).is_some() || name == async_lint_core::PARSE_ERROR || name == RULE
+}
+
+/// The text to delete to remove the comment: its whole line when it stands alone, else the
+/// comment and the spaces before it. `None` when the comment holds other words before the
+/// marker (they are the author's, not ours to delete).
+fn removal(file: &SourceFile, allow: &Allow) -> Option<Span> {
+    let line = file.lines.line_range(allow.line, &file.text);
+    let text = &file.text[line.clone()];
+    let at = allow.offset - line.start;
+    let after_slashes = text[at..].trim_start_matches('/').trim_start();
+    if !after_slashes.starts_with(MARKER) {
+        return None;
+    }
+    let before = &text[..at];
+    if before.trim().is_empty() {
+        let next = file.lines.line_start(allow.line).unwrap_or(file.text.len());
+        Some(Span::new(line.start, next))
+    } else {
+        let code_end = line.start + before.trim_end().len();
+        Some(Span::new(code_end, line.end))
+    }
+}
+
+/// Byte ranges of the file's literals and doc comments (where a marker is text, not a
+/// suppression).
+fn literal_ranges(file: &SourceFile) -> Vec<std::ops::Range<usize>> {
+    use async_lint_core::source::SpanOf;
+    fn walk(
+        stream: proc_macro2::TokenStream,
+        file: &SourceFile,
+        out: &mut Vec<std::ops::Range<usize>>,
+    ) {
+        for tt in stream {
+            match tt {
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), file, out),
+                proc_macro2::TokenTree::Literal(l) => {
+                    let s = file.span_of_proc(l.span());
+                    out.push(s.start..s.end);
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(stream) = file.text.parse::<proc_macro2::TokenStream>() {
+        walk(stream, file, &mut out);
+    }
+    proc_macro2::extra::invalidate_current_thread_spans();
+    out
+}

@@ -1,0 +1,718 @@
+//! Each output format checked against the rules of its consumer: `cargo` against cargo's own
+//! messages for the same package, `sarif` against the SARIF 2.1.0 schema and GitHub's
+//! constraints, `github` through a parser that follows the Actions runner, `json-lines`
+//! against `json`; plus `--stdin-filename`, `flycheck` and `cargo async-lint`.
+
+mod common;
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    dir
+}
+
+/// Runs `async-lint check <args>` in `dir`: exit code, stdout, stderr.
+fn check(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = common::command()
+        .current_dir(dir)
+        .arg("check")
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json_lines(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+const BLOCKING_FN: &str = "pub async fn f() { let unused = 1; std::thread::sleep(std::time::Duration::from_millis(1)); }\n";
+
+/// A package with every kind of target, each file with a blocking call (for async-lint) and
+/// an unused variable (for rustc).
+fn every_target_kind() -> tempfile::TempDir {
+    let body = |name: &str| {
+        format!("pub async fn {name}() {{ let unused = 1; std::thread::sleep(std::time::Duration::from_millis(1)); }}\n")
+    };
+    project(&[
+        ("Cargo.toml", "[package]\nname = \"multi-kind\"\nversion = \"0.3.1\"\nedition = \"2021\"\n\n[workspace]\n"),
+        ("src/lib.rs", &format!("mod net;\n{}", body("lib"))),
+        ("src/net/mod.rs", &body("net")),
+        ("src/main.rs", &format!("{}fn main() {{}}\n", body("run"))),
+        ("src/bin/tool.rs", &format!("{}fn main() {{}}\n", body("tool"))),
+        ("src/bin/multi/main.rs", &format!("mod helper;\n{}fn main() {{}}\n", body("multi"))),
+        ("src/bin/multi/helper.rs", &body("helper")),
+        ("tests/it.rs", &format!("mod common;\n{}", body("it"))),
+        ("tests/common/mod.rs", &body("common")),
+        ("examples/demo.rs", &format!("{}fn main() {{}}\n", body("demo"))),
+        ("benches/speed.rs", &format!("{}fn main() {{}}\n", body("speed"))),
+        ("build.rs", &format!("{}fn main() {{}}\n", body("build"))),
+    ])
+}
+
+#[test]
+fn cargo_format_names_packages_and_targets_as_cargo_does() {
+    let dir = every_target_kind();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--offline",
+            "--all-targets",
+            "--message-format=json",
+            "--quiet",
+        ])
+        .env("CARGO_TARGET_DIR", dir.path().join("target"))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "cargo check: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // cargo's view: file → (package_id, manifest_path, target) from its unused-variable warnings.
+    let mut cargo_units = std::collections::BTreeMap::new();
+    let mut rustc_keys = None;
+    for m in json_lines(&String::from_utf8_lossy(&out.stdout)) {
+        if m["reason"] != "compiler-message" || m["message"]["code"]["code"] != "unused_variables" {
+            continue;
+        }
+        let file = m["message"]["spans"][0]["file_name"]
+            .as_str()
+            .expect("file")
+            .to_string();
+        rustc_keys.get_or_insert_with(|| shape(&m["message"]));
+        cargo_units.entry(file).or_insert((
+            m["package_id"].clone(),
+            m["manifest_path"].clone(),
+            m["target"].clone(),
+        ));
+    }
+    assert!(cargo_units.len() >= 10, "cargo reported {cargo_units:?}");
+
+    let (code, stdout, stderr) = check(dir.path(), &["--format", "cargo"]);
+    assert_eq!(code, 1, "{stderr}");
+    let ours = json_lines(&stdout);
+    assert_eq!(ours.last().expect("last")["reason"], "build-finished");
+    assert_eq!(
+        ours.iter()
+            .filter(|m| m["reason"] == "build-finished")
+            .count(),
+        1
+    );
+    let mut seen_packaged = false;
+    for m in &ours[..ours.len() - 1] {
+        let diag = if m["reason"] == "compiler-message" {
+            &m["message"]
+        } else {
+            m
+        };
+        let file = diag["spans"][0]["file_name"].as_str().expect("file");
+        assert_eq!(diag["code"]["code"], "async_lint::blocking-in-async");
+        assert_eq!(
+            shape(diag),
+            *rustc_keys.as_ref().expect("rustc message"),
+            "same fields as rustc's diagnostics"
+        );
+        if m["reason"] == "compiler-message" {
+            seen_packaged = true;
+            let (package_id, manifest, target) = &cargo_units[file];
+            assert_eq!(&m["package_id"], package_id, "{file}");
+            assert_eq!(&m["manifest_path"], manifest, "{file}");
+            assert_eq!(&m["target"], target, "{file}");
+        } else {
+            assert!(
+                !seen_packaged,
+                "bare diagnostics come before compiler-messages"
+            );
+            assert_eq!(
+                file, "tests/common/mod.rs",
+                "only a shared test helper has no known target"
+            );
+        }
+    }
+    assert_eq!(ours.len() - 1, 11, "one finding per file: {stdout}");
+}
+
+/// The field names of a diagnostic, its spans, span lines and children (recursively).
+fn shape(v: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    fn walk(prefix: &str, v: &Value, out: &mut BTreeSet<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    let path = format!("{prefix}.{k}");
+                    out.insert(path.clone());
+                    if matches!(k.as_str(), "spans" | "text" | "children") {
+                        walk(&path, x, out);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(prefix, x, out)),
+            _ => {}
+        }
+    }
+    walk("", v, &mut out);
+    out
+}
+
+#[test]
+fn cargo_format_fills_span_text_and_suggestions() {
+    let src = "async fn a() {\n    let s = \"é\"; std::fs::read(s).unwrap();\n}\n";
+    let dir = project(&[
+        ("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = \"1\"\n"),
+        ("src/lib.rs", src),
+    ]);
+    let (_, stdout, _) = check(dir.path(), &["--format", "cargo"]);
+    let m = &json_lines(&stdout)[0];
+    let span = &m["message"]["spans"][0];
+    assert_eq!(span["file_name"], "src/lib.rs");
+    assert_eq!(
+        span["text"][0]["text"],
+        "    let s = \"é\"; std::fs::read(s).unwrap();"
+    );
+    let line = src.lines().nth(1).expect("line");
+    let column = line[..line.find("std::fs").expect("call")].chars().count() + 1;
+    assert_eq!(column, 18);
+    assert_eq!(
+        span["column_start"], column,
+        "columns count chars, not bytes"
+    );
+    assert_eq!(span["text"][0]["highlight_start"], column);
+    assert_eq!(span["byte_start"], src.find("std::fs").expect("call"));
+    let help = m["message"]["children"]
+        .as_array()
+        .expect("children")
+        .iter()
+        .find(|c| c["level"] == "help")
+        .expect("help child");
+    assert_eq!(
+        help["spans"][0]["suggested_replacement"],
+        "tokio::fs::read(s).await"
+    );
+    assert_eq!(
+        help["spans"][0]["suggestion_applicability"],
+        "MachineApplicable"
+    );
+    let notes: Vec<&str> = m["message"]["children"]
+        .as_array()
+        .expect("children")
+        .iter()
+        .filter(|c| c["level"] == "note")
+        .map(|c| c["message"].as_str().expect("text"))
+        .collect();
+    assert!(
+        notes.iter().any(|n| n.contains("blocking-in-async")),
+        "a note names the rule's page: {notes:?}"
+    );
+    assert!(m["message"]["rendered"]
+        .as_str()
+        .expect("rendered")
+        .contains("--> src/lib.rs:2:18"));
+}
+
+/// The SARIF 2.1.0 schema as shipped in the serde-sarif package (the version in Cargo.lock),
+/// from cargo's registry cache: no network.
+fn sarif_schema() -> Value {
+    let lock = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock"))
+        .expect("Cargo.lock");
+    let version = lock
+        .split("[[package]]")
+        .find(|p| p.contains("name = \"serde-sarif\""))
+        .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = \"")))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("serde-sarif in Cargo.lock");
+    let home = std::env::var_os("CARGO_HOME").map_or_else(
+        || PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cargo"),
+        PathBuf::from,
+    );
+    let registries =
+        std::fs::read_dir(home.join("registry/src")).expect("cargo's registry sources");
+    let path = registries
+        .flatten()
+        .map(|r| {
+            r.path()
+                .join(format!("serde-sarif-{version}/src/schema.json"))
+        })
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "serde-sarif {version}'s schema.json not found under {}",
+                home.display()
+            )
+        });
+    let mut schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("schema"))
+        .expect("schema is JSON");
+    assert_eq!(
+        schema["title"],
+        "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    );
+    // The official schema's `language` patterns have a stray `]`, a literal in ECMA-262 regular
+    // expressions (which JSON Schema uses) but an error for Rust's regex engines, which then
+    // reject the whole schema. Escaped, they mean the same; nothing else is touched.
+    fn escape_stray_bracket(v: &mut Value) -> usize {
+        const STRAY: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
+        match v {
+            Value::Object(m) => m
+                .iter_mut()
+                .map(|(k, x)| {
+                    if k == "pattern" && *x == STRAY {
+                        *x = Value::from(STRAY.replace("}]", "}\\]"));
+                        1
+                    } else {
+                        escape_stray_bracket(x)
+                    }
+                })
+                .sum(),
+            Value::Array(a) => a.iter_mut().map(escape_stray_bracket).sum(),
+            _ => 0,
+        }
+    }
+    assert!(
+        escape_stray_bracket(&mut schema) >= 1,
+        "the schema's ECMA-only patterns"
+    );
+    schema
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0_for_github() {
+    let lib = "async fn a() {\n    let _crab = \"🦀\"; let _ = std::fs::read(\"a\");\n}\n";
+    let dir = project(&[
+        ("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = \"1\"\n"),
+        ("src/lib.rs", lib),
+        ("src/dir with space/a.rs", BLOCKING_FN),
+        ("src/broken.rs", "async fn x( {\n"),
+        ("src/unused.rs", "// async-lint: allow(blocking-in-async)\nfn quiet() {}\nasync fn y() {}\n"),
+    ]);
+    std::fs::write(dir.path().join("src/latin1.rs"), b"async fn caf\xe9() {}\n").expect("write");
+    let (code, stdout, _) = check(dir.path(), &["--format", "sarif", "--report-unused-allows"]);
+    assert_eq!(code, 2, "an unreadable file makes the run fail");
+    let log: Value = serde_json::from_str(&stdout).expect("SARIF is JSON");
+
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&sarif_schema())
+        .expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "not valid SARIF 2.1.0: {errors:#?}\n{stdout}"
+    );
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+        Value::from(0);
+    assert!(
+        !validator.is_valid(&broken),
+        "the schema is enforced (lines start at 1)"
+    );
+
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    for r in rules {
+        for key in ["shortDescription", "fullDescription"] {
+            let text = r[key]["text"].as_str().expect("description");
+            assert!(
+                !text.is_empty() && text.chars().count() <= 1024,
+                "{key} of {}: at most 1024 chars",
+                r["id"]
+            );
+        }
+        assert!(
+            r["help"]["markdown"]
+                .as_str()
+                .is_some_and(|m| m.starts_with('#')),
+            "the page in help.markdown"
+        );
+        assert!(r["defaultConfiguration"]["level"].is_string());
+    }
+    let ids: Vec<&str> = rules
+        .iter()
+        .map(|r| r["id"].as_str().expect("id"))
+        .collect();
+    assert!(
+        ids.contains(&"blocking-in-async")
+            && ids.contains(&"parse-error")
+            && ids.contains(&"unused-allow"),
+        "{ids:?}"
+    );
+    let results = run["results"].as_array().expect("results");
+    let rule_ids: BTreeSet<&str> = results
+        .iter()
+        .map(|r| r["ruleId"].as_str().expect("ruleId"))
+        .collect();
+    assert_eq!(
+        rule_ids,
+        BTreeSet::from(["blocking-in-async", "parse-error", "unused-allow"])
+    );
+    for r in results {
+        assert_eq!(
+            rules[r["ruleIndex"].as_u64().expect("index") as usize]["id"],
+            r["ruleId"]
+        );
+        let loc = &r["locations"][0]["physicalLocation"];
+        let uri = loc["artifactLocation"]["uri"].as_str().expect("uri");
+        assert!(uri.starts_with("src/"), "relative to the repository: {uri}");
+        assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    }
+    let spaced = results
+        .iter()
+        .find(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .is_some_and(|u| u.contains("dir"))
+        })
+        .expect("file in spaced dir");
+    assert_eq!(
+        spaced["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "src/dir%20with%20space/a.rs"
+    );
+
+    // Columns are code points: the crab is one column (two UTF-16 units, four bytes).
+    let (_, json, _) = check(dir.path(), &["--format", "json", "src/lib.rs"]);
+    let json: Value = serde_json::from_str(&json).expect("json");
+    let lib_result = results
+        .iter()
+        .find(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "src/lib.rs")
+        .expect("lib.rs result");
+    let region = &lib_result["locations"][0]["physicalLocation"]["region"];
+    let line = lib.lines().nth(1).expect("line");
+    let col = line[..line.find("std::fs").expect("call")].chars().count() + 1;
+    assert_eq!(region["startLine"], 2);
+    assert_eq!(region["startColumn"], col);
+    assert_eq!(
+        region["startColumn"],
+        json["findings"][0]["start"]["column"]
+    );
+    assert_eq!(region["endColumn"], json["findings"][0]["end"]["column"]);
+    assert_eq!(
+        lib_result["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"],
+        "tokio::fs::read(\"a\").await"
+    );
+
+    let invocation = &run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert!(
+        invocation["toolExecutionNotifications"][0]["message"]["text"]
+            .as_str()
+            .is_some_and(|m| m.contains("latin1.rs"))
+    );
+}
+
+/// A workflow command parsed as the Actions runner does (ActionCommand.TryParseV2): the
+/// command up to the first space, properties split on `,` then on the first `=`, the message
+/// after the first `::` that follows the opening one; then unescaped.
+fn parse_workflow_command(line: &str) -> (String, Vec<(String, String)>, String) {
+    let rest = line.strip_prefix("::").expect("starts with ::");
+    let end = rest.find("::").expect("closing ::");
+    let (info, data) = (&rest[..end], &rest[end + 2..]);
+    let (command, props) = info.split_once(' ').unwrap_or((info, ""));
+    let unescape_data = |s: &str| {
+        s.replace("%0D", "\r")
+            .replace("%0A", "\n")
+            .replace("%25", "%")
+    };
+    let unescape_property = |s: &str| {
+        s.replace("%0D", "\r")
+            .replace("%0A", "\n")
+            .replace("%3A", ":")
+            .replace("%2C", ",")
+            .replace("%25", "%")
+    };
+    let props = props
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').expect("key=value");
+            (k.to_string(), unescape_property(v))
+        })
+        .collect();
+    (command.to_string(), props, unescape_data(data))
+}
+
+#[test]
+fn github_annotations_survive_the_runners_parser() {
+    let awkward = "src/100%,odd:name.rs";
+    let dir = project(&[
+        (awkward, BLOCKING_FN),
+        (
+            "src/b.rs",
+            "async fn b() -> u8 { std::process::Command::new(\"x\").output(); 1 }\n",
+        ),
+    ]);
+    let (code, stdout, stderr) = check(dir.path(), &["--format", "github"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.is_empty(),
+        "no warning below the display limit: {stderr}"
+    );
+    let (_, json, _) = check(dir.path(), &["--format", "json"]);
+    let json: Value = serde_json::from_str(&json).expect("json");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines.len(),
+        json["findings"].as_array().expect("findings").len()
+    );
+    for (line, f) in lines
+        .iter()
+        .zip(json["findings"].as_array().expect("findings"))
+    {
+        let (command, props, message) = parse_workflow_command(line);
+        assert_eq!(command, "warning");
+        let prop = |k: &str| {
+            props
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_else(|| panic!("{k} in {line}"))
+        };
+        assert_eq!(prop("file"), f["file"].as_str().expect("file"));
+        assert_eq!(prop("line"), f["start"]["line"].to_string());
+        assert_eq!(prop("col"), f["start"]["column"].to_string());
+        assert_eq!(prop("endLine"), f["end"]["line"].to_string());
+        assert_eq!(prop("endColumn"), f["end"]["column"].to_string());
+        assert_eq!(prop("title"), "async-lint: blocking-in-async");
+        assert_eq!(
+            message,
+            format!(
+                "{}\nhelp: {}",
+                f["message"].as_str().expect("m"),
+                f["help"].as_str().expect("h")
+            )
+        );
+    }
+    assert!(
+        stdout.contains("file=src/100%25%2Codd%3Aname.rs,"),
+        "{stdout}"
+    );
+
+    let many: String = (0..11)
+        .map(|i| format!("async fn f{i}() {{ std::thread::sleep(d()); }}\n"))
+        .collect();
+    let dir = project(&[("src/many.rs", &many)]);
+    let (_, stdout, stderr) = check(dir.path(), &["--format", "github"]);
+    assert_eq!(stdout.lines().count(), 11, "every finding is still printed");
+    assert!(
+        stderr.contains("11 warnings") && stderr.contains("only 10"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn json_lines_are_the_json_findings() {
+    let dir = project(&[("src/a.rs", BLOCKING_FN), ("src/b.rs", BLOCKING_FN)]);
+    let (code, stdout, _) = check(dir.path(), &["--format", "json-lines"]);
+    assert_eq!(code, 1);
+    let (_, json, _) = check(dir.path(), &["--format", "json"]);
+    let json: Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(Value::Array(json_lines(&stdout)), json["findings"]);
+}
+
+#[test]
+fn stdin_is_linted_as_the_named_file() {
+    let dir = project(&[
+        ("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n[dependencies]\ntokio = \"1\"\n\n[package.metadata.async-lint.per-path-ignores]\n\"src/ignored/**\" = [\"blocking-in-async\"]\n"),
+        ("src/lib.rs", "pub async fn on_disk() {}\n"),
+    ]);
+    let run = |args: &[&str], input: &str| {
+        let out = common::command()
+            .current_dir(dir.path())
+            .arg("check")
+            .args(args)
+            .write_stdin(input)
+            .output()
+            .expect("runs");
+        (
+            out.status.code().expect("code"),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let unsaved = "pub async fn edited() {\n    std::thread::sleep(d());\n}\n";
+    let (code, out) = run(
+        &[
+            "--stdin-filename",
+            "src/lib.rs",
+            "--format",
+            "json-lines",
+            "-",
+        ],
+        unsaved,
+    );
+    assert_eq!(code, 1);
+    let f = &json_lines(&out)[0];
+    assert_eq!(f["file"], "src/lib.rs");
+    assert_eq!(f["start"]["line"], 2);
+    assert_eq!(
+        f["suggestion"]["applicability"], "machine-applicable",
+        "the crate of the named path (tokio)"
+    );
+    // The path itself is not read: the buffer is what counts; no path means `-`.
+    let (code, _) = run(
+        &["--stdin-filename", "src/lib.rs"],
+        "pub async fn fine() {}\n",
+    );
+    assert_eq!(code, 0);
+    // Its suppressions and the config's per-path ignores apply.
+    let (code, _) = run(&["--stdin-filename", "src/lib.rs", "-"], "pub async fn e() {\n    std::thread::sleep(d()); // async-lint: allow(blocking-in-async)\n}\n");
+    assert_eq!(code, 0);
+    let (code, _) = run(&["--stdin-filename", "src/ignored/new.rs", "-"], unsaved);
+    assert_eq!(code, 0);
+    // `--fix` with stdin prints the fixed buffer.
+    let (_, out) = run(&["--stdin-filename", "src/lib.rs", "--fix", "-"], unsaved);
+    assert_eq!(
+        out,
+        "pub async fn edited() {\n    tokio::time::sleep(d()).await;\n}\n"
+    );
+    let (code, _) = run(&["--stdin-filename", "src/lib.rs", "src"], unsaved);
+    assert_eq!(
+        code, 2,
+        "--stdin-filename with other paths is a usage error"
+    );
+}
+
+#[test]
+fn flycheck_forwards_the_command_and_ends_with_one_build_finished() {
+    let dir = project(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"fly\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+        ),
+        ("src/lib.rs", BLOCKING_FN),
+    ]);
+    let out = common::command()
+        .current_dir(dir.path())
+        .args([
+            "flycheck",
+            "--",
+            "cargo",
+            "check",
+            "--offline",
+            "--message-format=json",
+            "--quiet",
+        ])
+        .env("CARGO_TARGET_DIR", dir.path().join("target"))
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let messages = json_lines(&String::from_utf8_lossy(&out.stdout));
+    let codes: Vec<&str> = messages
+        .iter()
+        .filter_map(|m| m["message"]["code"]["code"].as_str())
+        .collect();
+    assert_eq!(
+        codes.first(),
+        Some(&"async_lint::blocking-in-async"),
+        "async-lint's messages come first: {codes:?}"
+    );
+    assert!(
+        codes.contains(&"unused_variables"),
+        "rustc's are forwarded: {codes:?}"
+    );
+    let finished: Vec<&Value> = messages
+        .iter()
+        .filter(|m| m["reason"] == "build-finished")
+        .collect();
+    assert_eq!(finished.len(), 1);
+    assert_eq!(messages.last().expect("last")["reason"], "build-finished");
+    assert_eq!(finished[0]["success"], true);
+
+    // A failing build keeps its exit code and says so; async-lint's messages are still there.
+    std::fs::write(
+        dir.path().join("src/lib.rs"),
+        format!("{BLOCKING_FN}fn broken() -> u8 {{ \"no\" }}\n"),
+    )
+    .expect("write");
+    let out = common::command()
+        .current_dir(dir.path())
+        .args([
+            "flycheck",
+            "--",
+            "cargo",
+            "check",
+            "--offline",
+            "--message-format=json",
+            "--quiet",
+        ])
+        .env("CARGO_TARGET_DIR", dir.path().join("target"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(101));
+    let messages = json_lines(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(messages.last().expect("last")["success"], false);
+    assert!(messages.iter().any(|m| m["message"]["level"] == "error"));
+    assert!(messages
+        .iter()
+        .any(|m| m["message"]["code"]["code"] == "async_lint::blocking-in-async"));
+
+    let out = common::command()
+        .current_dir(dir.path())
+        .args(["flycheck", "--", "no-such-program-here"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot run `no-such-program-here`"));
+}
+
+#[test]
+fn cargo_subcommand_binary_runs_check() {
+    let dir = project(&[("src/lib.rs", BLOCKING_FN)]);
+    let bin = common::binary()
+        .with_file_name(format!("cargo-async-lint{}", std::env::consts::EXE_SUFFIX));
+    // As cargo calls it: `cargo async-lint --format json` → `cargo-async-lint async-lint --format json`.
+    let out = Command::new(&bin)
+        .current_dir(dir.path())
+        .args(["async-lint", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["findings"][0]["file"], "src/lib.rs");
+    let out = Command::new(&bin)
+        .args(["async-lint", "rules"])
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("blocking-in-async"));
+}
+
+#[test]
+fn every_format_names_files_relative_to_the_working_directory() {
+    let dir = project(&[("src/lib.rs", BLOCKING_FN)]);
+    let abs = std::fs::canonicalize(dir.path())
+        .expect("canonical")
+        .join("src");
+    let abs = abs.to_str().expect("utf-8");
+    for format in ["human", "json", "json-lines", "cargo", "sarif", "github"] {
+        let (_, stdout, _) = check(dir.path(), &["--format", format, abs]);
+        assert!(stdout.contains("src/lib.rs"), "{format}: {stdout}");
+        assert!(
+            !stdout.contains(&format!("{abs}/lib.rs")),
+            "{format} names the file relative to the working directory: {stdout}"
+        );
+    }
+}
