@@ -524,6 +524,87 @@ mod tests {
         );
     }
 
+    fn linted(text: &str, findings: Vec<Finding>) -> Linted {
+        Linted {
+            file: SourceFile::new("src/lib.rs", text.to_string()),
+            findings,
+            krate: None,
+            target: None,
+            fixed: None,
+        }
+    }
+
+    fn finding(span: Span, replacement: &str) -> Finding {
+        Finding::new("blocking-in-async", span, "m").suggest(Suggestion {
+            message: "s".into(),
+            span,
+            replacement: replacement.into(),
+            applicability: Applicability::MachineApplicable,
+        })
+    }
+
+    #[test]
+    fn a_fix_whose_result_does_not_parse_is_not_applied() {
+        let text = "async fn a() { b(); }\n";
+        let call = Span::new(15, 18);
+        let mut l = linted(text, vec![finding(call, "c((")]);
+        fix(&mut l, FixMode::Safe, |_| true, |_| Vec::new());
+        assert_eq!(l.file.text, text, "the file keeps its text");
+        let fixed = l.fixed.expect("the failure is recorded");
+        assert_eq!(fixed.applied, 0);
+        assert!(fixed.problem.expect("problem").contains("would not parse"));
+    }
+
+    #[test]
+    fn fixing_stops_when_no_fixed_point_is_reached() {
+        let text = "async fn a() { b(); }\n";
+        let call = Span::new(15, 18);
+        let mut l = linted(text, vec![finding(call, "b()")]);
+        // A rule that keeps suggesting the same change: bounded, and said so.
+        fix(
+            &mut l,
+            FixMode::Safe,
+            |_| true,
+            |_| vec![finding(call, "b()")],
+        );
+        let fixed = l.fixed.expect("recorded");
+        assert_eq!(fixed.applied, MAX_ROUNDS);
+        assert!(fixed.problem.expect("problem").contains("rounds"));
+    }
+
+    #[test]
+    fn unsafe_and_unusable_suggestions_wait_for_their_flags() {
+        let text = "async fn a() { b(); }\n";
+        let call = Span::new(15, 18);
+        let mut maybe = finding(call, "c()");
+        if let Some(s) = &mut maybe.suggestion {
+            s.applicability = Applicability::MaybeIncorrect;
+        }
+        let mut l = linted(text, vec![maybe.clone()]);
+        fix(&mut l, FixMode::Safe, |_| true, |_| Vec::new());
+        assert!(l.fixed.is_none() && l.file.text == text);
+        let mut l = linted(text, vec![maybe.clone()]);
+        fix(&mut l, FixMode::Unsafe, |_| false, |_| Vec::new());
+        assert!(
+            l.fixed.is_none(),
+            "a replacement naming a crate the file cannot use"
+        );
+        let mut l = linted(text, vec![maybe]);
+        fix(&mut l, FixMode::Unsafe, |_| true, |_| Vec::new());
+        assert_eq!(l.file.text, "async fn a() { c(); }\n");
+    }
+
+    #[test]
+    fn writes_refuse_a_file_that_changed_since_it_was_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("a.rs");
+        std::fs::write(&path, "new").expect("write");
+        assert!(write_atomically(&path, "old", "fixed").is_err());
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "new");
+        write_atomically(&path, "new", "fixed").expect("writes");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "fixed");
+    }
+
     #[test]
     fn leading_names_of_replaced_paths() {
         assert_eq!(leading_name("sleep(d)").as_deref(), Some("sleep"));

@@ -1,0 +1,6 @@
+//@ dev-dependencies: tokio
+//@ path: tests/slow.rs
+// ...but an integration test can.
+async fn nap() {
+    tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+}

@@ -1,0 +1,5 @@
+//@ dependencies: tokio?
+// An optional tokio may be switched off: no fix.
+pub async fn nap() {
+    std::thread::sleep(std::time::Duration::from_millis(1));
+}
