@@ -236,9 +236,9 @@ impl<'a> Runner<'a> {
             index: ctx.place.index(),
             path: ctx.place.in_tree.as_deref(),
         };
-        let result =
-            self.engine
-                .lint_in(file, &ctx.place.info(), ctx.place.module.clone(), scope);
+        let result = self
+            .engine
+            .lint_in(file, &ctx.place.info(), ctx.place.module.clone(), scope);
         let skip = self.ignores.ignored(&ctx.path);
         let mut findings: Vec<Finding> = result
             .findings
