@@ -716,3 +716,63 @@ fn every_format_names_files_relative_to_the_working_directory() {
         );
     }
 }
+
+/// The `async-lint` commands the README's CI workflow and `.pre-commit-hooks.yaml` run.
+fn documented_commands() -> Vec<Vec<String>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README");
+    let hooks = std::fs::read_to_string(root.join(".pre-commit-hooks.yaml")).expect("hooks");
+    let from = |text: &str, key: &str| -> Vec<Vec<String>> {
+        text.lines()
+            .filter_map(|l| l.trim().strip_prefix(key))
+            .map(str::trim)
+            .filter(|c| c.starts_with("async-lint "))
+            .map(|c| {
+                let command = c.split('>').next().unwrap_or(c);
+                command
+                    .split_whitespace()
+                    .skip(1)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .collect()
+    };
+    let mut all = from(&readme, "run:");
+    all.extend(from(&hooks, "entry:"));
+    all
+}
+
+#[test]
+fn the_documented_ci_and_pre_commit_commands_run() {
+    let commands = documented_commands();
+    assert!(commands.len() >= 4, "{commands:?}");
+    for args in commands {
+        let dir = project(&[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n[dependencies]\ntokio = \"1\"\n",
+            ),
+            ("src/lib.rs", BLOCKING_FN),
+        ]);
+        let out = common::command()
+            .current_dir(dir.path())
+            .args(&args)
+            .output()
+            .expect("runs");
+        let code = out.status.code().expect("code");
+        assert!(
+            code == 0 || code == 1,
+            "`async-lint {}` exits {code}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if args.contains(&"sarif".to_string()) {
+            assert_eq!(code, 0, "the SARIF step never fails the job");
+            serde_json::from_slice::<Value>(&out.stdout).expect("SARIF on stdout");
+        }
+        if args.contains(&"--fix".to_string()) {
+            let fixed = std::fs::read_to_string(dir.path().join("src/lib.rs")).expect("read");
+            assert!(fixed.contains("tokio::time::sleep"), "the fix hook fixes");
+        }
+    }
+}
