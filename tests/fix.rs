@@ -1,6 +1,7 @@
 //! `--fix`, `--diff` and `--unsafe-fixes` end to end, on the golden cases in `tests/fix/`:
 //! `<case>.rs` is the file before, `<case>.fixed.rs` after `async-lint check --fix`. Header
-//! directives: `//@ dependencies: tokio, smol?` (`?` = optional), `//@ dev-dependencies: ..`,
+//! directives: `//@ dependencies: tokio+fs+time, smol?` (`+feature`, `?` = optional),
+//! `//@ dev-dependencies: ..`,
 //! `//@ path: tests/x.rs` (where the file sits in its package; default `src/lib.rs`),
 //! `//@ args: --unsafe-fixes` (more arguments).
 //!
@@ -26,20 +27,19 @@ fn package(before: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut manifest =
         String::from("[package]\nname = \"case\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
-    for (key, table) in [
-        ("dependencies", "dependencies"),
-        ("dev-dependencies", "dev-dependencies"),
-    ] {
+    for key in ["dependencies", "dev-dependencies"] {
         let deps = directive(before, key);
         if !deps.is_empty() {
-            manifest.push_str(&format!("\n[{table}]\n"));
+            manifest.push_str(&format!("\n[{key}]\n"));
             for d in deps {
-                match d.strip_suffix('?') {
-                    Some(name) => manifest.push_str(&format!(
-                        "{name} = {{ version = \"1\", optional = true }}\n"
-                    )),
-                    None => manifest.push_str(&format!("{d} = \"1\"\n")),
-                }
+                let (d, optional) = d.strip_suffix('?').map_or((d, false), |n| (n, true));
+                let mut parts = d.split('+');
+                let name = parts.next().expect("name");
+                let features: Vec<String> = parts.map(|f| format!("\"{f}\"")).collect();
+                manifest.push_str(&format!(
+                    "{name} = {{ version = \"1\", features = [{}], optional = {optional} }}\n",
+                    features.join(", ")
+                ));
             }
         }
     }
@@ -174,7 +174,7 @@ fn golden_fix_cases() {
 
 #[test]
 fn fixes_keep_permissions_and_symlinks_and_leave_no_temporary_files() {
-    let before = "//@ dependencies: tokio\npub async fn nap() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
+    let before = "//@ dependencies: tokio+time\npub async fn nap() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
     let (dir, rel) = package(before);
     let real = dir.path().join(&rel);
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).expect("chmod");
@@ -212,7 +212,7 @@ fn fixes_keep_permissions_and_symlinks_and_leave_no_temporary_files() {
 
 #[test]
 fn remaining_findings_are_reported_after_fixing() {
-    let before = "//@ dependencies: tokio\npub async fn a(p: &str) {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n    let _f = std::fs::File::open(p);\n}\n";
+    let before = "//@ dependencies: tokio+time\npub async fn a(p: &str) {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n    let _f = std::fs::File::open(p);\n}\n";
     let (dir, _) = package(before);
     let (code, stdout, _) = run(dir.path(), &["--fix", "--format", "json"]);
     assert_eq!(code, 1, "one finding is left");

@@ -176,7 +176,7 @@ fn shape(v: &Value) -> BTreeSet<String> {
 fn cargo_format_fills_span_text_and_suggestions() {
     let src = "async fn a() {\n    let s = \"é\"; std::fs::read(s).unwrap();\n}\n";
     let dir = project(&[
-        ("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = \"1\"\n"),
+        ("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n"),
         ("src/lib.rs", src),
     ]);
     let (_, stdout, _) = check(dir.path(), &["--format", "cargo"]);
@@ -295,7 +295,7 @@ fn sarif_schema() -> Value {
 fn sarif_output_is_valid_sarif_2_1_0_for_github() {
     let lib = "async fn a() {\n    let _crab = \"🦀\"; let _ = std::fs::read(\"a\");\n}\n";
     let dir = project(&[
-        ("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = \"1\"\n"),
+        ("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n"),
         ("src/lib.rs", lib),
         ("src/dir with space/a.rs", BLOCKING_FN),
         ("src/broken.rs", "async fn x( {\n"),
@@ -532,7 +532,7 @@ fn json_lines_are_the_json_findings() {
 #[test]
 fn stdin_is_linted_as_the_named_file() {
     let dir = project(&[
-        ("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n[dependencies]\ntokio = \"1\"\n\n[package.metadata.async-lint.per-path-ignores]\n\"src/ignored/**\" = [\"blocking-in-async\"]\n"),
+        ("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n[dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n\n[package.metadata.async-lint.per-path-ignores]\n\"src/ignored/**\" = [\"blocking-in-async\"]\n"),
         ("src/lib.rs", "pub async fn on_disk() {}\n"),
     ]);
     let run = |args: &[&str], input: &str| {
@@ -750,7 +750,7 @@ fn the_documented_ci_and_pre_commit_commands_run() {
         let dir = project(&[
             (
                 "Cargo.toml",
-                "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n[dependencies]\ntokio = \"1\"\n",
+                "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n[dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n",
             ),
             ("src/lib.rs", BLOCKING_FN),
         ]);

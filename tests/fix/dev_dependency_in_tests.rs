@@ -1,4 +1,4 @@
-//@ dev-dependencies: tokio
+//@ dev-dependencies: tokio+time
 //@ path: tests/slow.rs
 // ...but an integration test can.
 async fn nap() {

@@ -1,4 +1,4 @@
-//@ dependencies: tokio
+//@ dependencies: tokio+fs+time
 // An import that other code still uses stays; one that lost its last use goes.
 use std::fs;
 use std::thread::sleep;

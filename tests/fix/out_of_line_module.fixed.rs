@@ -1,4 +1,4 @@
-//@ dependencies: tokio
+//@ dependencies: tokio+time
 // A file that declares an out-of-line module keeps its imports: the module may use them
 // through `use super::*`.
 use std::thread::sleep;

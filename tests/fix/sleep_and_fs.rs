@@ -1,4 +1,4 @@
-//@ dependencies: tokio
+//@ dependencies: tokio+fs+time
 // Safe fixes in a crate that depends on tokio: the blocking calls become their tokio
 // counterparts, `.await`ed, and the imports they leave unused go; nested calls are fixed over
 // two rounds; `File::open` (a different type in tokio) is only a suggestion.

@@ -1,4 +1,4 @@
-//@ dependencies: tokio
+//@ dependencies: tokio+fs
 //@ args: --unsafe-fixes
 // With --unsafe-fixes, the maybe-incorrect suggestions are applied too.
 pub async fn open(path: &str) -> std::io::Result<()> {

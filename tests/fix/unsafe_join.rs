@@ -1,4 +1,4 @@
-//@ dependencies: tokio
+//@ dependencies: tokio+macros
 //@ args: --unsafe-fixes
 // Independent awaits in a row become one `tokio::join!` with --unsafe-fixes (the rewrite
 // changes when the second future starts: a human decides).

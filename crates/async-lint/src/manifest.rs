@@ -39,6 +39,10 @@ struct Dependency {
     name: String,
     kind: DepKind,
     optional: bool,
+    /// Features asked for: in the declaration (and the workspace's, when inherited), and
+    /// through the package's default features (`default = ["rt"]`, `rt = ["tokio/rt"]`).
+    features: Vec<String>,
+    default_features: bool,
 }
 
 /// A package read from its manifest.
@@ -104,7 +108,7 @@ impl Package {
             name,
             id,
             targets,
-            deps: dependencies(&table),
+            deps: dependencies(dir, &table),
         })
     }
 
@@ -145,41 +149,107 @@ impl Package {
         }
     }
 
-    /// May code compiled in `target` (or in an unknown target of this package) use `krate`?
-    /// Only dependencies that are always present count: optional ones may be off, and
-    /// dev-dependencies only exist for tests, examples and benches.
-    pub fn can_use(&self, target: Option<&Target>, krate: &str) -> bool {
+    /// May code compiled in `target` (or in an unknown target of this package) use the item
+    /// at `path` of the dependency `krate` (`tokio`, `fs::read`)? Only dependencies that are
+    /// always present count: optional ones may be off, and dev-dependencies only exist for
+    /// tests, examples and benches. The features the item needs must be asked for by the
+    /// package itself (others' features may unify in, but nothing promises it).
+    pub fn can_use(&self, target: Option<&Target>, krate: &str, path: &str) -> bool {
         let kinds = target.map(|t| t.kind.as_slice()).unwrap_or(&[]);
         let dev = kinds
             .iter()
             .any(|k| matches!(k.as_str(), "test" | "example" | "bench"));
         let build = kinds.iter().any(|k| k == "custom-build");
-        self.deps.iter().any(|d| {
-            d.name == krate
-                && !d.optional
-                && match d.kind {
-                    DepKind::Normal => !build,
-                    DepKind::Dev => dev,
-                    DepKind::Build => build,
-                }
-        })
+        let visible: Vec<&Dependency> = self
+            .deps
+            .iter()
+            .filter(|d| {
+                d.name == krate
+                    && !d.optional
+                    && match d.kind {
+                        DepKind::Normal => !build,
+                        DepKind::Dev => dev,
+                        DepKind::Build => build,
+                    }
+            })
+            .collect();
+        if visible.is_empty() {
+            return false;
+        }
+        // Cargo unifies the features of every declaration the target sees.
+        let has = |f: &str| visible.iter().any(|d| d.features.iter().any(|x| x == f));
+        let defaults = visible.iter().any(|d| d.default_features) || has("default");
+        match needed_feature(krate, path) {
+            Needs::Nothing => true,
+            Needs::Defaults => defaults,
+            Needs::Feature(f) => has(f) || has("full"),
+            Needs::Unknown => false,
+        }
     }
 }
 
-/// Crates among [`DEPENDENCY_CRATES`] that `replacement` names (`tokio::fs::read(p).await` →
-/// `tokio`).
-pub fn crates_named(replacement: &str) -> Vec<&'static str> {
-    DEPENDENCY_CRATES
-        .iter()
-        .copied()
-        .filter(|krate| {
-            let pattern = format!("{krate}::");
-            replacement.match_indices(&pattern).any(|(i, _)| {
-                let before = replacement[..i].chars().next_back();
-                !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':')
-            })
-        })
-        .collect()
+/// What an item of a runtime crate needs enabled.
+enum Needs {
+    Nothing,
+    /// The crate's default features (async-std's `std` APIs).
+    Defaults,
+    /// A tokio feature (or `full`).
+    Feature(&'static str),
+    /// An item this table does not know: not assumed available.
+    Unknown,
+}
+
+/// The feature `krate::path` is behind, for the crates whose features gate their modules.
+fn needed_feature(krate: &str, path: &str) -> Needs {
+    const TOKIO: &[(&str, &str)] = &[
+        ("fs::", "fs"),
+        ("time::", "time"),
+        ("net::", "net"),
+        ("process::", "process"),
+        ("signal::", "signal"),
+        ("sync::", "sync"),
+        ("io::stdin", "io-std"),
+        ("io::stdout", "io-std"),
+        ("io::stderr", "io-std"),
+        ("io::", "io-util"),
+        ("join!", "macros"),
+        ("try_join!", "macros"),
+        ("select!", "macros"),
+        ("task::spawn_blocking", "rt"),
+        ("task::", "rt"),
+        ("spawn", "rt"),
+        ("runtime::", "rt"),
+    ];
+    match krate {
+        "tokio" => TOKIO
+            .iter()
+            .find(|(prefix, _)| path.starts_with(prefix))
+            .map_or(Needs::Unknown, |(_, f)| Needs::Feature(f)),
+        "async_std" => Needs::Defaults,
+        _ => Needs::Nothing,
+    }
+}
+
+/// The dependency crates (among [`DEPENDENCY_CRATES`]) that `replacement` names, each with the
+/// path that follows it: `tokio::fs::read(p).await` → `("tokio", "fs::read")`.
+pub fn crates_named(replacement: &str) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for krate in DEPENDENCY_CRATES {
+        let pattern = format!("{krate}::");
+        for (i, _) in replacement.match_indices(&pattern) {
+            let before = replacement[..i].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+                continue;
+            }
+            let rest = &replacement[i + pattern.len()..];
+            let path: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | ':' | '!'))
+                .collect();
+            out.push((*krate, path));
+        }
+    }
+    out
 }
 
 /// `[workspace.package].<key>` of the workspace `dir` belongs to (the nearest Cargo.toml above
@@ -232,33 +302,109 @@ pub fn percent_encode_segment(s: &str) -> String {
     out
 }
 
-fn dependencies(table: &toml::Table) -> Vec<Dependency> {
+/// The dependencies of a manifest. `dir` is its folder (for `workspace = true` entries).
+fn dependencies(dir: &Path, table: &toml::Table) -> Vec<Dependency> {
+    let default_on = default_dependency_features(table);
     let mut out = Vec::new();
-    let mut collect = |t: &toml::Table| {
-        for (key, kind) in [
-            ("dependencies", DepKind::Normal),
-            ("dev-dependencies", DepKind::Dev),
-            ("dev_dependencies", DepKind::Dev),
-            ("build-dependencies", DepKind::Build),
-            ("build_dependencies", DepKind::Build),
-        ] {
-            let Some(deps) = t.get(key).and_then(|d| d.as_table()) else {
-                continue;
+    for (key, kind) in [
+        ("dependencies", DepKind::Normal),
+        ("dev-dependencies", DepKind::Dev),
+        ("dev_dependencies", DepKind::Dev),
+        ("build-dependencies", DepKind::Build),
+        ("build_dependencies", DepKind::Build),
+    ] {
+        let Some(deps) = table.get(key).and_then(|d| d.as_table()) else {
+            continue;
+        };
+        for (name, spec) in deps {
+            let flag = |k: &str| spec.get(k).and_then(|o| o.as_bool());
+            let list = |v: Option<&toml::Value>| -> Vec<String> {
+                v.and_then(|f| f.as_array())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default()
             };
-            for (name, spec) in deps {
-                let optional = spec.get("optional").and_then(|o| o.as_bool()) == Some(true);
-                out.push(Dependency {
-                    name: name.replace('-', "_"),
-                    kind,
-                    optional,
-                });
+            let mut features = list(spec.get("features"));
+            let mut default_features =
+                flag("default-features").or(flag("default_features")) != Some(false);
+            if flag("workspace") == Some(true) {
+                if let Some(ws) = workspace_dependency(dir, name) {
+                    features.extend(list(ws.get("features")));
+                    let ws_default = ws
+                        .get("default-features")
+                        .or(ws.get("default_features"))
+                        .and_then(|v| v.as_bool());
+                    default_features = ws_default != Some(false);
+                }
             }
+            if kind != DepKind::Build {
+                features.extend(
+                    default_on
+                        .iter()
+                        .filter(|(dep, _)| dep == name)
+                        .map(|(_, f)| f.clone()),
+                );
+            }
+            out.push(Dependency {
+                name: name.replace('-', "_"),
+                kind,
+                optional: flag("optional") == Some(true),
+                features,
+                default_features,
+            });
         }
-    };
-    collect(table);
+    }
     // `[target.'cfg(..)'.dependencies]` only exist on some platforms; they are not counted as
     // always present.
     out
+}
+
+/// `dep/feature` pairs that the package's default features turn on (following `[features]`
+/// from `default`).
+fn default_dependency_features(table: &toml::Table) -> Vec<(String, String)> {
+    let Some(features) = table.get("features").and_then(|f| f.as_table()) else {
+        return Vec::new();
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut todo = vec!["default".to_string()];
+    let mut out = Vec::new();
+    while let Some(f) = todo.pop() {
+        if !seen.insert(f.clone()) {
+            continue;
+        }
+        for item in features
+            .get(&f)
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str())
+        {
+            match item.split_once('/') {
+                Some((dep, feat)) => {
+                    out.push((dep.trim_end_matches('?').to_string(), feat.to_string()))
+                }
+                None if !item.starts_with("dep:") => todo.push(item.to_string()),
+                None => {}
+            }
+        }
+    }
+    out
+}
+
+/// `[workspace.dependencies].<name>` of the workspace `dir` belongs to.
+fn workspace_dependency(dir: &Path, name: &str) -> Option<toml::Value> {
+    dir.ancestors().skip(1).find_map(|d| {
+        let text = std::fs::read_to_string(d.join("Cargo.toml")).ok()?;
+        let table: toml::Table = toml::from_str(&text).ok()?;
+        table
+            .get("workspace")?
+            .get("dependencies")?
+            .get(name)
+            .cloned()
+    })
 }
 
 /// The targets of a package, as `cargo metadata` lists them.
@@ -480,12 +626,95 @@ mod tests {
 
     #[test]
     fn named_crates_are_leading_path_segments() {
-        assert_eq!(crates_named("tokio::fs::read(p).await"), vec!["tokio"]);
-        assert_eq!(crates_named("my_tokio::x()"), Vec::<&str>::new());
-        assert_eq!(crates_named("self::tokio::x()"), Vec::<&str>::new());
+        let named = |r: &str| crates_named(r);
         assert_eq!(
-            crates_named("futures::join!(a, tokio::x())"),
-            vec!["tokio", "futures"]
+            named("tokio::fs::read(p).await"),
+            vec![("tokio", "fs::read".to_string())]
         );
+        assert!(named("my_tokio::x()").is_empty());
+        assert!(named("self::tokio::x()").is_empty());
+        assert_eq!(
+            named("futures::join!(a, tokio::time::sleep(d))"),
+            vec![
+                ("tokio", "time::sleep".to_string()),
+                ("futures", "join!".to_string())
+            ]
+        );
+    }
+
+    fn package(manifest: &str) -> (tempfile::TempDir, Package) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("Cargo.toml"), manifest).expect("write");
+        let p = Package::read(dir.path()).expect("package");
+        (dir, p)
+    }
+
+    #[test]
+    fn tokio_items_need_their_features() {
+        let head = "[package]\nname = \"p\"\nversion = \"0.1.0\"\n";
+        let (_d, p) = package(&format!(
+            "{head}[dependencies]\ntokio = {{ version = \"1\", features = [\"sync\", \"time\"] }}\n\
+             [dev-dependencies]\ntokio = {{ version = \"1\", features = [\"fs\"] }}\n"
+        ));
+        let lib = None;
+        let test = Target {
+            kind: vec!["test".into()],
+            crate_types: vec!["bin".into()],
+            name: "t".into(),
+            src_path: String::new(),
+            edition: "2021".into(),
+            doc: false,
+            doctest: false,
+            test: true,
+        };
+        assert!(p.can_use(lib, "tokio", "time::sleep"));
+        assert!(!p.can_use(lib, "tokio", "fs::read"), "fs only for tests");
+        assert!(
+            p.can_use(Some(&test), "tokio", "fs::read"),
+            "dev features unify"
+        );
+        assert!(!p.can_use(lib, "tokio", "join!"));
+        assert!(
+            !p.can_use(lib, "tokio", "something::new"),
+            "unknown items are not assumed"
+        );
+
+        let (_d, p) = package(&format!(
+            "{head}[features]\ndefault = [\"io\"]\nio = [\"tokio/fs\"]\n[dependencies]\ntokio = \"1\"\n"
+        ));
+        assert!(
+            p.can_use(None, "tokio", "fs::read"),
+            "enabled by a default feature"
+        );
+        assert!(!p.can_use(None, "tokio", "time::sleep"));
+        let (_d, p) = package(&format!(
+            "{head}[dependencies]\ntokio = {{ version = \"1\", features = [\"full\"], optional = true }}\n"
+        ));
+        assert!(!p.can_use(None, "tokio", "fs::read"), "optional");
+        let (_d, p) = package(&format!(
+            "{head}[dependencies]\nasync-std = {{ version = \"1\", default-features = false }}\n"
+        ));
+        assert!(!p.can_use(None, "async_std", "fs::read"));
+    }
+
+    #[test]
+    fn inherited_dependencies_take_the_workspace_features() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "[workspace]\nmembers = [\"app\"]\n[workspace.dependencies]\ntokio = { version = \"1\", features = [\"fs\"] }\n",
+        )
+        .expect("write");
+        let app = dir.path().join("app");
+        std::fs::create_dir(&app).expect("mkdir");
+        std::fs::write(
+            app.join("Cargo.toml"),
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\n[dependencies]\ntokio = { workspace = true, features = [\"time\"] }\n",
+        )
+        .expect("write");
+        let p = Package::read(&app).expect("package");
+        assert!(p.can_use(None, "tokio", "fs::read"));
+        assert!(p.can_use(None, "tokio", "time::sleep"));
+        assert!(!p.can_use(None, "tokio", "net::TcpStream"));
     }
 }

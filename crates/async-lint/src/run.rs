@@ -276,14 +276,17 @@ struct FileContext {
 }
 
 impl FileContext {
-    /// Can this file's code name every dependency crate that `replacement` names?
+    /// Can this file's code use every item of a dependency crate that `replacement` names
+    /// (the crate a dependency of its target, the item's feature on)?
     fn can_use(&self, replacement: &str) -> bool {
-        manifest::crates_named(replacement).iter().all(|krate| {
-            self.place
-                .krate
-                .as_ref()
-                .is_some_and(|k| k.package.can_use(self.target.as_ref(), krate))
-        })
+        manifest::crates_named(replacement)
+            .iter()
+            .all(|(krate, path)| {
+                self.place
+                    .krate
+                    .as_ref()
+                    .is_some_and(|k| k.package.can_use(self.target.as_ref(), krate, path))
+            })
     }
 }
 
