@@ -348,12 +348,12 @@ fn plan(
             if elems.is_empty() {
                 return Plan::Keep;
             }
-            let Some(last_kept) = elems.iter().rposition(|(_, p)| !matches!(p, Plan::All)) else {
-                return Plan::All;
-            };
             let kept: Vec<usize> = (0..elems.len())
                 .filter(|i| !matches!(elems[*i].1, Plan::All))
                 .collect();
+            if kept.is_empty() {
+                return Plan::All;
+            }
             // One element left (not `self`): drop the braces too, `std::{fs, io}` → `std::io`.
             if let ([only], true) = (kept.as_slice(), kept.len() < elems.len()) {
                 let simple = !matches!(&g.items[*only], syn::UseTree::Name(n) if n.ident == "self");
@@ -374,18 +374,27 @@ fn plan(
                 }
             }
             let mut ranges = Vec::new();
-            for (i, (span, p)) in elems.iter().enumerate() {
-                match p {
+            let mut i = 0;
+            while i < elems.len() {
+                match &elems[i].1 {
                     Plan::Keep => {}
                     Plan::Parts(parts) => ranges.extend(parts.iter().cloned()),
-                    // Followed by a kept element: delete up to the next element.
-                    Plan::All if i < last_kept => ranges.push(span.start..elems[i + 1].0.start),
-                    Plan::All => {}
+                    Plan::All => {
+                        // A run of removed elements: from the end of the element before it
+                        // (its comma and the line breaks stay with the kept ones), or at the
+                        // start of the group up to the next element.
+                        let first = i;
+                        while i + 1 < elems.len() && matches!(elems[i + 1].1, Plan::All) {
+                            i += 1;
+                        }
+                        let range = match first.checked_sub(1) {
+                            Some(before) => elems[before].0.end..elems[i].0.end,
+                            None => elems[first].0.start..elems[i + 1].0.start,
+                        };
+                        ranges.push(range);
+                    }
                 }
-            }
-            // Removed elements after the last kept one: delete from its end to theirs.
-            if last_kept + 1 < elems.len() {
-                ranges.push(elems[last_kept].0.end..elems[elems.len() - 1].0.end);
+                i += 1;
             }
             if ranges.is_empty() {
                 Plan::Keep
@@ -518,6 +527,24 @@ mod tests {
             "use std::io::Read;\n"
         );
         assert_eq!(remove_names("use a::*;\n", &["a"]), "use a::*;\n");
+        assert_eq!(
+            remove_names(
+                "use std::{\n    net, thread,\n    time::Duration,\n};\n",
+                &["thread"]
+            ),
+            "use std::{\n    net,\n    time::Duration,\n};\n"
+        );
+        assert_eq!(
+            remove_names("use std::{fs, io, net, thread};\n", &["fs", "io", "thread"]),
+            "use std::net;\n"
+        );
+        assert_eq!(
+            remove_names(
+                "use std::{fs, io, net, thread, time};\n",
+                &["fs", "io", "thread"]
+            ),
+            "use std::{net, time};\n"
+        );
         assert_eq!(
             remove_names("fn f() { use std::fs; }\n", &["fs"]),
             "fn f() { }\n"
