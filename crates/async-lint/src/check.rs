@@ -72,14 +72,12 @@ pub fn check(args: CheckArgs) -> ExitCode {
         eprintln!("error: --stdin-filename names stdin: give `-` (or no path), not other paths");
         return ExitCode::from(2);
     }
-    let stdin_name: Option<PathBuf> = match (
-        &args.stdin_filename,
-        reads_stdin || args.stdin_filename.is_some(),
-    ) {
-        (Some(name), _) => Some(name.clone()),
-        (None, true) => Some(PathBuf::from("<stdin>")),
-        (None, false) => None,
-    };
+    // Stdin is linted as the file `--stdin-filename` names (or as `<stdin>`, outside any crate).
+    let stdin_name: Option<PathBuf> = (reads_stdin || args.stdin_filename.is_some()).then(|| {
+        args.stdin_filename
+            .clone()
+            .unwrap_or_else(|| "<stdin>".into())
+    });
     let start = stdin_name
         .clone()
         .or_else(|| args.paths.first().cloned())

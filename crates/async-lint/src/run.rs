@@ -186,7 +186,7 @@ impl<'a> Runner<'a> {
 
     /// Lints `text` as the file at `path`; `None` when no enabled rule can fire in it (it is
     /// then not parsed at all). Computes the fixes when asked to.
-    pub fn lint_text(&self, path: &Path, text: String) -> Option<Linted> {
+    fn lint_text(&self, path: &Path, text: String) -> Option<Linted> {
         let may_matter = self.engine.may_fire(&text)
             || (self.options.report_unused_allows && text.contains(unused_allows::MARKER));
         if !may_matter {

@@ -20,42 +20,32 @@ pub const MARKER: &str = "async-lint:";
 
 /// The findings for the unused allows of one file.
 pub fn findings(engine: &Engine, file: &SourceFile, allows: &[(Allow, bool)]) -> Vec<Finding> {
-    let candidates: Vec<&Allow> = allows
-        .iter()
-        .filter(|(a, used)| !used || a.rules.iter().any(|r| !is_rule(r)))
-        .map(|(a, _)| a)
-        .collect();
-    if candidates.is_empty() {
+    let judged = |(allow, used): &&(Allow, bool)| !*used || allow.rules.iter().any(|r| !is_rule(r));
+    if !allows.iter().any(|a| judged(&a)) {
         return Vec::new();
     }
     let literals = literal_ranges(file);
     let enabled = |name: &str| engine.rules().any(|r| r.meta().name == name);
     let mut out = Vec::new();
-    for allow in candidates {
+    for (allow, used) in allows.iter().filter(judged) {
         // A marker inside a string literal or a doc comment is no suppression.
         if literals.iter().any(|r| r.contains(&allow.offset)) {
             continue;
         }
-        let used = allows.iter().any(|(a, u)| *u && a.offset == allow.offset);
-        let unknown: Vec<&str> = allow
-            .rules
-            .iter()
-            .map(String::as_str)
-            .filter(|r| !is_rule(r))
-            .collect();
         let line = file.lines.line_range(allow.line, &file.text);
         let comment = Span::new(allow.offset, line.end);
+        let unknown: Vec<String> = allow
+            .rules
+            .iter()
+            .filter(|r| !is_rule(r))
+            .map(|r| format!("`{r}`"))
+            .collect();
         if !unknown.is_empty() {
-            let names = unknown
-                .iter()
-                .map(|r| format!("`{r}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
             out.push(
                 Finding::new(
                     RULE,
                     comment,
-                    format!("allow comment names no rule: {names}"),
+                    format!("allow comment names no rule: {}", unknown.join(", ")),
                 )
                 .label("unknown rule name")
                 .severity(Severity::Warning)
@@ -64,17 +54,18 @@ pub fn findings(engine: &Engine, file: &SourceFile, allows: &[(Allow, bool)]) ->
             );
             continue;
         }
-        if used || allow.rules.is_empty() || !allow.rules.iter().all(|r| enabled(r)) {
+        if *used || allow.rules.is_empty() || !allow.rules.iter().all(|r| enabled(r)) {
             continue;
         }
-        let list = allow.rules.join(", ");
-        let mut f = Finding::new(RULE, comment, format!("`allow({list})` suppresses nothing"))
-            .label("no finding here to suppress")
-            .severity(Severity::Warning)
-            .help("remove the comment")
-            .note(
-                "a suppression that is no longer needed would hide a future finding on this code",
-            );
+        let mut f = Finding::new(
+            RULE,
+            comment,
+            format!("`allow({})` suppresses nothing", allow.rules.join(", ")),
+        )
+        .label("no finding here to suppress")
+        .severity(Severity::Warning)
+        .help("remove the comment")
+        .note("a suppression that is no longer needed would hide a future finding on this code");
         if let Some(removal) = removal(file, allow) {
             f = f.suggest(Suggestion {
                 message: "remove the allow comment".into(),
