@@ -3,6 +3,7 @@
 //! directives: `//@ dependencies: tokio+fs+time, smol?` (`+feature`, `?` = optional),
 //! `//@ dev-dependencies: ..`,
 //! `//@ path: tests/x.rs` (where the file sits in its package; default `src/lib.rs`),
+//! `//@ config: <toml line>` (lines of an async-lint.toml beside the Cargo.toml),
 //! `//@ args: --unsafe-fixes` (more arguments).
 //!
 //! Every case also checks that `--diff` shows exactly that change and writes nothing, and that
@@ -44,6 +45,15 @@ fn package(before: &str) -> (tempfile::TempDir, PathBuf) {
         }
     }
     std::fs::write(dir.path().join("Cargo.toml"), manifest).expect("manifest");
+    let config: Vec<&str> = before
+        .lines()
+        .filter_map(|l| l.strip_prefix("//@ config:"))
+        .map(str::trim)
+        .collect();
+    if !config.is_empty() {
+        std::fs::write(dir.path().join("async-lint.toml"), config.join("\n") + "\n")
+            .expect("config");
+    }
     let rel = directive(before, "path")
         .first()
         .copied()

@@ -62,6 +62,8 @@ fn every_target_kind() -> tempfile::TempDir {
         ("examples/demo.rs", &format!("{}fn main() {{}}\n", body("demo"))),
         ("benches/speed.rs", &format!("{}fn main() {{}}\n", body("speed"))),
         ("build.rs", &format!("{}fn main() {{}}\n", body("build"))),
+        // Tests, examples and benches are test code, linted only when asked.
+        ("async-lint.toml", "check-tests = true\n"),
     ])
 }
 

@@ -1,6 +1,7 @@
 //@ dev-dependencies: tokio+time
 //@ path: tests/slow.rs
-// ...but an integration test can.
+//@ config: check-tests = true
+// ...but an integration test can (when test code is linted at all).
 async fn nap() {
     std::thread::sleep(std::time::Duration::from_millis(1));
 }

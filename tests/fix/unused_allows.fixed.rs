@@ -1,6 +1,7 @@
 //@ args: --report-unused-allows
 // --report-unused-allows with --fix removes the allow comments that suppress nothing, and
-// keeps those that do, those naming an unknown rule, and those with other words before them.
+// keeps those that do, those naming an unknown rule, those with other words before them, and
+// those in test code that the rule does not lint.
 pub async fn used() {
     std::thread::sleep(std::time::Duration::from_millis(1)); // async-lint: allow(blocking-in-async)
 }
@@ -20,3 +21,12 @@ pub async fn worded() {
 }
 
 pub const TEXT: &str = "// async-lint: allow(blocking-in-async)";
+
+#[cfg(test)]
+mod tests {
+    // Test code is not linted unless `check-tests` asks: this allow may be needed then.
+    #[test]
+    fn slow() {
+        let _w = 4; // async-lint: allow(blocking-in-async)
+    }
+}

@@ -16,6 +16,8 @@ pub struct Setup {
     pub engine: Engine,
     pub ignores: run::PathIgnores,
     pub excludes: walk::Excludes,
+    /// The rules the config asks to report in test code too (`check-tests`).
+    pub rules_in_tests: Vec<&'static str>,
 }
 
 /// Validates the rule names, finds the config from `start` and builds the engine; on failure
@@ -54,10 +56,23 @@ pub fn setup(lint: &LintArgs, start: &Path) -> Result<Setup, ExitCode> {
             ignore: lint.ignore.clone(),
         },
     );
+    let rules_in_tests = rules::RULES
+        .iter()
+        .map(|r| r.meta().name)
+        .filter(|name| {
+            found
+                .config
+                .rules
+                .get(*name)
+                .and_then(|s| s.check_tests)
+                .unwrap_or(found.config.check_tests)
+        })
+        .collect();
     Ok(Setup {
         engine,
         ignores,
         excludes,
+        rules_in_tests,
     })
 }
 
@@ -96,6 +111,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
         &setup.ignores,
         Options {
             report_unused_allows: args.lint.report_unused_allows,
+            rules_in_tests: setup.rules_in_tests.clone(),
             fix: mode,
         },
         args.lint.max_file_size.saturating_mul(1024 * 1024),

@@ -115,6 +115,7 @@ fn lint(args: &FlycheckArgs) -> (Vec<String>, bool) {
         &setup.ignores,
         Options {
             report_unused_allows: args.lint.report_unused_allows,
+            rules_in_tests: setup.rules_in_tests.clone(),
             fix: None,
         },
         args.lint.max_file_size.saturating_mul(1024 * 1024),

@@ -42,9 +42,11 @@ pub struct Outcome {
 }
 
 /// What to do beyond the engine's findings.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     pub report_unused_allows: bool,
+    /// Rules that report in test code (`check-tests`): an allow there is judged only for them.
+    pub rules_in_tests: Vec<&'static str>,
     /// Compute fixes (`--fix`, `--diff`).
     pub fix: Option<FixMode>,
 }
@@ -247,7 +249,12 @@ impl<'a> Runner<'a> {
             .collect();
         if self.options.report_unused_allows && !skip.contains(&unused_allows::RULE) {
             let before = findings.len();
-            findings.extend(unused_allows::findings(self.engine, file, &result.allows));
+            findings.extend(unused_allows::findings(
+                self.engine,
+                file,
+                &result.allows,
+                &self.options.rules_in_tests,
+            ));
             if findings.len() > before {
                 findings.sort_by(|a, b| {
                     (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message))

@@ -2,8 +2,9 @@
 //! this run become findings of the pseudo-rule `unused-allow`, with a machine-applicable
 //! suggestion that deletes the comment (so `--fix` removes them).
 //!
-//! An allow is only judged when every rule it names ran: an allow for a rule that `--select`
-//! left out may well be needed. A name that is no rule at all is reported whatever happened.
+//! An allow is only judged when every rule it names ran on its line: an allow for a rule that
+//! `--select` left out, or in test code for a rule that skips test code (`check-tests`), may
+//! well be needed. A name that is no rule at all is reported whatever happened.
 //! The engine says whether an allow suppressed something, not which of its rules did, so an
 //! allow naming several rules is reported only when none of them was used.
 
@@ -19,13 +20,19 @@ pub const RULE: &str = "unused-allow";
 pub const MARKER: &str = "async-lint:";
 
 /// The findings for the unused allows of one file.
-pub fn findings(engine: &Engine, file: &SourceFile, allows: &[(Allow, bool)]) -> Vec<Finding> {
+pub fn findings(
+    engine: &Engine,
+    file: &SourceFile,
+    allows: &[(Allow, bool)],
+    rules_in_tests: &[&str],
+) -> Vec<Finding> {
     let judged = |(allow, used): &&(Allow, bool)| !*used || allow.rules.iter().any(|r| !is_rule(r));
     if !allows.iter().any(|a| judged(&a)) {
         return Vec::new();
     }
     let literals = literal_ranges(file);
     let enabled = |name: &str| engine.rules().any(|r| r.meta().name == name);
+    let mut tests: Option<TestLines> = None;
     let mut out = Vec::new();
     for (allow, used) in allows.iter().filter(judged) {
         // A marker inside a string literal or a doc comment is no suppression.
@@ -57,6 +64,16 @@ pub fn findings(engine: &Engine, file: &SourceFile, allows: &[(Allow, bool)]) ->
         if *used || allow.rules.is_empty() || !allow.rules.iter().all(|r| enabled(r)) {
             continue;
         }
+        if !allow
+            .rules
+            .iter()
+            .all(|r| rules_in_tests.contains(&r.as_str()))
+            && tests
+                .get_or_insert_with(|| TestLines::of(file))
+                .covers(allow.first, allow.last)
+        {
+            continue;
+        }
         let mut f = Finding::new(
             RULE,
             comment,
@@ -77,6 +94,74 @@ pub fn findings(engine: &Engine, file: &SourceFile, allows: &[(Allow, bool)]) ->
         out.push(f);
     }
     out
+}
+
+/// The lines of a file that are test code: all of them in a test file, else those of
+/// `#[test]`-like fns and `#[cfg(test)]` items.
+enum TestLines {
+    All,
+    Ranges(Vec<(usize, usize)>),
+}
+
+impl TestLines {
+    fn of(file: &SourceFile) -> TestLines {
+        use async_lint_core::context::testcode;
+        use async_lint_core::source::SpanOf;
+        use syn::visit::Visit;
+        struct Collect<'f> {
+            file: &'f SourceFile,
+            out: Vec<(usize, usize)>,
+        }
+        impl Collect<'_> {
+            fn add(&mut self, attrs: &[syn::Attribute], node: &dyn syn::spanned::Spanned) {
+                if testcode::is_test_item(attrs) {
+                    let span = self.file.span_of(node);
+                    let line = |at| self.file.lines.line_of(at) + 1;
+                    self.out.push((line(span.start), line(span.end)));
+                }
+            }
+        }
+        impl<'ast> Visit<'ast> for Collect<'_> {
+            fn visit_item(&mut self, i: &'ast syn::Item) {
+                let attrs: &[syn::Attribute] = match i {
+                    syn::Item::Fn(f) => &f.attrs,
+                    syn::Item::Mod(m) => &m.attrs,
+                    syn::Item::Impl(m) => &m.attrs,
+                    syn::Item::Use(m) => &m.attrs,
+                    syn::Item::Struct(m) => &m.attrs,
+                    syn::Item::Const(m) => &m.attrs,
+                    syn::Item::Static(m) => &m.attrs,
+                    _ => &[],
+                };
+                self.add(attrs, i);
+                syn::visit::visit_item(self, i);
+            }
+            fn visit_impl_item_fn(&mut self, i: &'ast syn::ImplItemFn) {
+                self.add(&i.attrs, i);
+                syn::visit::visit_impl_item_fn(self, i);
+            }
+        }
+        if testcode::is_test_path(&file.path) {
+            return TestLines::All;
+        }
+        let mut c = Collect {
+            file,
+            out: Vec::new(),
+        };
+        if let Ok(ast) = syn::parse_file(&file.text) {
+            c.visit_file(&ast);
+        }
+        proc_macro2::extra::invalidate_current_thread_spans();
+        TestLines::Ranges(c.out)
+    }
+
+    /// Does test code cover any line of `first..=last`?
+    fn covers(&self, first: usize, last: usize) -> bool {
+        match self {
+            TestLines::All => true,
+            TestLines::Ranges(r) => r.iter().any(|(a, b)| *a <= last && first <= *b),
+        }
+    }
 }
 
 /// Is `name` a rule (or the parse-error pseudo-rule)?
