@@ -516,7 +516,7 @@ fn github_annotations_survive_the_runners_parser() {
     let (_, stdout, stderr) = check(dir.path(), &["--format", "github"]);
     assert_eq!(stdout.lines().count(), 11, "every finding is still printed");
     assert!(
-        stderr.contains("11 warnings") && stderr.contains("only 10"),
+        stderr.contains("11 warning annotations") && stderr.contains("only 10"),
         "{stderr}"
     );
 }

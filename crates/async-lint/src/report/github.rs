@@ -48,7 +48,7 @@ pub fn render(outcome: &Outcome) -> (String, Option<String>) {
     let over: Vec<String> = per_kind
         .iter()
         .filter(|(_, n)| **n > SHOWN_PER_KIND)
-        .map(|(kind, n)| format!("{n} {kind}s"))
+        .map(|(kind, n)| format!("{n} {kind}"))
         .collect();
     let warning = (!over.is_empty()).then(|| {
         format!(
