@@ -24,16 +24,36 @@ const DEADLINE: Duration = Duration::from_secs(120);
 /// and UTF-16 units), and an unused variable for rustc to warn about.
 const LIB: &str = "pub async fn nap() {\n    let _crab = \"🦀\"; std::thread::sleep(std::time::Duration::from_millis(1));\n    let unused = 1;\n}\n";
 
+/// The rust-analyzer to drive: `$RUST_ANALYZER`, or the toolchain's. When the toolchain's
+/// component is missing (rustup installs a proxy that fails without it), it is added once with
+/// rustup, so that `cargo test --workspace` alone sets up a fresh machine.
 fn rust_analyzer() -> Option<PathBuf> {
-    let path = std::env::var_os("RUST_ANALYZER")
-        .map_or_else(|| PathBuf::from("rust-analyzer"), PathBuf::from);
-    let works = Command::new(&path)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    works.then_some(path)
+    let explicit = std::env::var_os("RUST_ANALYZER").map(PathBuf::from);
+    let path = explicit
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("rust-analyzer"));
+    let runs = |p: &Path| {
+        Command::new(p)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if runs(&path) {
+        return Some(path);
+    }
+    if explicit.is_none() {
+        let added = Command::new("rustup")
+            .args(["component", "add", "rust-analyzer"])
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if added && runs(&path) {
+            return Some(path);
+        }
+    }
+    None
 }
 
 /// A rust-analyzer process speaking LSP; killed when dropped.
