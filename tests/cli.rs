@@ -333,6 +333,32 @@ fn output_is_identical_whatever_the_thread_count() {
 }
 
 #[test]
+fn skipping_files_no_rule_can_fire_in_changes_no_finding() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = project(&[
+        ("src/broken_async.rs", b"async fn x( {\n"),
+        ("src/broken_plain.rs", b"fn x( {\n"),
+        ("src/plain.rs", b"fn main() { std::thread::sleep(d); }\n"),
+    ]);
+    let extra = dir.path().to_str().expect("utf-8 temp path");
+    let args = [
+        "fixtures",
+        "tests/fix",
+        extra,
+        "--format",
+        "json",
+        "--report-unused-allows",
+    ];
+    let skipping = check(root, &args).1;
+    let mut all = args.to_vec();
+    all.push("--no-prefilter");
+    let parsing_all = check(root, &all).1;
+    assert!(skipping.contains("\"rule\": \"unused-allow\""));
+    assert!(skipping.contains("broken_async.rs") && !skipping.contains("broken_plain.rs"));
+    assert_eq!(skipping, parsing_all);
+}
+
+#[test]
 fn explain_and_rules_print_the_registry() {
     let out = bin()
         .args(["explain", "blocking-in-async"])

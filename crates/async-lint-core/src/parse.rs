@@ -37,6 +37,26 @@ pub fn parse(file: &SourceFile) -> Result<syn::File, Box<Finding>> {
     })
 }
 
+/// The parse-only baseline benchmarks compare against: parse the file as [`parse`] does, visit
+/// the tree once (counting awaits, so the tree is really read), and free proc-macro2's span data
+/// as the engine does after each file. Returns the number of awaits (0 if it does not parse).
+pub fn baseline(file: &SourceFile) -> usize {
+    struct Awaits(usize);
+    impl<'ast> syn::visit::Visit<'ast> for Awaits {
+        fn visit_expr_await(&mut self, e: &'ast syn::ExprAwait) {
+            self.0 += 1;
+            syn::visit::visit_expr_await(self, e);
+        }
+    }
+    let count = parse(file).map_or(0, |ast| {
+        let mut v = Awaits(0);
+        syn::visit::Visit::visit_file(&mut v, &ast);
+        v.0
+    });
+    proc_macro2::extra::invalidate_current_thread_spans();
+    count
+}
+
 /// Where the nesting of the file first exceeds [`MAX_NESTING`], if it does: a byte scan,
 /// run before syn (whose parser recurses once per level and has no depth limit of its own).
 ///

@@ -53,6 +53,14 @@ pub struct LintArgs {
     /// Report `// async-lint: allow(..)` comments that suppress nothing (rule `unused-allow`).
     #[arg(long)]
     pub report_unused_allows: bool,
+    /// Parse every file, even those in which no enabled rule can fire (slower). The findings
+    /// are the same byte for byte; this mode exists to check exactly that.
+    #[arg(long)]
+    pub no_prefilter: bool,
+    /// Benchmark baseline: walk, read and parse every file as `check` does, run no rule, and
+    /// report nothing.
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
 }
 
 #[derive(Debug, Args)]

@@ -117,6 +117,8 @@ fn lint(args: &FlycheckArgs) -> (Vec<String>, bool) {
             report_unused_allows: args.lint.report_unused_allows,
             rules_in_tests: setup.rules_in_tests.clone(),
             fix: None,
+            no_prefilter: args.lint.no_prefilter,
+            parse_only: args.lint.parse_only,
         },
         args.lint.max_file_size.saturating_mul(1024 * 1024),
     );

@@ -49,6 +49,10 @@ pub struct Options {
     pub rules_in_tests: Vec<&'static str>,
     /// Compute fixes (`--fix`, `--diff`).
     pub fix: Option<FixMode>,
+    /// Parse every file, not only those in which an enabled rule can fire.
+    pub no_prefilter: bool,
+    /// Only parse (the benchmark baseline): no rules, no findings.
+    pub parse_only: bool,
 }
 
 /// `per-path-ignores`: rules not reported for paths matching a glob.
@@ -189,14 +193,23 @@ impl<'a> Runner<'a> {
     /// Lints `text` as the file at `path`; `None` when no enabled rule can fire in it (it is
     /// then not parsed at all). Computes the fixes when asked to.
     fn lint_text(&self, path: &Path, text: String) -> Option<Linted> {
+        if self.options.parse_only {
+            async_lint_core::parse::baseline(&SourceFile::new(path, text));
+            return None;
+        }
         let may_matter = self.engine.may_fire(&text)
             || (self.options.report_unused_allows && text.contains(unused_allows::MARKER));
-        if !may_matter {
+        if !may_matter && !self.options.no_prefilter {
             return None;
         }
         let ctx = self.context(path);
         let file = SourceFile::new(display_path(path), text);
-        let findings = self.findings(&ctx, &file);
+        let mut findings = self.findings(&ctx, &file);
+        if !may_matter {
+            // Parsed only because of --no-prefilter: a syntax error in a file no rule can fire
+            // in is not reported (the default run never reads it that far).
+            findings.retain(|f| f.rule != async_lint_core::PARSE_ERROR);
+        }
         let mut linted = Linted {
             file,
             findings,
