@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::{check, project};
+
 use std::path::Path;
 
 const BLOCKING: &str = "async fn load() -> Vec<u8> {\n    std::fs::read(\"a\").unwrap()\n}\n";
@@ -10,32 +12,6 @@ const CLEAN: &str = "async fn load() -> Vec<u8> {\n    tokio::fs::read(\"a\").aw
 
 fn bin() -> assert_cmd::Command {
     common::command()
-}
-
-fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (path, text) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(p, text).expect("write");
-    }
-    dir
-}
-
-fn check(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = bin()
-        .current_dir(dir)
-        .arg("check")
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("runs");
-    let code = out.status.code().expect("exit code");
-    (
-        code,
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn json(dir: &Path, args: &[&str]) -> (i32, serde_json::Value) {

@@ -12,6 +12,8 @@
 
 mod common;
 
+use common::check;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
@@ -65,20 +67,6 @@ fn package(before: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, PathBuf::from(rel))
 }
 
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = common::command()
-        .current_dir(dir)
-        .arg("check")
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().expect("exit code"),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn golden_fix_cases() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fix");
@@ -108,7 +96,7 @@ fn golden_fix_cases() {
 
         let mut diff_args = vec!["--diff"];
         diff_args.extend(&extra);
-        let (diff_code, diff, _) = run(dir.path(), &diff_args);
+        let (diff_code, diff, _) = check(dir.path(), &diff_args);
         assert_eq!(
             std::fs::read_to_string(&file).expect("read"),
             before,
@@ -117,7 +105,7 @@ fn golden_fix_cases() {
 
         let mut fix_args = vec!["--fix", "--quiet"];
         fix_args.extend(&extra);
-        let (_, _, stderr) = run(dir.path(), &fix_args);
+        let (_, _, stderr) = check(dir.path(), &fix_args);
         let after = std::fs::read_to_string(&file).expect("read");
         if update {
             std::fs::write(&expected_path, &after).expect("update");
@@ -166,13 +154,13 @@ fn golden_fix_cases() {
             );
         }
         // Idempotent: a second --fix changes nothing, and --diff has nothing to show.
-        run(dir.path(), &fix_args);
+        check(dir.path(), &fix_args);
         assert_eq!(
             std::fs::read_to_string(&file).expect("read"),
             after,
             "{name}: a second --fix changed the file"
         );
-        let (code, diff, _) = run(dir.path(), &diff_args);
+        let (code, diff, _) = check(dir.path(), &diff_args);
         assert_eq!(
             (code, diff.as_str()),
             (0, ""),
@@ -190,7 +178,7 @@ fn fixes_keep_permissions_and_symlinks_and_leave_no_temporary_files() {
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).expect("chmod");
     let link = dir.path().join("src/link.rs");
     std::os::unix::fs::symlink(&real, &link).expect("symlink");
-    let (code, _, stderr) = run(dir.path(), &["--fix", "src/link.rs"]);
+    let (code, _, stderr) = check(dir.path(), &["--fix", "src/link.rs"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("fixed 1 finding in 1 file"), "{stderr}");
     assert!(
@@ -224,7 +212,7 @@ fn fixes_keep_permissions_and_symlinks_and_leave_no_temporary_files() {
 fn remaining_findings_are_reported_after_fixing() {
     let before = "//@ dependencies: tokio+time\npub async fn a(p: &str) {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n    let _f = std::fs::File::open(p);\n}\n";
     let (dir, _) = package(before);
-    let (code, stdout, _) = run(dir.path(), &["--fix", "--format", "json"]);
+    let (code, stdout, _) = check(dir.path(), &["--fix", "--format", "json"]);
     assert_eq!(code, 1, "one finding is left");
     let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     assert_eq!(doc["summary"]["findings"], 1);

@@ -5,35 +5,18 @@
 
 mod common;
 
+use common::check;
+
+/// A temporary project of text files.
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let bytes: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+    common::project(&bytes)
+}
+
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (path, text) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(p, text).expect("write");
-    }
-    dir
-}
-
-/// Runs `async-lint check <args>` in `dir`: exit code, stdout, stderr.
-fn check(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = common::command()
-        .current_dir(dir)
-        .arg("check")
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().expect("exit code"),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn json_lines(text: &str) -> Vec<Value> {
     text.lines()

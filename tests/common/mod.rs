@@ -1,4 +1,6 @@
-//! Shared by the end-to-end tests: the `async-lint` binary, built fresh.
+//! Shared by the end-to-end tests: the `async-lint` binary (built fresh), a throwaway project
+//! folder, and one run of `async-lint check`. Each test crate uses a part of it.
+#![allow(dead_code)]
 //!
 //! The tests live in the workspace's root package, and cargo only builds another package's
 //! binaries for `cargo test --workspace`; `cargo test --test cli` alone would run a stale one.
@@ -36,4 +38,31 @@ pub fn binary() -> PathBuf {
 )]
 pub fn command() -> assert_cmd::Command {
     assert_cmd::Command::new(binary())
+}
+
+/// A temporary folder holding `files` (path, contents).
+pub fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    dir
+}
+
+/// Runs `async-lint check <args>` in `dir` (NO_COLOR unset): exit code, stdout, stderr.
+pub fn check(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = command()
+        .current_dir(dir)
+        .arg("check")
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("runs");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
