@@ -100,6 +100,12 @@ impl Engine {
         }
     }
 
+    /// The rules' settings from the config (every rule has an entry); crate indexes make
+    /// their summaries with them.
+    pub fn settings(&self) -> &HashMap<&'static str, RuleSettings> {
+        &self.settings
+    }
+
     /// The enabled rules.
     pub fn rules(&self) -> impl Iterator<Item = &'static dyn rules::Rule> + '_ {
         self.rules.iter().copied()

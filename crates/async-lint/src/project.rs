@@ -4,7 +4,7 @@
 //! cargo's package id and targets).
 
 use crate::manifest::Package;
-use async_lint_core::{module_path, Config, CrateIndex, CrateInfo, Runtime};
+use async_lint_core::{module_path, Config, CrateIndex, CrateInfo, RuleSettings, Runtime};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -111,10 +111,13 @@ fn load_config(path: &Path) -> Result<Option<FoundConfig>, ConfigProblem> {
 }
 
 /// Crate facts per Cargo.toml folder, computed once and shared between threads.
-#[derive(Default)]
 pub struct Crates {
     by_dir: Mutex<HashMap<PathBuf, Option<Arc<Crate>>>>,
+    /// The rules' settings, for the crate indexes' summaries.
+    settings: Settings,
 }
+
+type Settings = Arc<HashMap<&'static str, RuleSettings>>;
 
 /// One crate: its folder, what the engine is told about it, its index, and what cargo
 /// knows of it (package id, targets, dependencies).
@@ -150,6 +153,14 @@ impl Placement {
 }
 
 impl Crates {
+    /// No crate known yet; indexes will summarize with the rules' `settings`.
+    pub fn new(settings: Settings) -> Crates {
+        Crates {
+            by_dir: Mutex::default(),
+            settings,
+        }
+    }
+
     /// The crate of `file`, the file's module path in it, and whether it is in its tree.
     pub fn of(&self, file: &Path) -> Placement {
         let abs = absolute(file);
@@ -158,7 +169,7 @@ impl Crates {
                 let mut cache = self.by_dir.lock().unwrap_or_else(|e| e.into_inner());
                 cache
                     .entry(dir.to_path_buf())
-                    .or_insert_with(|| read_manifest(dir).map(Arc::new))
+                    .or_insert_with(|| read_manifest(dir, &self.settings).map(Arc::new))
                     .clone()
             };
             if let Some(krate) = found {
@@ -202,7 +213,7 @@ pub fn absolute(path: &Path) -> PathBuf {
 }
 
 /// The crate whose manifest is in `dir`, if it has a `[package]`.
-fn read_manifest(dir: &Path) -> Option<Crate> {
+fn read_manifest(dir: &Path, settings: &Settings) -> Option<Crate> {
     let package = Package::read(dir)?;
     let text = std::fs::read_to_string(&package.manifest_path).ok()?;
     let table: toml::Table = toml::from_str(&text).ok()?;
@@ -233,7 +244,7 @@ fn read_manifest(dir: &Path) -> Option<Crate> {
         .get("lib")
         .and_then(|l| l.get("name"))
         .and_then(|n| n.as_str());
-    let index = CrateIndex::new(dir, name.as_deref(), lib);
+    let index = CrateIndex::new(dir, name.as_deref(), lib).with_settings(settings.clone());
     Some(Crate {
         root: dir.to_path_buf(),
         info: CrateInfo { name, runtime },

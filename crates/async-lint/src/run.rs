@@ -116,7 +116,7 @@ impl<'a> Runner<'a> {
             ignores,
             options,
             max_file_bytes,
-            crates: Crates::default(),
+            crates: Crates::new(std::sync::Arc::new(engine.settings().clone())),
         }
     }
 

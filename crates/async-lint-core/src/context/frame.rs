@@ -49,6 +49,8 @@ pub struct Frame {
     pub per_item: Option<String>,
     /// For fns: the declared return type returns `Result` (`-> Result<..>`, `io::Result<..>`).
     pub returns_result: bool,
+    /// For an async block run as a task (`tokio::spawn(async move { .. })`): the spawner.
+    pub task: Option<String>,
 }
 
 impl Frame {
@@ -62,6 +64,7 @@ impl Frame {
             offload: None,
             per_item: None,
             returns_result: false,
+            task: None,
         }
     }
 

@@ -59,6 +59,15 @@ pub fn parse_body(mac: &syn::Macro) -> Option<MacroBody> {
     }
 }
 
+/// The argument expressions of a macro whose arguments are expressions (`write!(out, ..)`,
+/// `join!(a, b)`, `format!(..)`): empty for other macros and bodies that do not parse.
+pub fn macro_args(mac: &syn::Macro) -> Vec<Expr> {
+    match parse_body(mac) {
+        Some(MacroBody::Exprs(e)) => e,
+        _ => Vec::new(),
+    }
+}
+
 /// `a, b, c` with an optional leading `biased;` (tokio's join!).
 fn parse_exprs(input: ParseStream) -> syn::Result<Vec<Expr>> {
     skip_biased(input)?;

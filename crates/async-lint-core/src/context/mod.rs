@@ -2,6 +2,7 @@
 //! which names resolve to what, which locals have which types. Rules ask; they never walk.
 
 pub mod awaits;
+pub mod blocking;
 pub mod bounds;
 pub mod dataflow;
 pub mod exits;
@@ -18,11 +19,12 @@ pub use frame::{Frame, FrameKind, Loop, LoopKind};
 pub use guards::Guard;
 use guards::Guards;
 pub use locals::{Binding, Locals};
+pub use macros::{macro_args, macro_name};
 pub use visitor::{check_file, check_file_in, summarize, CheckInput, Checked};
 
 use crate::catalog::{Catalog, Returns};
 use crate::config::RuleSettings;
-use crate::index::{CrateIndex, FileSummary, FnRef};
+use crate::index::{BlockingChain, Call, Callee, CrateIndex, FileSummary, FnRef, Logging};
 use crate::resolve::Resolver;
 use crate::source::{SourceFile, Span, SpanOf};
 use crate::CrateInfo;
@@ -53,12 +55,96 @@ pub struct Context<'a> {
     pub(crate) structs: StructFields,
     /// How many enclosing items are test code (`#[test]` fns, `#[cfg(test)]` modules…).
     pub(crate) test_items: usize,
+    /// The blocks being visited that end by leaving a loop or their body (see [`BlockExit`]).
+    pub(crate) block_exits: Vec<BlockExit>,
     pub(crate) index: IndexLink<'a>,
     pub(crate) statics: Statics,
     /// Lock guards held by the code being visited (see [`guards`]).
     pub(crate) guards: Guards,
     /// Lints allowed by `#[allow(..)]`/`#[expect(..)]` on the enclosing items and the file.
     pub(crate) allowed_lints: Vec<String>,
+}
+
+/// A block being visited whose last statement is a `break` or a `return`: its code runs once,
+/// on the way out of a loop, not once per iteration.
+#[derive(Debug, Clone)]
+pub(crate) struct BlockExit {
+    /// Index of the frame the block belongs to.
+    pub(crate) frame: usize,
+    /// How many loops that frame had when the block was entered.
+    pub(crate) loops: usize,
+    pub(crate) kind: ExitKind,
+}
+
+/// How a block leaves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ExitKind {
+    /// `break` (with its label): leaves the innermost loop, or the labelled one.
+    Break(Option<String>),
+    /// `return`: leaves the body, with every loop in it.
+    Return,
+}
+
+impl BlockExit {
+    /// Does this exit leave loop `idx` of its frame?
+    fn leaves(&self, loops: &[Loop], idx: usize) -> bool {
+        match &self.kind {
+            // A `return` in a closure run per item leaves the closure, not the adapter.
+            ExitKind::Return => !matches!(loops[idx].kind, LoopKind::Adapter(_)),
+            ExitKind::Break(None) => idx + 1 == self.loops,
+            ExitKind::Break(Some(label)) => loops
+                .iter()
+                .position(|l| l.label.as_deref() == Some(label))
+                .is_some_and(|at| idx >= at && idx < self.loops),
+        }
+    }
+}
+
+/// Why code runs again and again (see [`Context::hot_path`]).
+#[derive(Debug, Clone, Copy)]
+pub enum HotPath<'c> {
+    /// Inside the loop or per-item adapter closure `lp` of `body` (an async fn, block…);
+    /// `outer` when the code is in an async block or closure made there, not in `body` itself.
+    Loop {
+        lp: &'c Loop,
+        body: &'c Frame,
+        outer: bool,
+    },
+    /// In the body of a task spawned by this spawner (`tokio::spawn`).
+    Task(&'c str),
+}
+
+impl HotPath<'_> {
+    /// Where the code is, for messages: "in a `for` loop of async fn `serve`", "per item of
+    /// `.for_each(..)` in async block", "in an async block made in a `loop` of fn `main`",
+    /// "in a task spawned by `tokio::spawn`".
+    pub fn describe(&self) -> String {
+        match self {
+            HotPath::Loop { lp, body, outer } => {
+                let body = body.describe();
+                let lp = match &lp.kind {
+                    LoopKind::For => format!("a `for` loop of {body}"),
+                    LoopKind::While => format!("a `while` loop of {body}"),
+                    LoopKind::WhileLet => format!("a `while let` loop of {body}"),
+                    LoopKind::Loop => format!("a `loop` of {body}"),
+                    LoopKind::Adapter(name) => {
+                        let per = format!("per item of `.{name}(..)` in {body}");
+                        return if *outer {
+                            format!("in an async block made {per}")
+                        } else {
+                            per
+                        };
+                    }
+                };
+                if *outer {
+                    format!("in an async block made in {lp}")
+                } else {
+                    format!("in {lp}")
+                }
+            }
+            HotPath::Task(spawner) => format!("in a task spawned by `{spawner}`"),
+        }
+    }
 }
 
 /// The crate index a file is checked against, and where the file sits in that crate.
@@ -90,6 +176,7 @@ pub(crate) struct IndexLink<'a> {
     ast: Option<&'a syn::File>,
     module: Vec<String>,
     own: OnceCell<Option<Arc<FileSummary>>>,
+    declared_test: OnceCell<bool>,
 }
 
 impl<'a> IndexLink<'a> {
@@ -103,6 +190,7 @@ impl<'a> IndexLink<'a> {
             ast,
             module,
             own: OnceCell::new(),
+            declared_test: OnceCell::new(),
         }
     }
 }
@@ -181,6 +269,41 @@ impl<'a> Context<'a> {
         !self.loops().is_empty()
     }
 
+    /// Why the code at this point runs again and again, if it does: it is inside a loop or a
+    /// per-item closure (`.for_each(|x| ..)`) of its body, in an async block made inside one,
+    /// or in the body of a spawned task. A loop that the code's block leaves (`..; break;`,
+    /// `..; return x;`) does not count: that code runs once, on the way out. Stops at the
+    /// enclosing fn and at closures whose caller is unknown.
+    pub fn hot_path(&self) -> Option<HotPath<'_>> {
+        let here = self.frame().map(|f| f as *const Frame);
+        for (i, f) in self.frames.iter().enumerate().rev() {
+            let left = |idx: usize| {
+                self.block_exits
+                    .iter()
+                    .any(|e| e.frame == i && e.leaves(&f.loops, idx))
+            };
+            let live = (0..f.loops.len()).rev().find(|&idx| !left(idx));
+            if let Some(l) = live.map(|idx| &f.loops[idx]) {
+                let body = self.frames[..=i]
+                    .iter()
+                    .rev()
+                    .find(|f| f.kind != FrameKind::InlineClosure)?;
+                let outer = here != Some(body as *const Frame);
+                return Some(HotPath::Loop { lp: l, body, outer });
+            }
+            if let Some(spawner) = &f.task {
+                return Some(HotPath::Task(spawner));
+            }
+            if !matches!(
+                f.kind,
+                FrameKind::AsyncBlock | FrameKind::AsyncClosure | FrameKind::InlineClosure
+            ) {
+                break;
+            }
+        }
+        None
+    }
+
     /// Is `expr` the operand of an `.await` (the future being awaited)?
     pub fn is_awaited(&self, expr: &syn::Expr) -> bool {
         self.awaited.contains(&(expr as *const syn::Expr as usize))
@@ -238,8 +361,14 @@ impl<'a> Context<'a> {
         link.own
             .get_or_init(|| {
                 let ast = link.ast?;
-                let mut summary =
-                    visitor::summarize(self.file, ast, link.module.clone(), self.catalog);
+                let mut summary = visitor::summarize(
+                    self.file,
+                    ast,
+                    link.module.clone(),
+                    self.catalog,
+                    self.settings,
+                    link.scope.index,
+                );
                 let made = match link.scope.path {
                     Some(path) => {
                         summary.path = path.to_path_buf();
@@ -266,7 +395,18 @@ impl<'a> Context<'a> {
         if !path.starts_with("crate::") {
             return index.fn_sig(path);
         }
-        if let Some(own) = self.own_summary() {
+        // This file holds its module and the inline modules in it: other paths need no
+        // summary of it (making one is a pass over the whole file).
+        let mine = self.index.module.join("::");
+        let could_be_mine = path
+            .strip_prefix(mine.as_str())
+            .is_some_and(|rest| rest.starts_with("::"));
+        let own = if could_be_mine {
+            self.own_summary()
+        } else {
+            None
+        };
+        if let Some(own) = own {
             if let Some(i) = own.index_of(path) {
                 return Some(FnRef::new(own, i));
             }
@@ -319,6 +459,52 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// How the sync fn `f` of this crate blocks, if it does: the shortest chain of calls from
+    /// it to a blocking API, across the crate's files (see [`crate::index::BlockingChain`]).
+    /// `None` when it does not block as far as the index can tell.
+    pub fn blocking_chain(&self, f: &FnRef) -> Option<Arc<BlockingChain>> {
+        let index = self.crate_index();
+        let own = self.own_summary();
+        let is_own = |g: &FnRef| own.as_ref().is_some_and(|o| std::ptr::eq(&**o, g.file()));
+        if self.index.scope.path.is_some() || !is_own(f) {
+            return index.blocking_chain(f);
+        }
+        // A fn of this file outside the index's module tree (a test, an example, a loose
+        // file): its `crate::` is this file, so it is not the index's to memoise.
+        let resolve = |c: &Call| match &c.callee {
+            Callee::Path {
+                path,
+                resolved: true,
+            } => self.fn_sig(path),
+            Callee::Method {
+                name,
+                receiver: Some(ty),
+            } => self.fn_sig(&format!("{ty}::{name}")),
+            _ => None,
+        };
+        let trusted = |path: &str| blocking::listed(self, "trusted", path);
+        let node_of = |g: &FnRef| {
+            if is_own(g) {
+                Arc::new(crate::index::blocking_node(g, &resolve, &trusted))
+            } else {
+                index.node(g)
+            }
+        };
+        crate::index::blocking_search(f, &node_of).map(Arc::new)
+    }
+
+    /// How the code here logs (see [`crate::index::Logging`]): for a file of the index's
+    /// module tree, through the backend the crate installs anywhere under `src/` (its
+    /// binaries included); for a file outside it (a binary of `src/bin`, an example, a test,
+    /// a loose file), through the one this file installs.
+    pub fn logging(&self) -> Arc<Logging> {
+        if self.index.scope.path.is_some() {
+            return self.crate_index().logging();
+        }
+        let own = self.own_summary();
+        Arc::new(own.map_or(Logging::Unknown, |s| crate::index::logging_of(&s)))
+    }
+
     /// Resolves a type (`&Arc<Mutex<T>>` → `std::sync::Mutex`).
     pub fn resolve_type(&self, ty: &syn::Type) -> Option<String> {
         self.resolver.resolve_type(ty)
@@ -332,7 +518,18 @@ impl<'a> Context<'a> {
     /// Is this test code: inside a `#[test]`-like fn or a `#[cfg(test)]` item, or in a file
     /// of a test or bench target (see [`testcode`])?
     pub fn in_test_code(&self) -> bool {
-        self.test_items > 0 || testcode::is_test_path(&self.file.path)
+        self.test_items > 0 || testcode::is_test_path(&self.file.path) || self.declared_test()
+    }
+
+    /// Is this file's module declared as test code (`#[cfg(test)] mod tests;` in its parent)?
+    /// Asked of the crate index once per file, for files of its module tree.
+    fn declared_test(&self) -> bool {
+        let link = &self.index;
+        *link.declared_test.get_or_init(|| {
+            link.scope.path.is_some()
+                && link.module.len() > 1
+                && link.scope.index.module_is_test(&link.module.join("::"))
+        })
     }
 
     /// Should `rule` stay silent here because this is test code and the config does not ask

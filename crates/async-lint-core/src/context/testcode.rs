@@ -53,10 +53,22 @@ fn idents(tokens: proc_macro2::TokenStream) -> Vec<String> {
     out
 }
 
-/// Is the file test code by where it lives: below a `tests`/`benches`/`test_util(s)` folder
-/// that comes after the last `src` folder of the path (an integration-test or bench target, a
-/// test module folder or test-support module inside `src`), or a module file named `test.rs`,
-/// `tests.rs`, `test_util(s).rs`, `*_test.rs`, `*_tests.rs`?
+/// Module names that hold test support code (helpers, fixtures, mock servers) rather than
+/// what the crate ships: `src/test_util/`, `src/testing.rs`…
+const TEST_SUPPORT: &[&str] = &[
+    "test_util",
+    "test_utils",
+    "testutil",
+    "testutils",
+    "test_helpers",
+    "test_support",
+    "testing",
+];
+
+/// Is the file test code by where it lives: below a `tests`/`benches` folder that comes
+/// after the last `src` folder of the path (an integration-test or bench target, or a test
+/// module folder inside `src`), a module file named `test.rs`, `tests.rs`, `*_test.rs`,
+/// `*_tests.rs`, or a test support module of `src` (`test_util`, `testing`, …)?
 pub fn is_test_path(path: &Path) -> bool {
     let names: Vec<String> = path
         .components()
@@ -81,9 +93,13 @@ pub fn is_test_path(path: &Path) -> bool {
         }
     }
     let stem = file.strip_suffix(".rs").unwrap_or(file);
-    matches!(stem, "test" | "tests" | "test_util" | "test_utils")
-        || stem.ends_with("_test")
-        || stem.ends_with("_tests")
+    if let Some(s) = last_src {
+        let support = |n: &String| TEST_SUPPORT.contains(&n.as_str());
+        if dirs[s + 1..].iter().any(support) || TEST_SUPPORT.contains(&stem) {
+            return true;
+        }
+    }
+    matches!(stem, "test" | "tests") || stem.ends_with("_test") || stem.ends_with("_tests")
 }
 
 #[cfg(test)]
@@ -102,6 +118,8 @@ mod tests {
         assert!(!t("/home/me/tests/app/src/main.rs"));
         assert!(!t("crate/src/lib.rs"));
         assert!(!t("crate/examples/fetch.rs"));
+        assert!(t("crate/src/testing/mod.rs"));
+        assert!(!t("crate/src/testing_framework.rs"));
     }
 
     #[test]

@@ -4,16 +4,18 @@
 use super::bounds::{chain_limit, Limit, LoopBounds};
 use super::frame::{INLINE_ONCE, OFFLOADING_CALLEES, PER_ITEM_ADAPTERS};
 use super::macros::{parse_body, MacroBody};
+use super::spawn::SpawnKind;
 use super::testcode;
 use super::{
-    Binding, Context, Frame, FrameKind, IndexLink, IndexScope, Locals, Loop, LoopKind, Statics,
-    StructFields,
+    Binding, BlockExit, Context, ExitKind, Frame, FrameKind, IndexLink, IndexScope, Locals, Loop,
+    LoopKind, Statics, StructFields,
 };
 use crate::catalog::{Catalog, Returns};
 use crate::config::RuleSettings;
 use crate::finding::Finding;
 use crate::index::{
-    future_output, is_result_type, type_text, Call, Callee, FileSummary, FnSig, ModDecl,
+    future_output, is_result_type, type_text, BlockingLeaf, Call, Callee, CrateIndex, FileSummary,
+    FnSig, ModDecl,
 };
 use crate::resolve::{Resolver, Scope};
 use crate::rules::Rule;
@@ -68,27 +70,31 @@ pub fn check_file_in<'a>(
     }
 }
 
-/// The [`FileSummary`] of one parsed file: its fns, the calls they make, its modules and
-/// `use` items, as the visitor sees them (names resolved, receiver types followed).
+/// The [`FileSummary`] of one parsed file of the crate `index` indexes: its fns, the calls
+/// they make (and which of them block, per the catalogue and `settings`), its modules and
+/// `use` items, as the visitor sees them (names resolved, receiver types followed). Nothing
+/// is looked up in the index while summarizing: it only names the crate.
 pub fn summarize(
     file: &SourceFile,
     ast: &syn::File,
     module: Vec<String>,
     catalog: &Catalog,
+    settings: &HashMap<&'static str, RuleSettings>,
+    index: &CrateIndex,
 ) -> FileSummary {
     let krate = CrateInfo::default();
-    let settings = HashMap::new();
     let lines = HashSet::new();
     let input = CheckInput {
         file,
         catalog,
         krate: &krate,
-        settings: &settings,
+        settings,
         rules: &[],
         module: module.clone(),
         extent_lines: &lines,
     };
-    let link = IndexLink::new(IndexScope::detached(), None, module.clone());
+    let scope = IndexScope { index, path: None };
+    let link = IndexLink::new(scope, None, module.clone());
     let summary = FileSummary::new(file.path.clone(), module);
     let mut v = Visitor::new(&input, ast, link, Some(summary));
     v.record_module_uses(&ast.items);
@@ -174,6 +180,9 @@ struct Visitor<'a> {
     fn_stack: Vec<Option<usize>>,
     /// Resolved paths of the enclosing traits (their default methods are `Trait::m`).
     traits: Vec<String>,
+    /// The future of the spawn call whose arguments are being visited (its address) and the
+    /// spawner: the async block it is runs as a task.
+    task_body: Option<(usize, String)>,
 }
 
 impl<'a> Visitor<'a> {
@@ -205,6 +214,7 @@ impl<'a> Visitor<'a> {
             impl_self: Vec::new(),
             structs,
             test_items: 0,
+            block_exits: Vec::new(),
             index,
             statics,
             guards: Default::default(),
@@ -222,6 +232,7 @@ impl<'a> Visitor<'a> {
             summary,
             fn_stack: Vec::new(),
             traits: Vec::new(),
+            task_body: None,
         }
     }
 
@@ -345,19 +356,24 @@ impl<'a> Visitor<'a> {
         let output_result = output.is_some_and(is_result_type);
         let output = output.map(type_text).filter(|t| t != "()");
         let span = self.cx.span(&sig.ident);
-        Some(summary.push_fn(FnSig {
-            path: format!("{owner}::{name}"),
-            name,
-            is_async: sig.asyncness.is_some(),
-            has_self: sig.receiver().is_some(),
-            returns_future,
-            output_result,
-            output,
-            attrs: frame.attrs.clone(),
-            span,
-            line: self.cx.file.lines.line_of(span.start) + 1,
-            calls: Vec::new(),
-        }))
+        let nested = !self.fn_stack.is_empty();
+        Some(summary.push_fn(
+            FnSig {
+                path: format!("{owner}::{name}"),
+                name,
+                is_async: sig.asyncness.is_some(),
+                has_self: sig.receiver().is_some(),
+                returns_future,
+                output_result,
+                output,
+                attrs: frame.attrs.clone(),
+                test: self.cx.in_test_code(),
+                span,
+                line: self.cx.file.lines.line_of(span.start) + 1,
+                calls: Vec::new(),
+            },
+            nested,
+        ))
     }
 
     /// Adds a call of the fn being visited to the summary being made.
@@ -405,6 +421,10 @@ impl<'a> Visitor<'a> {
             awaited: self.cx.is_awaited(e),
             frame: self.cx.frame().map_or(FrameKind::SyncFn, |f| f.kind),
             in_loop: self.cx.in_loop(),
+            blocking: super::blocking::blocking_call(&self.cx, e).map(|b| BlockingLeaf {
+                api: b.shown,
+                why: b.api.why.clone(),
+            }),
         };
         if let Some(f) = self.summary.as_mut().and_then(|s| s.fns.get_mut(i)) {
             f.calls.push(call);
@@ -418,18 +438,22 @@ impl<'a> Visitor<'a> {
         };
         let module = self.cx.resolver.module_path().join("::");
         let scope = Scope::module(self.cx.resolver.module_path().to_vec(), items);
+        // Targets as written may be relative to this module (`pub use tcp::Connector;`).
+        let resolver = &self.cx.resolver;
+        let absolute = |t: Vec<String>| resolver.resolve_segments(&t, 1).unwrap_or(t).join("::");
         for (name, target) in scope.uses {
             summary
                 .uses
-                .insert(format!("{module}::{name}"), target.join("::"));
+                .insert(format!("{module}::{name}"), absolute(target));
         }
         for g in scope.globs {
-            summary.globs.push((module.clone(), g.join("::")));
+            summary.globs.push((module.clone(), absolute(g)));
         }
     }
 
     /// Adds a module (inline, or declared with `mod x;`) to the summary being made.
     fn record_module(&mut self, m: &syn::ItemMod, path: &[String]) {
+        let test = self.cx.in_test_code();
         let Some(summary) = self.summary.as_mut() else {
             return;
         };
@@ -453,7 +477,11 @@ impl<'a> Visitor<'a> {
                 _ => None,
             }
         });
-        summary.declared_modules.push(ModDecl { module, path_attr });
+        summary.declared_modules.push(ModDecl {
+            module,
+            path_attr,
+            test,
+        });
     }
 
     /// Binds `self` as a local: its type is the impl's, and `&mut self` / `mut self` give
@@ -599,6 +627,21 @@ impl<'a> Visitor<'a> {
         None
     }
 
+    /// When `call` spawns a task (`tokio::spawn(async { .. })`, `set.spawn(..)`): the address
+    /// of the async block it runs (wrappers such as `.instrument(..)` peeled) and the spawner.
+    fn spawned_future(&self, call: &Expr, callee: Option<&str>) -> Option<(usize, String)> {
+        if !callee.is_some_and(|c| c.starts_with("spawn")) {
+            return None;
+        }
+        let spawn = super::spawn::spawn_call(&self.cx, call)?;
+        if !matches!(spawn.kind, SpawnKind::Task | SpawnKind::Local) {
+            return None;
+        }
+        let future = super::spawn::task_future(spawn.body?);
+        matches!(future, Expr::Async(_))
+            .then(|| (future as *const Expr as usize, spawn.spawner.clone()))
+    }
+
     fn visit_body_stmts(&mut self, stmts: &[syn::Stmt], frame: Frame) {
         self.push_frame(frame);
         let block = syn::Block {
@@ -713,6 +756,13 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
         self.cx.locals.push();
         self.cx.guards_enter_block();
         self.bind_block_statics(b);
+        let exit = block_exit(b).map(|kind| BlockExit {
+            frame: self.cx.frames.len().saturating_sub(1),
+            loops: self.cx.frames.last().map_or(0, |f| f.loops.len()),
+            kind,
+        });
+        let exits = exit.is_some();
+        self.cx.block_exits.extend(exit);
         for r in self.rules {
             r.check_block(&self.cx, b, &mut self.out);
         }
@@ -721,6 +771,9 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
                 r.check_stmt(&self.cx, s, &b.stmts[i + 1..], &mut self.out);
             }
             self.visit_stmt(s);
+        }
+        if exits {
+            self.cx.block_exits.pop();
         }
         self.cx.locals.pop();
         self.cx.guards_leave_block();
@@ -783,10 +836,12 @@ impl Visitor<'_> {
         match e {
             Expr::Closure(c) => self.visit_closure(c),
             Expr::Async(a) => {
-                self.push_frame(Frame::new(
-                    FrameKind::AsyncBlock,
-                    self.cx.span(&a.async_token),
-                ));
+                let mut frame = Frame::new(FrameKind::AsyncBlock, self.cx.span(&a.async_token));
+                frame.task = self
+                    .task_body
+                    .take_if(|(addr, _)| *addr == e as *const Expr as usize)
+                    .map(|(_, spawner)| spawner);
+                self.push_frame(frame);
                 self.visit_block(&a.block);
                 self.pop_frame();
             }
@@ -895,7 +950,9 @@ impl Visitor<'_> {
                         .map(|s| (s.ident.to_string(), self.cx.span(&c.func), false)),
                     _ => None,
                 };
+                self.task_body = self.spawned_future(e, callee.as_ref().map(|c| c.0.as_str()));
                 self.visit_args(callee, c.args.iter());
+                self.task_body = None;
             }
             Expr::MethodCall(m) => {
                 self.chain.push(ChainLink {
@@ -916,8 +973,10 @@ impl Visitor<'_> {
                             Some(LoopBounds::of_adapter(self.cx.file, m, &c.body, after));
                     }
                 }
+                self.task_body = self.spawned_future(e, Some(&name));
                 let callee = Some((name, self.cx.span(&m.method), true));
                 self.visit_args(callee, m.args.iter());
+                self.task_body = None;
                 self.adapter_bounds = saved;
             }
             Expr::Macro(m) => self.visit_macro(&m.mac),
@@ -950,6 +1009,20 @@ impl Visitor<'_> {
             }
             None => {}
         }
+    }
+}
+
+/// How a block leaves when its last statement is a `break` or a `return`.
+fn block_exit(b: &syn::Block) -> Option<ExitKind> {
+    let syn::Stmt::Expr(e, _) = b.stmts.last()? else {
+        return None;
+    };
+    match e {
+        Expr::Break(br) => Some(ExitKind::Break(
+            br.label.as_ref().map(|l| l.ident.to_string()),
+        )),
+        Expr::Return(_) => Some(ExitKind::Return),
+        _ => None,
     }
 }
 

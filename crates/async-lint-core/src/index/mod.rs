@@ -6,15 +6,23 @@
 //! `#[path]`), parses a file the first time a rule asks about an item in it, and keeps its
 //! [`FileSummary`]. Summaries are plain data, so parsing another file while one is being
 //! checked is safe. A file that cannot be read or parsed has no summary; an item the index
-//! cannot find is `None`, and rules stay silent.
+//! cannot find is `None`, and rules stay silent. Generated files (a `@generated` or
+//! `DO NOT EDIT` header) are not summarized.
 
+mod blocking;
+mod logging;
 mod summary;
 
+pub use blocking::{display_name, followed, BlockingChain, MAX_CHAIN};
+pub(crate) use blocking::{node as blocking_node, search as blocking_search};
+pub use logging::{of_summary as logging_of, LoggerBackend, Logging};
 pub use summary::{
-    future_output, is_result_type, type_text, Call, Callee, FileSummary, FnSig, ModDecl,
+    future_output, is_result_type, type_text, BlockingLeaf, Call, Callee, FileSummary, FnSig,
+    ModDecl,
 };
 
 use crate::catalog::Catalog;
+use crate::config::RuleSettings;
 use crate::source::SourceFile;
 use std::collections::HashMap;
 use std::ops::Deref;
@@ -39,6 +47,11 @@ impl FnRef {
     /// The summary of the file that defines the fn (its path, its other fns).
     pub fn file(&self) -> &FileSummary {
         &self.file
+    }
+
+    /// The fn's place among the summary's fns.
+    pub(crate) fn index(&self) -> usize {
+        self.index
     }
 }
 
@@ -65,6 +78,18 @@ pub struct CrateIndex {
     modules: Mutex<HashMap<String, Arc<Vec<PathBuf>>>>,
     /// Files that a `#[path]` attribute gave a module their layout does not say.
     declared: Mutex<HashMap<PathBuf, String>>,
+    /// Answers of [`Self::fn_sig`] by crate-relative path, found or not: the same callees
+    /// are asked about from many places.
+    found: Mutex<HashMap<String, Option<FnRef>>>,
+    /// Answers of [`Self::module_is_test`].
+    test_modules: Mutex<HashMap<String, bool>>,
+    /// The rule settings summaries are made with (`blocking-in-async`'s `extra-blocking` and
+    /// `trusted` decide which calls block).
+    settings: Arc<HashMap<&'static str, RuleSettings>>,
+    /// Per fn (file, path): its blocking calls and crate callees, and whether it blocks.
+    blocking: blocking::Memo,
+    /// The logging backend the crate installs, found on first use.
+    logging: OnceLock<Arc<Logging>>,
 }
 
 impl CrateIndex {
@@ -82,6 +107,13 @@ impl CrateIndex {
             lib_name,
             ..CrateIndex::default()
         }
+    }
+
+    /// The same index, making summaries with the rules' `settings` from the config (which
+    /// calls block depends on `blocking-in-async`'s lists). Set once, before any lookup.
+    pub fn with_settings(mut self, settings: Arc<HashMap<&'static str, RuleSettings>>) -> Self {
+        self.settings = settings;
+        self
     }
 
     /// An index of no crate: only the summary of the file being checked is known.
@@ -105,7 +137,11 @@ impl CrateIndex {
     /// it on first use. Follows module-level `use` re-exports and globs.
     pub fn fn_sig(&self, path: &str) -> Option<FnRef> {
         let path = self.crate_relative(path)?;
-        self.find(&path, 0)
+        if let Some(found) = lock(&self.found).get(&path) {
+            return found.clone();
+        }
+        let found = self.find(&path, 0);
+        lock(&self.found).entry(path).or_insert(found).clone()
     }
 
     /// The summary of a file of the crate, parsing it on first use; `None` when it cannot be
@@ -141,6 +177,36 @@ impl CrateIndex {
         let found = Arc::new(self.locate(module));
         lock(&self.modules).insert(module.to_string(), found.clone());
         found
+    }
+
+    /// Is module `module` (`crate::a::b`) test code by its declaration: `#[cfg(test)] mod b;`
+    /// in `crate::a`, or an ancestor declared so? Parses the declaring files on first use.
+    pub fn module_is_test(&self, module: &str) -> bool {
+        if let Some(&known) = lock(&self.test_modules).get(module) {
+            return known;
+        }
+        let test = match module.rsplit_once("::") {
+            Some((parent, name)) => {
+                self.module_is_test(parent) || self.declared_test_in(parent, module, name)
+            }
+            None => false,
+        };
+        lock(&self.test_modules).insert(module.to_string(), test);
+        test
+    }
+
+    /// Does a file of `parent` declare `module` (named `name`) as test code? Files whose text
+    /// cannot say so (no `cfg(`, or no `mod name`) are not parsed.
+    fn declared_test_in(&self, parent: &str, module: &str, name: &str) -> bool {
+        let needle = format!("mod {name}");
+        self.module_files(parent).iter().any(|pf| {
+            let text = std::fs::read_to_string(pf).unwrap_or_default();
+            text.contains("cfg(")
+                && text.contains(&needle)
+                && self
+                    .summary(pf)
+                    .is_some_and(|s| s.declaration_of(module).is_some_and(|d| d.test))
+        })
     }
 
     /// `my_crate::x` → `crate::x` for the library's name; other external paths are not ours.
@@ -224,9 +290,19 @@ impl CrateIndex {
             (None, Err(_)) => return None,
         };
         let text = std::fs::read_to_string(file).ok()?;
+        if is_generated(&text) {
+            return None;
+        }
         let source = SourceFile::new(file, text);
         let ast = crate::parse::parse(&source).ok()?;
-        let summary = crate::context::summarize(&source, &ast, module, Catalog::builtin());
+        let summary = crate::context::summarize(
+            &source,
+            &ast,
+            module,
+            Catalog::builtin(),
+            &self.settings,
+            self,
+        );
         Some(Arc::new(summary))
     }
 
@@ -281,6 +357,18 @@ impl CrateIndex {
         }
         out
     }
+}
+
+/// Is a file generated code, by the marker tools put in its first lines (`@generated`,
+/// `DO NOT EDIT`, `Code generated by`)? The index does not summarize it: generated code is
+/// not where a hand-written helper blocks, and it is often the largest part of a crate.
+fn is_generated(text: &str) -> bool {
+    text.lines().take(10).any(|l| {
+        l.trim_start().starts_with("//")
+            && (l.contains("@generated")
+                || l.contains("DO NOT EDIT")
+                || l.contains("Code generated"))
+    })
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

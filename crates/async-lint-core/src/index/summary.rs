@@ -5,7 +5,7 @@
 
 use crate::context::FrameKind;
 use crate::source::Span;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 /// The summary of one parsed file.
@@ -18,6 +18,13 @@ pub struct FileSummary {
     /// Every fn of the file: free fns, impl and trait methods with bodies, nested fns.
     pub fns: Vec<FnSig>,
     by_path: HashMap<String, usize>,
+    /// Paths of fns defined inside another fn's body (their path is the module's).
+    nested: HashSet<String>,
+    /// Paths defined more than once where one is nested: which one a call means is unknown.
+    ambiguous: HashSet<String>,
+    /// Paths defined more than once (cfg'd twins, inherent impls of `Async<TcpListener>` and
+    /// `Async<UdpSocket>`): alike in signature as far as lookups care, not in their bodies.
+    duplicated: HashSet<String>,
     /// Modules whose body is in this file (`crate::net::tests` for `mod tests { .. }`).
     pub inline_modules: Vec<String>,
     /// `mod x;` declarations: the declared module's full path and its `#[path = ".."]`.
@@ -35,6 +42,8 @@ pub struct ModDecl {
     pub module: String,
     /// The `#[path = ".."]` attribute's value, when present.
     pub path_attr: Option<String>,
+    /// Declared as test code (`#[cfg(test)] mod tests;`, or inside test code).
+    pub test: bool,
 }
 
 /// One fn or method and what it calls.
@@ -57,6 +66,8 @@ pub struct FnSig {
     pub output: Option<String>,
     /// Attribute paths on the fn (`tokio::main`, `test`, `async_trait`…).
     pub attrs: Vec<String>,
+    /// Test code: a `#[test]`-like fn, inside a `#[cfg(test)]` item, or in a test file.
+    pub test: bool,
     /// The fn's name in its file.
     pub span: Span,
     /// 1-based line of the name.
@@ -79,6 +90,18 @@ pub struct Call {
     pub frame: FrameKind,
     /// Inside a loop (or a per-item adapter closure) of that frame.
     pub in_loop: bool,
+    /// The call blocks per the catalogue and the config (see [`crate::context::blocking`]),
+    /// wherever it is; [`Self::frame`] says whether it runs in the fn's own body.
+    pub blocking: Option<BlockingLeaf>,
+}
+
+/// A blocking API a call reaches, as the summary keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockingLeaf {
+    /// How messages name it (`std::fs::read_to_string`, `std::fs::File::read`).
+    pub api: String,
+    /// Why it blocks (the catalogue's words).
+    pub why: String,
 }
 
 /// What a call names.
@@ -112,21 +135,41 @@ impl FileSummary {
         }
     }
 
-    /// The fn or method at a resolved path, when this file defines it.
+    /// The fn or method at a resolved path, when this file defines it (once, unambiguously).
     pub fn fn_by_path(&self, path: &str) -> Option<&FnSig> {
-        self.by_path.get(path).map(|&i| &self.fns[i])
+        self.index_of(path).map(|i| &self.fns[i])
     }
 
     pub(crate) fn index_of(&self, path: &str) -> Option<usize> {
+        if self.ambiguous.contains(path) {
+            return None;
+        }
         self.by_path.get(path).copied()
     }
 
-    /// Adds a fn; the first definition of a path wins (cfg'd duplicates are alike).
-    pub(crate) fn push_fn(&mut self, f: FnSig) -> usize {
+    /// Adds a fn; `nested` when it is defined inside another fn's body. The first definition
+    /// of a path wins (cfg'd duplicates are alike), except that a nested fn sharing its path
+    /// with another fn makes the path ambiguous (two test fns each with a local `fn helper`).
+    pub(crate) fn push_fn(&mut self, f: FnSig, nested: bool) -> usize {
         let i = self.fns.len();
-        self.by_path.entry(f.path.clone()).or_insert(i);
+        if self.by_path.contains_key(&f.path) {
+            if nested || self.nested.contains(&f.path) {
+                self.ambiguous.insert(f.path.clone());
+            }
+            self.duplicated.insert(f.path.clone());
+        } else {
+            self.by_path.insert(f.path.clone(), i);
+            if nested {
+                self.nested.insert(f.path.clone());
+            }
+        }
         self.fns.push(f);
         i
+    }
+
+    /// Is `path` defined more than once in this file (which body runs is not known)?
+    pub fn is_duplicated(&self, path: &str) -> bool {
+        self.duplicated.contains(path)
     }
 
     /// Does this file hold the body of module `module` (the file's own module or an inline one)?

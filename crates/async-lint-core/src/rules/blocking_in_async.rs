@@ -24,8 +24,10 @@
 
 use super::{OptionKind, Rule, RuleMeta, RuleOption};
 use crate::catalog::BlockingApi;
+use crate::context::blocking::{blocking_call, listed};
 use crate::context::Context;
 use crate::finding::{Applicability, Finding, Severity, Suggestion};
+use crate::index::{display_name, followed};
 use crate::Runtime;
 use syn::Expr;
 
@@ -47,6 +49,11 @@ static META: RuleMeta = RuleMeta {
             kind: OptionKind::StringList,
             help: "APIs never to report, as resolved paths (`std::fs::metadata`) or `Type::method`",
         },
+        RuleOption {
+            key: "transitive",
+            kind: OptionKind::Bool,
+            help: "also report calls of the crate's sync fns that block, through any chain of sync fns (default true)",
+        },
     ],
     triggers: &["async", "stream!"],
 };
@@ -60,77 +67,76 @@ impl Rule for BlockingInAsync {
         if !cx.in_async() || cx.is_awaited(expr) || cx.skips_test_code(META.name) {
             return;
         }
-        let settings = cx.settings(META.name);
-        let listed = |key: &str, path: &str| {
-            settings.is_some_and(|s| s.string_list(key).iter().any(|p| p == path))
-        };
-        match expr {
-            Expr::Call(call) => {
-                let Expr::Path(p) = &*call.func else { return };
-                let known =
-                    |c: &str| cx.catalog.function(c).is_some() || listed("extra-blocking", c);
-                let Some(path) = cx.resolve_callee(&p.path, known) else {
-                    return;
-                };
-                let path = cx.catalog.canonical(&path);
-                if listed("trusted", &path) {
-                    return;
+        if let Some(b) = blocking_call(cx, expr) {
+            let args: Option<Vec<&str>> = match expr {
+                Expr::Call(call) if b.is_path => {
+                    Some(call.args.iter().map(|a| cx.text(a)).collect())
                 }
-                let extra;
-                let api = match cx.catalog.function(&path) {
-                    Some(api) => api,
-                    None if listed("extra-blocking", &path) => {
-                        extra = configured_api();
-                        &extra
-                    }
-                    None => return,
-                };
-                let args: Vec<&str> = call.args.iter().map(|a| cx.text(a)).collect();
-                out.push(report(cx, expr, &path, api, Some(&args)));
-            }
-            Expr::MethodCall(m) => {
-                let name = m.method.to_string();
-                let recv_ty = if cx.catalog.method_on_argument(&name) {
-                    m.args.first().and_then(|a| cx.type_of(a))
-                } else {
-                    cx.type_of(&m.receiver)
-                };
-                let qualified = recv_ty.as_ref().map(|t| format!("{t}::{name}"));
-                if qualified.as_deref().is_some_and(|q| listed("trusted", q)) {
-                    return;
-                }
-                let extra;
-                let api = match cx.catalog.method(&name, recv_ty.as_deref()) {
-                    Some(api) => api,
-                    None if qualified
-                        .as_deref()
-                        .is_some_and(|q| listed("extra-blocking", q)) =>
-                    {
-                        extra = configured_api();
-                        &extra
-                    }
-                    None => return,
-                };
-                let shown = match (&recv_ty, api.on_argument) {
-                    (Some(ty), true) => format!("{name}(&mut {ty})"),
-                    _ => qualified.unwrap_or_else(|| format!(".{name}()")),
-                };
-                out.push(report(cx, expr, &shown, api, None));
-            }
-            _ => {}
+                _ => None,
+            };
+            out.push(report(cx, expr, &b.shown, &b.api, args.as_deref()));
+            return;
+        }
+        let transitive = cx
+            .settings(META.name)
+            .and_then(|s| s.bool("transitive"))
+            .unwrap_or(true);
+        if transitive && matches!(expr, Expr::Call(_) | Expr::MethodCall(_)) {
+            out.extend(through_helper(cx, expr));
         }
     }
 }
 
-fn configured_api() -> BlockingApi {
-    BlockingApi {
-        why: "listed as blocking in the project's async-lint configuration (`extra-blocking`)"
-            .into(),
-        replacement: Default::default(),
-        safe_fix: false,
-        severity: Severity::Warning,
-        on_argument: false,
+/// A call of a sync fn of the crate that blocks, directly or through further sync fns.
+fn through_helper(cx: &Context<'_>, expr: &Expr) -> Option<Finding> {
+    let name = match expr {
+        Expr::Call(c) => match &*c.func {
+            Expr::Path(p) => p.path.segments.last()?.ident.to_string(),
+            _ => return None,
+        },
+        Expr::MethodCall(m) => m.method.to_string(),
+        _ => return None,
+    };
+    if !followed(&name) {
+        return None;
     }
+    let f = cx.called_fn(expr)?;
+    if f.is_async || f.returns_future || listed(cx, "trusted", &f.path) {
+        return None;
+    }
+    let chain = cx.blocking_chain(&f)?;
+    let frame = cx
+        .frame()
+        .map(|fr| fr.describe())
+        .unwrap_or_else(|| "async code".into());
+    let in_this_file = cx.own_summary().is_some_and(|own| own.path == chain.file);
+    let place = if in_this_file {
+        format!("line {}", chain.line)
+    } else {
+        let shown = cx.crate_index().display_path(&chain.file);
+        format!("{}:{}", shown.display(), chain.line)
+    };
+    let called = display_name(&f.path);
+    let last = chain.last_fn().trim_end_matches("()");
+    let finding = Finding::new(
+            META.name,
+            cx.span(expr),
+        format!(
+            "blocking call `{called}` in {frame}: {} ({place})",
+            chain.trail()
+        ),
+    )
+    .label("blocks the executor thread")
+        .note(chain.why.clone())
+        .help(format!(
+            "run it on the blocking pool (`tokio::task::spawn_blocking(move || ..).await`), or make `{last}` async and use an async replacement of `{}`",
+            chain.api
+        ));
+    Some(if in_this_file {
+        finding.secondary(chain.span, format!("`{}` blocks here", chain.api))
+    } else {
+        finding
+    })
 }
 
 /// The same-arguments async fn for the crate's runtime (tokio's when the runtime is unknown),

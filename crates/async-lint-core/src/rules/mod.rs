@@ -6,6 +6,7 @@ mod blocking_in_async;
 mod lock_across_await;
 mod sequential_awaits;
 mod swallowed_task_error;
+mod sync_logging;
 mod tiny_task;
 mod unbounded_spawn;
 
@@ -82,6 +83,7 @@ pub static RULES: &[&dyn Rule] = &[
     &tiny_task::TinyTask,
     &swallowed_task_error::SwallowedTaskError,
     &lock_across_await::LockAcrossAwait,
+    &sync_logging::SyncLogging,
 ];
 
 /// A call as messages name it: its text when it is one short line, else its chain with the

@@ -1,0 +1,314 @@
+//! Which sync fns of the crate block: directly (a call in their own body that the catalogue or
+//! the config lists, not inside a closure handed to `spawn_blocking`, `block_in_place` or a
+//! thread) or through further sync fns of the crate, across files and modules.
+//!
+//! Answered from the summaries as the shortest call chain from a fn to a blocking call,
+//! breadth-first over the call graph with the calls of each fn in source order: the answer
+//! does not depend on which fn was asked first, so output stays deterministic however threads
+//! interleave. Cycles are cut by visiting each fn once; chains are bounded by [`MAX_CHAIN`],
+//! a search by [`MAX_VISITED`] fns. Each fn's node (its first blocking call, its resolved
+//! callees) and each answer are memoised in the index. Calls through trait objects, generics
+//! and unknown receivers resolve to nothing and add no edge.
+
+use super::{lock, Call, Callee, CrateIndex, FileSummary, FnRef};
+use crate::context::FrameKind;
+use crate::source::Span;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// How many fns a chain goes through at most, the called one included.
+pub const MAX_CHAIN: usize = 6;
+
+/// How many fns one search looks at, at most.
+const MAX_VISITED: usize = 512;
+
+/// A fn as the memo knows it: its file and its path (`#[path]` twins share a path).
+type Key = (PathBuf, String);
+
+/// The per-crate memo.
+#[derive(Debug, Default)]
+pub(crate) struct Memo {
+    nodes: Mutex<HashMap<Key, Arc<Node>>>,
+    chains: Mutex<HashMap<Key, Option<Arc<BlockingChain>>>>,
+}
+
+/// What one sync fn contributes to the graph.
+#[derive(Debug)]
+pub(crate) struct Node {
+    /// The first call of the fn's own body that blocks (its index in `calls`).
+    leaf: Option<usize>,
+    /// The sync fns of the crate its own body calls, once each, in source order.
+    callees: Vec<FnRef>,
+}
+
+/// How a sync fn of the crate blocks: the shortest chain of calls from it to a blocking API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockingChain {
+    /// The fns from the one asked about to the one making the blocking call, as messages
+    /// name them (`load_config()`, `Settings::read()`).
+    pub fns: Vec<String>,
+    /// The blocking API (`std::fs::read_to_string`).
+    pub api: String,
+    /// Why it blocks.
+    pub why: String,
+    /// Where the blocking call is: its file, line and span there.
+    pub file: PathBuf,
+    pub line: usize,
+    pub span: Span,
+}
+
+impl BlockingChain {
+    /// `load_config() → read_settings() → std::fs::read_to_string`
+    pub fn trail(&self) -> String {
+        let mut parts = self.fns.clone();
+        parts.push(self.api.clone());
+        parts.join(" → ")
+    }
+
+    /// The fn that makes the blocking call.
+    pub fn last_fn(&self) -> &str {
+        self.fns.last().map_or("", String::as_str)
+    }
+}
+
+/// How messages name a fn: `read_settings()`, or `Settings::read()` for a method.
+pub fn display_name(path: &str) -> String {
+    let mut segs = path.rsplit("::");
+    let name = segs.next().unwrap_or(path);
+    match segs.next() {
+        Some(owner) if owner.starts_with(|c: char| c.is_ascii_uppercase()) => {
+            format!("{owner}::{name}()")
+        }
+        _ => format!("{name}()"),
+    }
+}
+
+/// Methods of std's conversion, comparison and formatting traits: their impls are cheap by
+/// contract, so calls of them are not followed (nor looked up).
+const STD_TRAIT_METHODS: &[&str] = &[
+    "clone",
+    "clone_from",
+    "default",
+    "from",
+    "into",
+    "try_from",
+    "try_into",
+    "to_owned",
+    "to_string",
+    "fmt",
+    "eq",
+    "ne",
+    "cmp",
+    "partial_cmp",
+    "hash",
+    "deref",
+    "deref_mut",
+    "as_ref",
+    "as_mut",
+    "borrow",
+    "borrow_mut",
+    "drop",
+];
+
+/// Does the search follow a call of a fn named `name`? Not constructors written like calls
+/// (`Some(..)`, `Wrapper(..)`: capitalised), not std trait methods ([`STD_TRAIT_METHODS`]).
+pub fn followed(name: &str) -> bool {
+    !name.starts_with(|c: char| c.is_ascii_uppercase()) && !STD_TRAIT_METHODS.contains(&name)
+}
+
+/// The name a call of a summary calls (`f` of `a::f(..)`, `m` of `x.m(..)`).
+fn callee_name(c: &Call) -> &str {
+    match &c.callee {
+        Callee::Path { path, .. } => path.rsplit("::").next().unwrap_or(path),
+        Callee::Method { name, .. } => name,
+    }
+}
+
+/// Is `f` one of several fns of its file with its path, so that which body runs is unknown?
+fn twin(f: &FnRef) -> bool {
+    f.file().is_duplicated(&f.path)
+}
+
+fn key(f: &FnRef) -> Key {
+    (f.file().path.clone(), f.path.clone())
+}
+
+/// A fn during one search, where every summary it reaches is alive: its summary's address and
+/// its place there (no allocation).
+fn seen_key(f: &FnRef) -> (usize, usize) {
+    (f.file() as *const FileSummary as usize, f.index())
+}
+
+/// The node of `f`: `resolve` finds the crate fn a call names, `trusted` says which crate fns
+/// the config declares harmless.
+pub(crate) fn node(
+    f: &FnRef,
+    resolve: &dyn Fn(&Call) -> Option<FnRef>,
+    trusted: &dyn Fn(&str) -> bool,
+) -> Node {
+    let mut callees = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, c) in f.calls.iter().enumerate() {
+        // Only what runs when the fn is called: not stored closures, async blocks it returns,
+        // or closures handed to the blocking pool or a thread.
+        if c.frame != FrameKind::SyncFn || c.awaited {
+            continue;
+        }
+        if c.blocking.is_some() {
+            return Node {
+                leaf: Some(i),
+                callees: Vec::new(),
+            };
+        }
+        if !followed(callee_name(c)) {
+            continue;
+        }
+        let Some(g) = resolve(c) else { continue };
+        if g.is_async || g.returns_future || trusted(&g.path) || twin(&g) {
+            continue;
+        }
+        if seen.insert(seen_key(&g)) {
+            callees.push(g);
+        }
+    }
+    Node {
+        leaf: None,
+        callees,
+    }
+}
+
+/// The shortest chain from `root` to a blocking call, breadth-first.
+pub(crate) fn search(root: &FnRef, node_of: &dyn Fn(&FnRef) -> Arc<Node>) -> Option<BlockingChain> {
+    if twin(root) {
+        return None;
+    }
+    struct Visit {
+        f: FnRef,
+        parent: Option<usize>,
+        depth: usize,
+    }
+    let mut visits = vec![Visit {
+        f: root.clone(),
+        parent: None,
+        depth: 1,
+    }];
+    let mut seen = HashSet::from([seen_key(root)]);
+    let mut i = 0;
+    while i < visits.len() {
+        let node = node_of(&visits[i].f);
+        if let Some(leaf) = node.leaf {
+            let mut fns = Vec::new();
+            let mut at = Some(i);
+            while let Some(j) = at {
+                fns.push(display_name(&visits[j].f.path));
+                at = visits[j].parent;
+            }
+            fns.reverse();
+            let f = &visits[i].f;
+            let call = &f.calls[leaf];
+            let b = call.blocking.as_ref()?;
+            return Some(BlockingChain {
+                fns,
+                api: b.api.clone(),
+                why: b.why.clone(),
+                file: f.file().path.clone(),
+                line: call.line,
+                span: call.span,
+            });
+        }
+        let depth = visits[i].depth;
+        if depth < MAX_CHAIN {
+            for g in &node.callees {
+                if visits.len() >= MAX_VISITED {
+                    break;
+                }
+                if seen.insert(seen_key(g)) {
+                    visits.push(Visit {
+                        f: g.clone(),
+                        parent: Some(i),
+                        depth: depth + 1,
+                    });
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+impl CrateIndex {
+    /// How the sync fn `f` of this crate blocks, if it does: the shortest chain to a blocking
+    /// call. Memoised per fn; safe to ask from many threads.
+    pub fn blocking_chain(&self, f: &FnRef) -> Option<Arc<BlockingChain>> {
+        let k = key(f);
+        if let Some(found) = lock(&self.blocking.chains).get(&k) {
+            return found.clone();
+        }
+        let found = search(f, &|g| self.node(g)).map(Arc::new);
+        lock(&self.blocking.chains)
+            .entry(k)
+            .or_insert(found)
+            .clone()
+    }
+
+    /// The memoised node of a fn of this crate.
+    pub(crate) fn node(&self, f: &FnRef) -> Arc<Node> {
+        let k = key(f);
+        if let Some(n) = lock(&self.blocking.nodes).get(&k) {
+            return n.clone();
+        }
+        let made = Arc::new(node(f, &|c| self.callee(c), &|path| self.trusted(path)));
+        lock(&self.blocking.nodes).entry(k).or_insert(made).clone()
+    }
+
+    /// The crate fn a call of a summary names, when its path or receiver type is known.
+    pub(crate) fn callee(&self, c: &Call) -> Option<FnRef> {
+        match &c.callee {
+            Callee::Path {
+                path,
+                resolved: true,
+            } => self.fn_sig(path),
+            Callee::Method {
+                name,
+                receiver: Some(ty),
+            } => self.fn_sig(&format!("{ty}::{name}")),
+            _ => None,
+        }
+    }
+
+    /// Is a crate fn in `blocking-in-async`'s `trusted` list?
+    pub(crate) fn trusted(&self, path: &str) -> bool {
+        self.settings
+            .get(crate::context::blocking::SETTINGS)
+            .is_some_and(|s| {
+                s.string_list("trusted")
+                    .iter()
+                    .any(|p| crate::context::blocking::same_item(p, path, self.lib_name()))
+            })
+    }
+
+    /// A file of this crate as messages show it: relative to the crate's folder.
+    pub fn display_path<'p>(&self, file: &'p Path) -> &'p Path {
+        self.root()
+            .and_then(|r| file.strip_prefix(r).ok())
+            .unwrap_or(file)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_name;
+
+    #[test]
+    fn fns_are_named_as_called() {
+        assert_eq!(
+            display_name("crate::config::read_settings"),
+            "read_settings()"
+        );
+        assert_eq!(
+            display_name("crate::config::Settings::read"),
+            "Settings::read()"
+        );
+    }
+}
