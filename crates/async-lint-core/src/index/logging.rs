@@ -66,13 +66,13 @@ const BACKENDS: &[Backend] = &[
     Backend {
         path: "tracing_subscriber::fmt",
         name: "tracing_subscriber::fmt",
-        writes: "stdout",
+        writes: "its writer (stdout unless set)",
         tracing: true,
     },
     Backend {
         path: "tracing_subscriber::FmtSubscriber",
         name: "tracing_subscriber::fmt",
-        writes: "stdout",
+        writes: "its writer (stdout unless set)",
         tracing: true,
     },
 ];

@@ -71,10 +71,14 @@ impl Rule for SyncLogging {
     }
 
     fn check_macro(&self, cx: &Context<'_>, mac: &syn::Macro, out: &mut Vec<Finding>) {
-        if !cx.in_async() || cx.skips_test_code(META.name) {
+        let name = macro_name(mac);
+        let watched = matches!(
+            name.as_str(),
+            "println" | "print" | "eprintln" | "eprint" | "dbg" | "write" | "writeln"
+        ) || LOG_MACROS.contains(&name.as_str());
+        if !watched || !cx.in_async() || cx.skips_test_code(META.name) {
             return;
         }
-        let name = macro_name(mac);
         match name.as_str() {
             "println" | "print" | "eprintln" | "eprint" if is_std_macro(cx, mac) => {
                 let Some(place) = place(cx) else { return };
@@ -106,13 +110,13 @@ impl Rule for SyncLogging {
                 );
             }
             "write" | "writeln" => {
+                let Some(place) = place(cx) else { return };
                 let Some(dest) = macro_args(mac).into_iter().next() else {
                     return;
                 };
                 let Some(stream) = std_stream(cx, &dest) else {
                     return;
                 };
-                let Some(place) = place(cx) else { return };
                 out.push(print_finding(
                     cx,
                     mac,
