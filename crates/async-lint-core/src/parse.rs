@@ -20,11 +20,14 @@ pub fn parse(file: &SourceFile) -> Result<syn::File, Box<Finding>> {
     }
     syn::parse_file(&file.text).map_err(|e| {
         let span = file.span_of_proc(e.span());
+        // An empty error span is widened to the character there, never into the middle of it.
         let span = if span.is_empty() {
-            Span::new(
-                span.start,
-                (span.start + 1).min(file.text.len().max(span.start)),
-            )
+            let width = file
+                .text
+                .get(span.start..)
+                .and_then(|t| t.chars().next())
+                .map_or(0, char::len_utf8);
+            Span::new(span.start, span.start + width)
         } else {
             span
         };
@@ -212,6 +215,13 @@ mod tests {
         let deep = format!("fn f() {{ {}1{} }}", "(".repeat(10_000), ")".repeat(10_000));
         let e = parse(&SourceFile::new("d.rs", deep)).unwrap_err();
         assert!(e.message.contains("nested deeper"));
+        let arabic = SourceFile::new("u.rs", "\u{696}".into());
+        let e = parse(&arabic).unwrap_err();
+        assert!(
+            arabic.text.is_char_boundary(e.span.end),
+            "found by fuzzing: {:?}",
+            e.span
+        );
         let deep_generics = format!(
             "fn f(x: {}u8{}) {{}}",
             "Vec<".repeat(1000),
