@@ -24,7 +24,7 @@ pub use visitor::{check_file, check_file_in, summarize, CheckInput, Checked};
 
 use crate::catalog::{Catalog, Returns};
 use crate::config::RuleSettings;
-use crate::index::{BlockingChain, Call, Callee, CrateIndex, FileSummary, FnRef, Logging};
+use crate::index::{BlockingChain, Call, CrateIndex, FileSummary, FnRef, Logging};
 use crate::resolve::Resolver;
 use crate::source::{SourceFile, Span, SpanOf};
 use crate::CrateInfo;
@@ -471,17 +471,7 @@ impl<'a> Context<'a> {
         }
         // A fn of this file outside the index's module tree (a test, an example, a loose
         // file): its `crate::` is this file, so it is not the index's to memoise.
-        let resolve = |c: &Call| match &c.callee {
-            Callee::Path {
-                path,
-                resolved: true,
-            } => self.fn_sig(path),
-            Callee::Method {
-                name,
-                receiver: Some(ty),
-            } => self.fn_sig(&format!("{ty}::{name}")),
-            _ => None,
-        };
+        let resolve = |c: &Call| c.target_path().and_then(|p| self.fn_sig(&p));
         let trusted = |path: &str| blocking::listed(self, "trusted", path);
         let node_of = |g: &FnRef| {
             if is_own(g) {

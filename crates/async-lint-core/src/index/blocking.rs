@@ -264,17 +264,7 @@ impl CrateIndex {
 
     /// The crate fn a call of a summary names, when its path or receiver type is known.
     pub(crate) fn callee(&self, c: &Call) -> Option<FnRef> {
-        match &c.callee {
-            Callee::Path {
-                path,
-                resolved: true,
-            } => self.fn_sig(path),
-            Callee::Method {
-                name,
-                receiver: Some(ty),
-            } => self.fn_sig(&format!("{ty}::{name}")),
-            _ => None,
-        }
+        c.target_path().and_then(|p| self.fn_sig(&p))
     }
 
     /// Is a crate fn in `blocking-in-async`'s `trusted` list?

@@ -95,6 +95,24 @@ pub struct Call {
     pub blocking: Option<BlockingLeaf>,
 }
 
+impl Call {
+    /// The path of the crate fn this call names, when it is known: a resolved path, or
+    /// `Type::method` for a method on a receiver of known type.
+    pub fn target_path(&self) -> Option<String> {
+        match &self.callee {
+            Callee::Path {
+                path,
+                resolved: true,
+            } => Some(path.clone()),
+            Callee::Method {
+                name,
+                receiver: Some(ty),
+            } => Some(format!("{ty}::{name}")),
+            _ => None,
+        }
+    }
+}
+
 /// A blocking API a call reaches, as the summary keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockingLeaf {
