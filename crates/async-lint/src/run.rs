@@ -122,12 +122,14 @@ impl<'a> Runner<'a> {
 
     /// Lints `paths` on `threads` threads.
     pub fn lint_all(&self, paths: Vec<PathBuf>, threads: Option<usize>) -> Outcome {
-        let work = |path: &PathBuf| self.lint_path(path);
+        // Reduced on the worker: a file without findings or fixes is dropped at once, so the
+        // run holds only what it will print, not the text of every file it parsed.
+        let work = |path: &PathBuf| self.lint_path(path).map(Kept::from);
         let mut builder = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE);
         if let Some(n) = threads {
             builder = builder.num_threads(n.max(1));
         }
-        let results: Vec<Result<Option<Linted>, PathError>> = match builder.build() {
+        let results: Vec<Result<Kept, PathError>> = match builder.build() {
             Ok(pool) => pool.install(|| paths.par_iter().map(work).collect()),
             Err(_) => paths.iter().map(work).collect(),
         };
@@ -159,7 +161,7 @@ impl<'a> Runner<'a> {
                 .and_then(|h| h.join().ok())
         });
         match linted {
-            Some(l) => out.add(l),
+            Some(l) => out.add(Kept::from(l)),
             None => out.errors.push(PathError {
                 path: path.to_path_buf(),
                 message: "could not be linted (internal error)".into(),
@@ -311,13 +313,34 @@ impl FileContext {
 }
 
 impl Outcome {
-    fn add(&mut self, linted: Option<Linted>) {
+    fn add(&mut self, kept: Kept) {
         self.files_read += 1;
-        if let Some(l) = linted {
-            self.files_parsed += 1;
-            if !l.findings.is_empty() || l.fixed.is_some() {
-                self.files.push(l);
+        match kept {
+            Kept::NotParsed => {}
+            Kept::Clean => self.files_parsed += 1,
+            Kept::Reported(l) => {
+                self.files_parsed += 1;
+                self.files.push(*l);
             }
+        }
+    }
+}
+
+/// What a run keeps of one file.
+enum Kept {
+    /// No enabled rule can fire in it: not parsed.
+    NotParsed,
+    /// Parsed; nothing to report or write.
+    Clean,
+    Reported(Box<Linted>),
+}
+
+impl From<Option<Linted>> for Kept {
+    fn from(linted: Option<Linted>) -> Kept {
+        match linted {
+            None => Kept::NotParsed,
+            Some(l) if l.findings.is_empty() && l.fixed.is_none() => Kept::Clean,
+            Some(l) => Kept::Reported(Box::new(l)),
         }
     }
 }
