@@ -498,19 +498,10 @@ pub fn control_reads(stmts: &[Stmt]) -> Names {
     c.0
 }
 
-/// The `.await`s that run as part of `block` itself, in source order: not those in nested
-/// closures, async blocks or items (they run when something else polls them), and with
-/// `skip_loops` not those in nested loops either (they belong to that loop).
-pub fn direct_awaits(block: &syn::Block, skip_loops: bool) -> Vec<&syn::ExprAwait> {
-    struct Awaits<'a> {
-        out: Vec<&'a syn::ExprAwait>,
-        skip_loops: bool,
-    }
-    impl<'ast> Visit<'ast> for Awaits<'ast> {
-        fn visit_expr_await(&mut self, a: &'ast syn::ExprAwait) {
-            visit::visit_expr_await(self, a);
-            self.out.push(a);
-        }
+/// The `visit_*` methods that keep a walk inside one body: nested closures, async blocks and
+/// items run elsewhere, and loops are left out when the visitor's `skip_loops` is set.
+macro_rules! stay_in_body {
+    () => {
         fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
         fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
         fn visit_item(&mut self, _: &'ast syn::Item) {}
@@ -530,6 +521,23 @@ pub fn direct_awaits(block: &syn::Block, skip_loops: bool) -> Vec<&syn::ExprAwai
                 visit::visit_expr_loop(self, l);
             }
         }
+    };
+}
+
+/// The `.await`s that run as part of `block` itself, in source order: not those in nested
+/// closures, async blocks or items (they run when something else polls them), and with
+/// `skip_loops` not those in nested loops either (they belong to that loop).
+pub fn direct_awaits(block: &syn::Block, skip_loops: bool) -> Vec<&syn::ExprAwait> {
+    struct Awaits<'a> {
+        out: Vec<&'a syn::ExprAwait>,
+        skip_loops: bool,
+    }
+    impl<'ast> Visit<'ast> for Awaits<'ast> {
+        fn visit_expr_await(&mut self, a: &'ast syn::ExprAwait) {
+            visit::visit_expr_await(self, a);
+            self.out.push(a);
+        }
+        stay_in_body!();
     }
     let mut a = Awaits {
         out: Vec::new(),
@@ -553,25 +561,7 @@ pub fn awaits_in_macros(block: &syn::Block, skip_loops: bool) -> bool {
             w.visit_macro(m);
             self.found |= w.out.awaits;
         }
-        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
-        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
-        fn visit_item(&mut self, _: &'ast syn::Item) {}
-        fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
-            self.visit_expr(&f.expr);
-            if !self.skip_loops {
-                self.visit_block(&f.body);
-            }
-        }
-        fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
-            if !self.skip_loops {
-                visit::visit_expr_while(self, w);
-            }
-        }
-        fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
-            if !self.skip_loops {
-                visit::visit_expr_loop(self, l);
-            }
-        }
+        stay_in_body!();
     }
     let mut m = Macros {
         found: false,
