@@ -585,20 +585,23 @@ fn flycheck_forwards_the_command_and_ends_with_one_build_finished() {
         ),
         ("src/lib.rs", BLOCKING_FN),
     ]);
-    let out = common::command()
-        .current_dir(dir.path())
-        .args([
-            "flycheck",
-            "--",
-            "cargo",
-            "check",
-            "--offline",
-            "--message-format=json",
-            "--quiet",
-        ])
-        .env("CARGO_TARGET_DIR", dir.path().join("target"))
-        .output()
-        .expect("runs");
+    let flycheck_cargo_check = || {
+        common::command()
+            .current_dir(dir.path())
+            .args([
+                "flycheck",
+                "--",
+                "cargo",
+                "check",
+                "--offline",
+                "--message-format=json",
+                "--quiet",
+            ])
+            .env("CARGO_TARGET_DIR", dir.path().join("target"))
+            .output()
+            .expect("runs")
+    };
+    let out = flycheck_cargo_check();
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -633,20 +636,7 @@ fn flycheck_forwards_the_command_and_ends_with_one_build_finished() {
         format!("{BLOCKING_FN}fn broken() -> u8 {{ \"no\" }}\n"),
     )
     .expect("write");
-    let out = common::command()
-        .current_dir(dir.path())
-        .args([
-            "flycheck",
-            "--",
-            "cargo",
-            "check",
-            "--offline",
-            "--message-format=json",
-            "--quiet",
-        ])
-        .env("CARGO_TARGET_DIR", dir.path().join("target"))
-        .output()
-        .expect("runs");
+    let out = flycheck_cargo_check();
     assert_eq!(out.status.code(), Some(101));
     let messages = json_lines(&String::from_utf8_lossy(&out.stdout));
     assert_eq!(messages.last().expect("last")["success"], false);

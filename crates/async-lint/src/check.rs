@@ -20,6 +20,26 @@ pub struct Setup {
     pub rules_in_tests: Vec<&'static str>,
 }
 
+impl Setup {
+    /// A runner over this setup with the lint options of the command line; `fix` only for
+    /// `check --fix/--diff`.
+    pub fn runner(&self, lint: &LintArgs, fix: Option<FixMode>) -> Runner<'_> {
+        let options = Options {
+            report_unused_allows: lint.report_unused_allows,
+            rules_in_tests: self.rules_in_tests.clone(),
+            fix,
+            no_prefilter: lint.no_prefilter,
+            parse_only: lint.parse_only,
+        };
+        Runner::new(
+            &self.engine,
+            &self.ignores,
+            options,
+            lint.max_file_size.saturating_mul(1024 * 1024),
+        )
+    }
+}
+
 /// Validates the rule names, finds the config from `start` and builds the engine; on failure
 /// the message is printed and the exit code returned.
 pub fn setup(lint: &LintArgs, start: &Path) -> Result<Setup, ExitCode> {
@@ -106,18 +126,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
     } else {
         FixMode::Safe
     });
-    let runner = Runner::new(
-        &setup.engine,
-        &setup.ignores,
-        Options {
-            report_unused_allows: args.lint.report_unused_allows,
-            rules_in_tests: setup.rules_in_tests.clone(),
-            fix: mode,
-            no_prefilter: args.lint.no_prefilter,
-            parse_only: args.lint.parse_only,
-        },
-        args.lint.max_file_size.saturating_mul(1024 * 1024),
-    );
+    let runner = setup.runner(&args.lint, mode);
 
     let mut stdin_text = None;
     let mut outcome = match &stdin_name {

@@ -14,7 +14,6 @@
 use crate::check;
 use crate::cli::FlycheckArgs;
 use crate::report::cargo;
-use crate::run::{Options, Runner};
 use crate::walk;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, ExitCode, Stdio};
@@ -110,18 +109,7 @@ fn lint(args: &FlycheckArgs) -> (Vec<String>, bool) {
     let Ok(setup) = check::setup(&args.lint, &start) else {
         return (Vec::new(), false);
     };
-    let runner = Runner::new(
-        &setup.engine,
-        &setup.ignores,
-        Options {
-            report_unused_allows: args.lint.report_unused_allows,
-            rules_in_tests: setup.rules_in_tests.clone(),
-            fix: None,
-            no_prefilter: args.lint.no_prefilter,
-            parse_only: args.lint.parse_only,
-        },
-        args.lint.max_file_size.saturating_mul(1024 * 1024),
-    );
+    let runner = setup.runner(&args.lint, None);
     let (files, walk_errors) = walk::collect(&args.paths, &setup.excludes);
     let mut outcome = runner.lint_all(files, args.lint.threads);
     outcome.errors.extend(walk_errors);

@@ -339,14 +339,10 @@ fn call_extent(c: &syn::ExprCall, depth: usize) -> Option<Extent> {
     let Expr::Path(p) = strip(&c.func) else {
         return None;
     };
-    let segs: Vec<String> = p
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
-    let last = segs.last()?.as_str();
-    let parent = segs.len().checked_sub(2).map(|i| segs[i].as_str());
+    let path = super::visitor::path_string(&p.path);
+    let mut segs = path.rsplit("::");
+    let last = segs.next()?;
+    let parent = segs.next();
     match (parent, last) {
         (Some("iter" | "stream"), "once") => Some(Extent::Fixed("a single item")),
         (Some("stream"), "iter") => Some(

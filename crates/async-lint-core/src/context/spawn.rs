@@ -60,13 +60,8 @@ pub fn task_future(body: &Expr) -> &Expr {
 /// `Box::pin` (as a path call).
 fn is_box_pin(f: &Expr) -> bool {
     let Expr::Path(p) = f else { return false };
-    let segs: Vec<String> = p
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
-    segs.ends_with(&["Box".to_string(), "pin".to_string()])
+    let path = super::visitor::path_string(&p.path);
+    path == "Box::pin" || path.ends_with("::Box::pin")
 }
 
 /// What the value a spawn call returns does with the task's result.

@@ -223,19 +223,9 @@ impl CrateIndex {
         if segs.len() < 2 {
             return None;
         }
-        // A free fn of module `a::b`, or a method of type `b` in module `a`.
-        for owner in [segs.len() - 1, segs.len() - 2] {
-            if owner == 0 {
-                continue;
-            }
-            let module = segs[..owner].join("::");
-            for file in self.module_files(&module).iter() {
-                let Some(summary) = self.summary(file) else {
-                    continue;
-                };
-                if let Some(i) = summary.index_of(path) {
-                    return Some(FnRef::new(summary, i));
-                }
+        for summary in self.owner_summaries(&segs) {
+            if let Some(i) = summary.index_of(path) {
+                return Some(FnRef::new(summary, i));
             }
         }
         if depth >= MAX_REEXPORT_DEPTH {
@@ -249,23 +239,30 @@ impl CrateIndex {
     /// `crate::api::Pool::get` when it re-exports the type `Pool`.
     fn reexported(&self, segs: &[&str], depth: usize) -> Option<FnRef> {
         let path = segs.join("::");
-        for owner in [segs.len() - 1, segs.len() - 2] {
-            if owner == 0 {
-                continue;
-            }
-            let module = segs[..owner].join("::");
-            for file in self.module_files(&module).iter() {
-                let Some(summary) = self.summary(file) else {
-                    continue;
-                };
-                for target in summary.reexport_candidates(&path) {
-                    if let Some(f) = self.find_target(&target, depth) {
-                        return Some(f);
-                    }
+        for summary in self.owner_summaries(segs) {
+            for target in summary.reexport_candidates(&path) {
+                if let Some(f) = self.find_target(&target, depth) {
+                    return Some(f);
                 }
             }
         }
         None
+    }
+
+    /// Summaries of the files of the modules that may own the item at `segs`: module `a::b`
+    /// for a free fn `a::b::f`, module `a` for a method of type `b`. Lazy, in that order, so a
+    /// lookup parses no file past the one that answers it.
+    fn owner_summaries<'a>(
+        &'a self,
+        segs: &'a [&str],
+    ) -> impl Iterator<Item = Arc<FileSummary>> + 'a {
+        [segs.len() - 1, segs.len().saturating_sub(2)]
+            .into_iter()
+            .filter(|&owner| owner > 0)
+            .flat_map(move |owner| {
+                let files = self.module_files(&segs[..owner].join("::"));
+                (0..files.len()).filter_map(move |i| self.summary(&files[i]))
+            })
     }
 
     fn find_target(&self, path: &str, depth: usize) -> Option<FnRef> {
