@@ -55,6 +55,8 @@ pub struct Context<'a> {
     pub(crate) structs: StructFields,
     /// How many enclosing items are test code (`#[test]` fns, `#[cfg(test)]` modules…).
     pub(crate) test_items: usize,
+    /// The file belongs to a test or bench target by its path (see [`testcode`]).
+    pub(crate) test_path: bool,
     /// The blocks being visited that end by leaving a loop or their body (see [`BlockExit`]).
     pub(crate) block_exits: Vec<BlockExit>,
     pub(crate) index: IndexLink<'a>,
@@ -508,12 +510,17 @@ impl<'a> Context<'a> {
     /// Is this test code: inside a `#[test]`-like fn or a `#[cfg(test)]` item, or in a file
     /// of a test or bench target (see [`testcode`])?
     pub fn in_test_code(&self) -> bool {
-        self.test_items > 0 || testcode::is_test_path(&self.file.path) || self.declared_test()
+        self.in_local_test_code() || self.declared_test()
+    }
+
+    /// Test code as this file alone shows it: its path and the enclosing items.
+    fn in_local_test_code(&self) -> bool {
+        self.test_items > 0 || self.test_path
     }
 
     /// Is this file's module declared as test code (`#[cfg(test)] mod tests;` in its parent)?
     /// Asked of the crate index once per file, for files of its module tree.
-    fn declared_test(&self) -> bool {
+    pub(crate) fn declared_test(&self) -> bool {
         let link = &self.index;
         *link.declared_test.get_or_init(|| {
             link.scope.path.is_some()
@@ -524,12 +531,20 @@ impl<'a> Context<'a> {
 
     /// Should `rule` stay silent here because this is test code and the config does not ask
     /// for test code (`check-tests`)? Tests block, sleep and order awaits on purpose.
+    ///
+    /// Answers from the file alone; a file whose whole module is declared as test code in its
+    /// parent file is filtered once its findings are known ([`Context::skips_tests`]), so
+    /// that the parent is only read for files with findings.
     pub fn skips_test_code(&self, rule: &str) -> bool {
-        let check = self
+        self.skips_tests(rule) && self.in_local_test_code()
+    }
+
+    /// Does `rule` stay silent in test code (its `check-tests` is off)?
+    pub(crate) fn skips_tests(&self, rule: &str) -> bool {
+        !self
             .settings(rule)
             .and_then(|s| s.check_tests)
-            .unwrap_or(false);
-        !check && self.in_test_code()
+            .unwrap_or(false)
     }
 
     /// Is a lint (`clippy::await_holding_lock`) allowed or expected on an enclosing item?

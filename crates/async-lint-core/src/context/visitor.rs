@@ -3,7 +3,7 @@
 
 use super::bounds::{chain_limit, Limit, LoopBounds};
 use super::frame::{INLINE_ONCE, OFFLOADING_CALLEES, PER_ITEM_ADAPTERS};
-use super::macros::{parse_body, MacroBody};
+use super::macros::{self, parse_body, MacroBody};
 use super::spawn::SpawnKind;
 use super::testcode;
 use super::{
@@ -19,7 +19,7 @@ use crate::index::{
 };
 use crate::resolve::{Resolver, Scope};
 use crate::rules::Rule;
-use crate::source::{SourceFile, Span};
+use crate::source::{SourceFile, Span, SpanOf};
 use crate::CrateInfo;
 use std::collections::{HashMap, HashSet};
 use syn::spanned::Spanned;
@@ -64,8 +64,14 @@ pub fn check_file_in<'a>(
     for item in &ast.items {
         v.visit_item(item);
     }
+    let mut findings = v.out;
+    let skipped =
+        |f: &Finding| v.rules.iter().any(|r| r.meta().name == f.rule) && v.cx.skips_tests(f.rule);
+    if findings.iter().any(skipped) && v.cx.declared_test() {
+        findings.retain(|f| !skipped(f));
+    }
     Checked {
-        findings: v.out,
+        findings,
         extents: v.extents,
     }
 }
@@ -214,6 +220,7 @@ impl<'a> Visitor<'a> {
             impl_self: Vec::new(),
             structs,
             test_items: 0,
+            test_path: testcode::is_test_path(&input.file.path),
             block_exits: Vec::new(),
             index,
             statics,
@@ -985,6 +992,9 @@ impl Visitor<'_> {
     }
 
     fn visit_macro_body(&mut self, mac: &syn::Macro) {
+        if !self.macro_body_may_matter(mac) {
+            return;
+        }
         match parse_body(mac) {
             Some(MacroBody::Exprs(exprs)) => exprs.iter().for_each(|e| self.visit_expr(e)),
             Some(MacroBody::Select(arms)) => {
@@ -1009,6 +1019,21 @@ impl Visitor<'_> {
             }
             None => {}
         }
+    }
+}
+
+impl Visitor<'_> {
+    /// Must the body of `mac` be parsed and visited? Always inside async code and when making
+    /// a summary (every call counts there); outside async code only when its text can name
+    /// what the rules look at there ([`macros::may_matter_outside_async`], or a renamed import).
+    fn macro_body_may_matter(&self, mac: &syn::Macro) -> bool {
+        if self.summary.is_some() || self.cx.frames.iter().any(|f| f.kind.is_async()) {
+            return true;
+        }
+        let body = self.cx.file.span_of_proc(mac.delimiter.span().join());
+        let text = self.cx.file.slice(body);
+        macros::may_matter_outside_async(text)
+            || self.cx.resolver.renames().any(|a| text.contains(a))
     }
 }
 

@@ -89,6 +89,13 @@ impl Resolver {
         absolute_in(self.module_path(), segs)
     }
 
+    /// Names visible here that import an item under another name (`go` for
+    /// `use tokio::spawn as go;`): a path through them ends in another name than written.
+    pub fn renames(&self) -> impl Iterator<Item = &str> {
+        self.visible()
+            .flat_map(|s| s.renames.iter().map(String::as_str))
+    }
+
     /// Candidates for a single name brought in by glob imports, innermost first
     /// (`use std::fs::*;` + `read` → `std::fs::read`). The caller decides which one it knows.
     pub fn glob_candidates(&self, name: &str) -> Vec<String> {

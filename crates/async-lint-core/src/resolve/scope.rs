@@ -16,6 +16,8 @@ pub struct Scope {
     pub globs: Vec<Vec<String>>,
     /// Names of items defined in this scope (fns, types, modules, consts, macros, …).
     pub items: HashSet<String>,
+    /// Names imported under another name than the item's own (`use tokio::spawn as go;`).
+    pub renames: Vec<String>,
 }
 
 impl Scope {
@@ -128,6 +130,9 @@ impl Scope {
     }
 
     fn insert_use(&mut self, name: String, target: Vec<String>) {
+        if target.last() != Some(&name) {
+            self.renames.push(name.clone());
+        }
         let target = self.normalize(target);
         self.uses.insert(name, target);
     }
