@@ -59,6 +59,8 @@ pub struct Engine {
     settings: HashMap<&'static str, RuleSettings>,
     catalog: &'static Catalog,
     parse_errors: bool,
+    /// The enabled rules' trigger words, searched for in one pass ([`Engine::may_fire`]).
+    triggers: Option<aho_corasick::AhoCorasick>,
 }
 
 /// The findings of one file.
@@ -92,11 +94,19 @@ impl Engine {
             }
             settings.insert(meta.name, s);
         }
+        let words: Vec<&str> = enabled
+            .iter()
+            .flat_map(|r| r.meta().triggers)
+            .copied()
+            .collect();
+        // Built from a handful of fixed words; should it ever fail, every file is parsed.
+        let triggers = aho_corasick::AhoCorasick::new(&words).ok();
         Engine {
             rules: enabled,
             settings,
             catalog: Catalog::builtin(),
             parse_errors: selected(PARSE_ERROR),
+            triggers,
         }
     }
 
@@ -114,9 +124,7 @@ impl Engine {
     /// Can any enabled rule fire in a file with this text? A sound byte-level pre-check that
     /// lets the driver skip parsing most files.
     pub fn may_fire(&self, text: &str) -> bool {
-        self.rules
-            .iter()
-            .any(|r| r.meta().triggers.iter().any(|t| text.contains(t)))
+        !self.rules.is_empty() && self.triggers.as_ref().is_none_or(|t| t.is_match(text))
     }
 
     /// Lints one file as a file of no crate (the crate index knows only this file).

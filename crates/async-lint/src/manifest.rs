@@ -10,6 +10,7 @@
 //! `autobins = false` and the like turn them off.
 
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// A cargo target as cargo prints it in its JSON messages (field order and names included).
@@ -55,6 +56,12 @@ pub struct Package {
     /// Cargo's package id spec, `path+file:///abs/dir#name@version`.
     pub id: String,
     pub targets: Vec<Target>,
+    /// Each target's root file → its index in `targets` (the first when two share one):
+    /// packages such as tokio have hundreds of test and example targets.
+    roots: HashMap<PathBuf, usize>,
+    /// The folders of the targets' root files (custom-build scripts left out), each with the
+    /// index of the target that owns the files below it ([`Package::target_of`]).
+    folders: Vec<(PathBuf, usize)>,
     deps: Vec<Dependency>,
 }
 
@@ -102,12 +109,32 @@ impl Package {
         let edition = inherited("edition").unwrap_or_else(|| "2015".to_string());
         let id = package_id(dir, &name, &version);
         let targets = discover_targets(dir, &table, &name, &edition);
+        let mut roots = HashMap::new();
+        // Per folder, the target that wins there: a library over binaries, else the last.
+        let mut folders: Vec<(PathBuf, usize)> = Vec::new();
+        let not_bin = |t: &Target| t.kind.iter().any(|k| k != "bin");
+        for (i, t) in targets.iter().enumerate() {
+            roots.entry(PathBuf::from(&t.src_path)).or_insert(i);
+            if t.kind.iter().any(|k| k == "custom-build") {
+                continue;
+            }
+            let Some(dir) = Path::new(&t.src_path).parent() else {
+                continue;
+            };
+            match folders.iter_mut().find(|(d, _)| d == dir) {
+                Some((_, best)) if not_bin(&targets[*best]) && !not_bin(t) => {}
+                Some((_, best)) => *best = i,
+                None => folders.push((dir.to_path_buf(), i)),
+            }
+        }
         Some(Package {
             root: dir.to_path_buf(),
             manifest_path,
             name,
             id,
             targets,
+            roots,
+            folders,
             deps: dependencies(dir, &table),
         })
     }
@@ -117,16 +144,19 @@ impl Package {
     /// main binary). `None` for shared helpers such as `tests/common/mod.rs`.
     pub fn target_of(&self, file: &Path) -> Option<&Target> {
         let rel = file.strip_prefix(&self.root).ok()?;
-        if let Some(t) = self.targets.iter().find(|t| Path::new(&t.src_path) == file) {
-            return Some(t);
+        if let Some(&i) = self.roots.get(file) {
+            return self.targets.get(i);
         }
         let first = rel.components().next()?.as_os_str().to_str()?;
         let by_kind_dir = |kind: &str, top: &Path| {
             // `tests/<name>/..` belongs to the target rooted at `tests/<name>/main.rs`.
-            let dir = top.join(rel.strip_prefix(top).ok()?.components().next()?);
+            let dir = self
+                .root
+                .join(top)
+                .join(rel.strip_prefix(top).ok()?.components().next()?);
             self.targets.iter().find(|t| {
                 t.kind.iter().any(|k| k == kind)
-                    && Path::new(&t.src_path).parent() == Some(self.root.join(&dir).as_path())
+                    && Path::new(&t.src_path).parent() == Some(dir.as_path())
             })
         };
         match first {
@@ -134,18 +164,13 @@ impl Package {
             "examples" => by_kind_dir("example", Path::new("examples")),
             "benches" => by_kind_dir("bench", Path::new("benches")),
             "src" if rel.starts_with("src/bin") => by_kind_dir("bin", Path::new("src/bin")),
+            // The deepest folder wins.
             _ => self
-                .targets
+                .folders
                 .iter()
-                .filter(|t| !t.kind.iter().any(|k| k == "custom-build"))
-                .filter_map(|t| {
-                    let dir = Path::new(&t.src_path).parent()?;
-                    file.starts_with(dir)
-                        .then_some((dir.components().count(), t))
-                })
-                // The deepest folder wins; between equals (src/lib.rs, src/main.rs) the library.
-                .max_by_key(|(depth, t)| (*depth, t.kind.iter().any(|k| k != "bin")))
-                .map(|(_, t)| t),
+                .filter(|(dir, _)| file.starts_with(dir))
+                .max_by_key(|(dir, _)| dir.components().count())
+                .and_then(|(_, i)| self.targets.get(*i)),
         }
     }
 

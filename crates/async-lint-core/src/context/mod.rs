@@ -321,6 +321,17 @@ impl<'a> Context<'a> {
         self.resolver.resolve(path)
     }
 
+    /// Can `path` name an item called one of `names`? A path ends in the name of what it
+    /// names, except a single name imported under another (`go` after
+    /// `use tokio::spawn as go;`): a test without allocation, before resolving.
+    pub fn may_name<'n>(&self, path: &syn::Path, mut names: impl Iterator<Item = &'n str>) -> bool {
+        let Some(last) = path.segments.last() else {
+            return false;
+        };
+        names.any(|n| last.ident == n)
+            || (path.segments.len() == 1 && self.resolver.renames().any(|r| last.ident == r))
+    }
+
     /// Resolves the callee of a call. A single name that nothing imports is tried against
     /// the glob imports, keeping the first candidate `known` accepts.
     pub fn resolve_callee(&self, path: &syn::Path, known: impl Fn(&str) -> bool) -> Option<String> {

@@ -3,6 +3,7 @@
 
 use super::uses::strip;
 use super::Context;
+use std::sync::LazyLock;
 use syn::Expr;
 
 /// What kind of task a spawn starts.
@@ -145,6 +146,17 @@ const SPAWN_FNS: &[(&str, SpawnKind)] = &[
     ("tokio::task::JoinSet::spawn", SpawnKind::Task),
 ];
 
+/// The names [`SPAWN_FNS`] end in: a call whose callee cannot end in one is not resolved.
+static SPAWN_FN_NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut names: Vec<&str> = SPAWN_FNS
+        .iter()
+        .filter_map(|(p, _)| p.rsplit("::").next())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+});
+
 /// Methods that spawn onto a runtime handle, `JoinSet`, `LocalSet`, `Builder` or executor.
 /// Matched by name when the receiver's type is unknown but the argument is a future-shaped
 /// expression (an `async` block or a call), never a closure: `thread::Builder::spawn(|| ..)`
@@ -163,6 +175,9 @@ pub fn spawn_call<'e>(cx: &Context<'_>, expr: &'e Expr) -> Option<Spawn<'e>> {
     match expr {
         Expr::Call(c) => {
             let Expr::Path(p) = &*c.func else { return None };
+            if !cx.may_name(&p.path, SPAWN_FN_NAMES.iter().copied()) {
+                return None;
+            }
             let known = |path: &str| SPAWN_FNS.iter().any(|(s, _)| *s == path);
             let path = cx.resolve_callee(&p.path, known)?;
             let path = normalize_builder(&path);
@@ -176,8 +191,7 @@ pub fn spawn_call<'e>(cx: &Context<'_>, expr: &'e Expr) -> Option<Spawn<'e>> {
             })
         }
         Expr::MethodCall(m) => {
-            let name = m.method.to_string();
-            let (_, kind) = SPAWN_METHODS.iter().find(|(s, _)| *s == name)?;
+            let (name, kind) = SPAWN_METHODS.iter().find(|(s, _)| m.method == s)?;
             let body = m.args.first();
             let future_shaped = body.is_some_and(|b| match (kind, strip(b)) {
                 (SpawnKind::Blocking, Expr::Closure(_) | Expr::Path(_)) => true,

@@ -317,7 +317,7 @@ impl<'a> Visitor<'a> {
         } else {
             FrameKind::SyncFn
         };
-        let mut frame = Frame::new(kind, self.cx.span(sig));
+        let mut frame = Frame::new(kind, self.cx.file.span_of_sig(sig));
         frame.name = Some(sig.ident.to_string());
         frame.attrs = attrs.iter().map(|a| path_string(a.path())).collect();
         frame.returns_result = returns_result(&sig.output);
@@ -460,6 +460,9 @@ impl<'a> Visitor<'a> {
 
     /// Adds a module (inline, or declared with `mod x;`) to the summary being made.
     fn record_module(&mut self, m: &syn::ItemMod, path: &[String]) {
+        if self.summary.is_none() {
+            return;
+        }
         let test = self.cx.in_test_code();
         let Some(summary) = self.summary.as_mut() else {
             return;

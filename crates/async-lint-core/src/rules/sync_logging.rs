@@ -136,8 +136,10 @@ impl Rule for SyncLogging {
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         let Expr::MethodCall(m) = expr else { return };
-        let name = m.method.to_string();
-        if !WRITE_METHODS.contains(&name.as_str()) || !cx.in_async() || cx.is_awaited(expr) {
+        let Some(name) = WRITE_METHODS.iter().find(|w| m.method == w) else {
+            return;
+        };
+        if !cx.in_async() || cx.is_awaited(expr) {
             return;
         }
         if cx.skips_test_code(META.name) {

@@ -18,18 +18,16 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
         let mut ascii = Vec::new();
-        let mut line_ascii = true;
-        for (i, b) in text.bytes().enumerate() {
-            line_ascii &= b.is_ascii();
-            if b == b'\n' {
-                starts.push(i + 1);
-                ascii.push(line_ascii);
-                line_ascii = true;
-            }
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', bytes) {
+            starts.push(nl + 1);
+            ascii.push(bytes[start..nl].is_ascii());
+            start = nl + 1;
         }
-        ascii.push(line_ascii);
+        ascii.push(bytes[start..].is_ascii());
         LineIndex { starts, ascii }
     }
 
