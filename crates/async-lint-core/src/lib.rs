@@ -59,8 +59,8 @@ pub struct Engine {
     settings: HashMap<&'static str, RuleSettings>,
     catalog: &'static Catalog,
     parse_errors: bool,
-    /// The enabled rules' trigger words, searched for in one pass ([`Engine::may_fire`]).
-    triggers: Option<aho_corasick::AhoCorasick>,
+    /// The enabled rules' trigger words, each once ([`Engine::may_fire`]).
+    triggers: Vec<memchr::memmem::Finder<'static>>,
 }
 
 /// The findings of one file.
@@ -94,13 +94,14 @@ impl Engine {
             }
             settings.insert(meta.name, s);
         }
-        let words: Vec<&str> = enabled
+        let mut words: Vec<&'static str> = enabled
             .iter()
             .flat_map(|r| r.meta().triggers)
             .copied()
             .collect();
-        // Built from a handful of fixed words; should it ever fail, every file is parsed.
-        let triggers = aho_corasick::AhoCorasick::new(&words).ok();
+        words.sort_unstable();
+        words.dedup();
+        let triggers = words.into_iter().map(memchr::memmem::Finder::new).collect();
         Engine {
             rules: enabled,
             settings,
@@ -124,7 +125,9 @@ impl Engine {
     /// Can any enabled rule fire in a file with this text? A sound byte-level pre-check that
     /// lets the driver skip parsing most files.
     pub fn may_fire(&self, text: &str) -> bool {
-        !self.rules.is_empty() && self.triggers.as_ref().is_none_or(|t| t.is_match(text))
+        self.triggers
+            .iter()
+            .any(|t| t.find(text.as_bytes()).is_some())
     }
 
     /// Lints one file as a file of no crate (the crate index knows only this file).

@@ -35,17 +35,12 @@ pub fn macro_name(mac: &syn::Macro) -> String {
 /// Words without one of which a macro body outside async code holds nothing the rules look
 /// at. Outside async code the rules only see spawns (`tokio::spawn(..)`, `set.spawn(..)`,
 /// `futs.push(..)`, `join_all(..)`), the handles they return (`drop(handle)`) and the async
-/// blocks, closures and `stream!` bodies that start async code again. Names imported under
-/// another name (`use tokio::spawn as go;`) are checked by the caller.
-const OUTSIDE_ASYNC: &[&str] = &[
+/// blocks, closures and `stream!` bodies that start async code again. Lets the visitor leave
+/// the many `format!`/`assert!` bodies of synchronous code unparsed (see
+/// [`super::Context::text_names_any`]).
+pub const OUTSIDE_ASYNC: &[&str] = &[
     "spawn", "push", "join_all", "async", "await", "stream", "drop",
 ];
-
-/// Can the body `text` of a macro outside async code hold something a rule looks at? Lets
-/// the visitor leave the many `format!`/`assert!` bodies of synchronous code unparsed.
-pub fn may_matter_outside_async(text: &str) -> bool {
-    OUTSIDE_ASYNC.iter().any(|w| text.contains(w))
-}
 
 /// Parses the body of a macro the engine knows. Unknown macros and bodies that do not parse
 /// give `None`: their tokens stay opaque.

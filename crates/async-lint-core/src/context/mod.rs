@@ -332,6 +332,13 @@ impl<'a> Context<'a> {
             || (path.segments.len() == 1 && self.resolver.renames().any(|r| last.ident == r))
     }
 
+    /// Does `text` (a part of this file) hold one of `words`, or a name imported here under
+    /// another name (which may stand for anything)? A cheap test before a costly analysis
+    /// that only matters where such a name is used.
+    pub fn text_names_any(&self, text: &str, words: &[&str]) -> bool {
+        words.iter().any(|w| text.contains(w)) || self.resolver.renames().any(|r| text.contains(r))
+    }
+
     /// Resolves the callee of a call. A single name that nothing imports is tried against
     /// the glob imports, keeping the first candidate `known` accepts.
     pub fn resolve_callee(&self, path: &syn::Path, known: impl Fn(&str) -> bool) -> Option<String> {

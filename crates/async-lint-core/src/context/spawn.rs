@@ -146,6 +146,14 @@ const SPAWN_FNS: &[(&str, SpawnKind)] = &[
     ("tokio::task::JoinSet::spawn", SpawnKind::Task),
 ];
 
+/// Every spawn and pushed future recognised here names one of these words (spawners are
+/// `spawn`, `spawn_local`…, futures are pushed with `push`/`push_back`), or a renamed import
+/// of a spawner: code whose text has none of them spawns nothing.
+pub const SPAWN_WORDS: &[&str] = &["spawn", "push"];
+
+/// Methods that add a future to a `FuturesUnordered`/`FuturesOrdered`.
+const PUSH_METHODS: &[&str] = &["push", "push_back"];
+
 /// The names [`SPAWN_FNS`] end in: a call whose callee cannot end in one is not resolved.
 static SPAWN_FN_NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     let mut names: Vec<&str> = SPAWN_FNS
@@ -229,7 +237,7 @@ pub fn pushed_future<'e>(cx: &Context<'_>, expr: &'e Expr) -> Option<Spawn<'e>> 
     let Expr::MethodCall(m) = expr else {
         return None;
     };
-    if m.method != "push" && m.method != "push_back" {
+    if !PUSH_METHODS.iter().any(|p| m.method == p) {
         return None;
     }
     let ty = cx.type_of(&m.receiver)?;
@@ -327,6 +335,21 @@ mod tests {
                     .expect("probe lock")
                     .push(format!("{} {:?}", s.spawner, s.kind));
             }
+        }
+    }
+
+    #[test]
+    fn every_spawner_names_a_spawn_word() {
+        let names = super::SPAWN_FNS
+            .iter()
+            .chain(super::SPAWN_METHODS)
+            .map(|(n, _)| *n)
+            .chain(super::PUSH_METHODS.iter().copied());
+        for name in names {
+            assert!(
+                super::SPAWN_WORDS.iter().any(|w| name.contains(w)),
+                "{name} names none of SPAWN_WORDS: loops spawning through it would get no bounds"
+            );
         }
     }
 

@@ -4,7 +4,7 @@
 use super::bounds::{chain_limit, Limit, LoopBounds};
 use super::frame::{INLINE_ONCE, OFFLOADING_CALLEES, PER_ITEM_ADAPTERS};
 use super::macros::{self, parse_body, MacroBody};
-use super::spawn::SpawnKind;
+use super::spawn::{SpawnKind, SPAWN_WORDS};
 use super::testcode;
 use super::{
     Binding, BlockExit, Context, ExitKind, Frame, FrameKind, IndexLink, IndexScope, Locals, Loop,
@@ -862,7 +862,11 @@ impl Visitor<'_> {
                     kind: LoopKind::For,
                     span: head,
                     label: label(&f.label),
-                    bounds: LoopBounds::of_for(self.cx.file, f),
+                    bounds: self.loop_bounds(
+                        f.for_token.span,
+                        f.body.brace_token.span.close(),
+                        || LoopBounds::of_for(self.cx.file, f),
+                    ),
                 };
                 self.with_loop(l, |v| {
                     v.bind_pat(&f.pat, None);
@@ -881,7 +885,11 @@ impl Visitor<'_> {
                         kind,
                         span: head,
                         label: label(&w.label),
-                        bounds: LoopBounds::of_while(self.cx.file, w),
+                        bounds: self.loop_bounds(
+                            w.while_token.span,
+                            w.body.brace_token.span.close(),
+                            || LoopBounds::of_while(self.cx.file, w),
+                        ),
                     },
                     |v| {
                         v.cx.guards_open_temps();
@@ -902,7 +910,11 @@ impl Visitor<'_> {
                         kind: LoopKind::Loop,
                         span: head,
                         label: label(&l.label),
-                        bounds: LoopBounds::of_loop(self.cx.file, l),
+                        bounds: self.loop_bounds(
+                            l.loop_token.span,
+                            l.body.brace_token.span.close(),
+                            || LoopBounds::of_loop(self.cx.file, l),
+                        ),
                     },
                     |v| v.visit_block(&l.body),
                 );
@@ -978,9 +990,12 @@ impl Visitor<'_> {
                     if let Some(Expr::Closure(c)) =
                         m.args.iter().find(|a| matches!(a, Expr::Closure(_)))
                     {
-                        let after = self.limit_after(e);
-                        self.adapter_bounds =
-                            Some(LoopBounds::of_adapter(self.cx.file, m, &c.body, after));
+                        let args = m.paren_token.span;
+                        let bounds = self.loop_bounds(args.open(), args.close(), || {
+                            let after = self.limit_after(e);
+                            LoopBounds::of_adapter(self.cx.file, m, &c.body, after)
+                        });
+                        self.adapter_bounds = Some(bounds);
                     }
                 }
                 self.task_body = self.spawned_future(e, Some(&name));
@@ -1034,9 +1049,26 @@ impl Visitor<'_> {
             return true;
         }
         let body = self.cx.file.span_of_proc(mac.delimiter.span().join());
-        let text = self.cx.file.slice(body);
-        macros::may_matter_outside_async(text)
-            || self.cx.resolver.renames().any(|a| text.contains(a))
+        self.cx
+            .text_names_any(self.cx.file.slice(body), macros::OUTSIDE_ASYNC)
+    }
+
+    /// The bounds of a loop spanning `from..to`, from `scan`. Bounds are only read where a
+    /// task is spawned or a future pushed inside the loop, so a loop whose text names no
+    /// spawn ([`SPAWN_WORDS`]) gets empty ones without the scan of its body; nothing reads
+    /// them while summarizing.
+    fn loop_bounds(
+        &self,
+        from: proc_macro2::Span,
+        to: proc_macro2::Span,
+        scan: impl FnOnce() -> LoopBounds,
+    ) -> LoopBounds {
+        let file = self.cx.file;
+        let text = file.slice(file.span_of_proc(from).to(file.span_of_proc(to)));
+        if self.rules.is_empty() || !self.cx.text_names_any(text, SPAWN_WORDS) {
+            return LoopBounds::default();
+        }
+        scan()
     }
 }
 
