@@ -110,16 +110,15 @@ pub fn summarize(
     v.summary.unwrap_or_default()
 }
 
-/// Records the field types of every struct, and the type of every `static`, of the file,
-/// resolved in its own module.
+/// Records the field types of every struct, and the type of every `static`, of the items of
+/// `module`, resolved in it: the innermost scope of `r` is the module's.
 fn collect_structs(
     items: &[syn::Item],
-    module: Vec<String>,
+    module: &[String],
     r: &mut Resolver,
     out: (&mut StructFields, &mut Statics),
 ) {
     let (out, statics) = out;
-    r.push(Scope::module(module.clone(), items));
     for item in items {
         match item {
             syn::Item::Struct(s) => {
@@ -128,28 +127,29 @@ fn collect_structs(
                     .iter()
                     .filter_map(|f| Some((f.ident.as_ref()?.to_string(), r.resolve_type(&f.ty)?)))
                     .collect();
-                let mut path = module.clone();
+                let mut path = module.to_vec();
                 path.push(s.ident.to_string());
                 out.insert(path.join("::"), fields);
             }
             syn::Item::Static(s) => {
                 if let Some(ty) = r.resolve_type(&s.ty) {
-                    let mut path = module.clone();
+                    let mut path = module.to_vec();
                     path.push(s.ident.to_string());
                     statics.insert(path.join("::"), ty);
                 }
             }
             syn::Item::Mod(m) => {
                 if let Some((_, inner)) = &m.content {
-                    let mut sub = module.clone();
+                    let mut sub = module.to_vec();
                     sub.push(m.ident.to_string());
-                    collect_structs(inner, sub, r, (&mut *out, &mut *statics));
+                    r.push(Scope::module(sub.clone(), inner));
+                    collect_structs(inner, &sub, r, (&mut *out, &mut *statics));
+                    r.pop();
                 }
             }
             _ => {}
         }
     }
-    r.pop();
 }
 
 /// How a closure argument will be run, decided from its callee before it is visited.
@@ -201,13 +201,13 @@ impl<'a> Visitor<'a> {
         let mut resolver = Resolver::default();
         let mut structs = StructFields::new();
         let mut statics = Statics::new();
+        resolver.push(Scope::module(input.module.clone(), &ast.items));
         collect_structs(
             &ast.items,
-            input.module.clone(),
+            &input.module,
             &mut resolver,
             (&mut structs, &mut statics),
         );
-        resolver.push(Scope::module(input.module.clone(), &ast.items));
         let cx = Context {
             file: input.file,
             catalog: input.catalog,
