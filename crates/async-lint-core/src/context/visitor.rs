@@ -758,11 +758,15 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
     }
 
     fn visit_block(&mut self, b: &'ast syn::Block) {
-        let scope = Scope::block(self.cx.resolver.module_path().to_vec(), &b.stmts);
-        let pushed = !scope.is_empty();
-        if pushed {
-            self.cx.resolver.push(scope);
-        }
+        // Only a block with items of its own (`use`, `fn`, `struct`…) gets a scope.
+        let pushed = b.stmts.iter().any(|s| matches!(s, syn::Stmt::Item(_))) && {
+            let scope = Scope::block(self.cx.resolver.module_path().to_vec(), &b.stmts);
+            let named = !scope.is_empty();
+            if named {
+                self.cx.resolver.push(scope);
+            }
+            named
+        };
         self.cx.locals.push();
         self.cx.guards_enter_block();
         self.bind_block_statics(b);
