@@ -255,6 +255,30 @@ fn files_over_the_size_limit_are_errors_not_memory_hogs() {
 }
 
 #[test]
+fn a_50_mb_generated_file_is_refused_at_the_default_limit() {
+    // 50 MB of generated code: parsed, it would cost gigabytes of syntax tree.
+    let line = "pub async fn generated_fn() -> u64 { 0x0123_4567_89ab_cdef }\n";
+    let big = line.repeat(50_000_000 / line.len() + 1);
+    let dir = project(&[
+        ("src/generated.rs", big.as_bytes()),
+        ("src/ok.rs", BLOCKING.as_bytes()),
+    ]);
+    let (code, doc) = json(dir.path(), &[]);
+    assert_eq!(code, 2, "an unlintable file is an error");
+    assert_eq!(
+        doc["summary"]["findings"], 1,
+        "the other file is still linted"
+    );
+    let error = &doc["errors"][0];
+    assert!(error["path"]
+        .as_str()
+        .expect("path")
+        .ends_with("generated.rs"));
+    let msg = error["message"].as_str().expect("message");
+    assert!(msg.contains("47.7 MiB, over the 8 MiB limit"), "{msg}");
+}
+
+#[test]
 fn findings_on_minified_lines_render_without_a_snippet() {
     let line: String = (0..3000)
         .map(|i| format!("async fn f{i}() {{ std::thread::sleep(d); }} "))
