@@ -39,8 +39,6 @@ pub struct Frame {
     pub name: Option<String>,
     /// The signature of a fn, the `async` block / closure head otherwise.
     pub span: Span,
-    /// Attribute paths on the fn (`tokio::main`, `tokio::test`, `async_trait`…).
-    pub attrs: Vec<String>,
     /// Loops entered in this frame, outermost first.
     pub loops: Vec<Loop>,
     /// For offload closures: the call that offloads (`tokio::task::spawn_blocking`).
@@ -59,7 +57,6 @@ impl Frame {
             kind,
             name: None,
             span,
-            attrs: Vec::new(),
             loops: Vec::new(),
             offload: None,
             per_item: None,

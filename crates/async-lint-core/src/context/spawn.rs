@@ -178,12 +178,22 @@ const SPAWN_METHODS: &[(&str, SpawnKind)] = &[
     ("spawn_blocking_on", SpawnKind::Blocking),
 ];
 
+/// Can the callee `path` be one of [`SPAWN_FNS`]? Without resolving or allocating.
+pub fn may_name_spawner(cx: &Context<'_>, path: &syn::Path) -> bool {
+    cx.may_name(path, SPAWN_FN_NAMES.iter().copied())
+}
+
+/// Can a method called `method` be one of [`SPAWN_METHODS`]?
+pub fn may_name_spawn_method(method: &syn::Ident) -> bool {
+    SPAWN_METHODS.iter().any(|(s, _)| method == s)
+}
+
 /// The spawn `expr` performs, if it is one.
 pub fn spawn_call<'e>(cx: &Context<'_>, expr: &'e Expr) -> Option<Spawn<'e>> {
     match expr {
         Expr::Call(c) => {
             let Expr::Path(p) = &*c.func else { return None };
-            if !cx.may_name(&p.path, SPAWN_FN_NAMES.iter().copied()) {
+            if !may_name_spawner(cx, &p.path) {
                 return None;
             }
             let known = |path: &str| SPAWN_FNS.iter().any(|(s, _)| *s == path);

@@ -4,7 +4,7 @@
 use super::bounds::{chain_limit, Limit, LoopBounds};
 use super::frame::{INLINE_ONCE, OFFLOADING_CALLEES, PER_ITEM_ADAPTERS};
 use super::macros::{self, parse_body, MacroBody};
-use super::spawn::{SpawnKind, SPAWN_WORDS};
+use super::spawn::{may_name_spawn_method, may_name_spawner, SpawnKind, SPAWN_WORDS};
 use super::testcode;
 use super::{
     Binding, BlockExit, Context, ExitKind, Frame, FrameKind, IndexLink, IndexScope, Locals, Loop,
@@ -305,13 +305,7 @@ impl<'a> Visitor<'a> {
         }
     }
 
-    fn visit_fn(
-        &mut self,
-        sig: &syn::Signature,
-        attrs: &[syn::Attribute],
-        body: Option<&syn::Block>,
-        owner: Option<String>,
-    ) {
+    fn visit_fn(&mut self, sig: &syn::Signature, body: Option<&syn::Block>, owner: Option<String>) {
         let kind = if sig.asyncness.is_some() {
             FrameKind::AsyncFn
         } else {
@@ -319,9 +313,8 @@ impl<'a> Visitor<'a> {
         };
         let mut frame = Frame::new(kind, self.cx.file.span_of_sig(sig));
         frame.name = Some(sig.ident.to_string());
-        frame.attrs = attrs.iter().map(|a| path_string(a.path())).collect();
         frame.returns_result = returns_result(&sig.output);
-        let index = self.record_fn(sig, &frame, owner);
+        let index = self.record_fn(sig, owner);
         let Some(body) = body else { return };
         self.fn_stack.push(index);
         self.push_frame(frame);
@@ -343,12 +336,7 @@ impl<'a> Visitor<'a> {
     }
 
     /// Adds a fn to the summary being made; its index there.
-    fn record_fn(
-        &mut self,
-        sig: &syn::Signature,
-        frame: &Frame,
-        owner: Option<String>,
-    ) -> Option<usize> {
+    fn record_fn(&mut self, sig: &syn::Signature, owner: Option<String>) -> Option<usize> {
         let summary = self.summary.as_mut()?;
         let name = sig.ident.to_string();
         let owner = owner.unwrap_or_else(|| self.cx.resolver.module_path().join("::"));
@@ -373,7 +361,6 @@ impl<'a> Visitor<'a> {
                 returns_future,
                 output_result,
                 output,
-                attrs: frame.attrs.clone(),
                 test: self.cx.in_test_code(),
                 span,
                 line: self.cx.file.lines.line_of(span.start) + 1,
@@ -460,6 +447,7 @@ impl<'a> Visitor<'a> {
 
     /// Adds a module (inline, or declared with `mod x;`) to the summary being made.
     fn record_module(&mut self, m: &syn::ItemMod, path: &[String]) {
+        // Checked before `in_test_code`, which may read the parent file through the index.
         if self.summary.is_none() {
             return;
         }
@@ -674,7 +662,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
-        self.visit_fn(&f.sig, &f.attrs, Some(&f.block), None);
+        self.visit_fn(&f.sig, Some(&f.block), None);
     }
 
     fn visit_impl_item(&mut self, i: &'ast syn::ImplItem) {
@@ -691,7 +679,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
         let owner = self.cx.self_type().map(str::to_string);
-        self.visit_fn(&f.sig, &f.attrs, Some(&f.block), owner);
+        self.visit_fn(&f.sig, Some(&f.block), owner);
     }
 
     fn visit_trait_item(&mut self, i: &'ast syn::TraitItem) {
@@ -705,7 +693,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
 
     fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
         let owner = self.traits.last().cloned();
-        self.visit_fn(&f.sig, &f.attrs, f.default.as_ref(), owner);
+        self.visit_fn(&f.sig, f.default.as_ref(), owner);
     }
 
     fn visit_item_trait(&mut self, t: &'ast syn::ItemTrait) {
@@ -968,14 +956,17 @@ impl Visitor<'_> {
             }
             Expr::Call(c) => {
                 self.visit_expr(&c.func);
-                let callee = match &*c.func {
-                    Expr::Path(p) => p
-                        .path
-                        .segments
-                        .last()
-                        .map(|s| (s.ident.to_string(), self.cx.span(&c.func), false)),
+                let last = match &*c.func {
+                    Expr::Path(p) => p.path.segments.last(),
                     _ => None,
                 };
+                // The callee's name matters for a spawn, and for the role of a closure argument.
+                let closures = c.args.iter().any(|a| matches!(a, Expr::Closure(_)));
+                let spawns =
+                    matches!(&*c.func, Expr::Path(p) if may_name_spawner(&self.cx, &p.path));
+                let callee = last
+                    .filter(|_| closures || spawns)
+                    .map(|s| (s.ident.to_string(), self.cx.span(&c.func), false));
                 self.task_body = self.spawned_future(e, callee.as_ref().map(|c| c.0.as_str()));
                 self.visit_args(callee, c.args.iter());
                 self.task_body = None;
@@ -988,12 +979,13 @@ impl Visitor<'_> {
                 });
                 self.visit_expr(&m.receiver);
                 self.chain.pop();
-                let name = m.method.to_string();
                 let saved = self.adapter_bounds.take();
-                if PER_ITEM_ADAPTERS.contains(&name.as_str()) {
-                    if let Some(Expr::Closure(c)) =
-                        m.args.iter().find(|a| matches!(a, Expr::Closure(_)))
-                    {
+                let closure = m.args.iter().find(|a| matches!(a, Expr::Closure(_)));
+                // The method's name matters for a spawn, and for the role of a closure argument.
+                let name = (closure.is_some() || may_name_spawn_method(&m.method))
+                    .then(|| m.method.to_string());
+                if let (Some(Expr::Closure(c)), Some(name)) = (closure, &name) {
+                    if PER_ITEM_ADAPTERS.contains(&name.as_str()) {
                         let args = m.paren_token.span;
                         let bounds = self.loop_bounds(args.open(), args.close(), || {
                             let after = self.limit_after(e);
@@ -1002,8 +994,8 @@ impl Visitor<'_> {
                         self.adapter_bounds = Some(bounds);
                     }
                 }
-                self.task_body = self.spawned_future(e, Some(&name));
-                let callee = Some((name, self.cx.span(&m.method), true));
+                self.task_body = self.spawned_future(e, name.as_deref());
+                let callee = name.map(|n| (n, self.cx.span(&m.method), true));
                 self.visit_args(callee, m.args.iter());
                 self.task_body = None;
                 self.adapter_bounds = saved;
@@ -1042,12 +1034,10 @@ impl Visitor<'_> {
             None => {}
         }
     }
-}
 
-impl Visitor<'_> {
     /// Must the body of `mac` be parsed and visited? Always inside async code and when making
     /// a summary (every call counts there); outside async code only when its text can name
-    /// what the rules look at there ([`macros::may_matter_outside_async`], or a renamed import).
+    /// what the rules look at there ([`macros::OUTSIDE_ASYNC`], or a renamed import).
     fn macro_body_may_matter(&self, mac: &syn::Macro) -> bool {
         if self.summary.is_some() || self.cx.frames.iter().any(|f| f.kind.is_async()) {
             return true;

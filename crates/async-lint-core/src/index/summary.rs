@@ -64,8 +64,6 @@ pub struct FnSig {
     pub output_result: bool,
     /// The type the caller finally gets, as written (`Result<(), RecvError>`); `None` for `()`.
     pub output: Option<String>,
-    /// Attribute paths on the fn (`tokio::main`, `test`, `async_trait`…).
-    pub attrs: Vec<String>,
     /// Test code: a `#[test]`-like fn, inside a `#[cfg(test)]` item, or in a test file.
     pub test: bool,
     /// The fn's name in its file.

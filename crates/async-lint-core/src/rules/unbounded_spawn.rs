@@ -251,8 +251,7 @@ fn check_join_all(cx: &Context<'_>, call: &syn::ExprCall, out: &mut Vec<Finding>
     let Some(last) = p.path.segments.last() else {
         return;
     };
-    let name = last.ident.to_string();
-    if name != "join_all" && name != "try_join_all" {
+    if last.ident != "join_all" && last.ident != "try_join_all" {
         return;
     }
     // A fn of the crate that happens to be called `join_all` is not futures'.
@@ -281,7 +280,7 @@ fn check_join_all(cx: &Context<'_>, call: &syn::ExprCall, out: &mut Vec<Finding>
     let f = Finding::new(
         META.name,
         cx.span(&call.func),
-        format!("`{name}` over an iterator of unknown size runs all its futures at once"),
+        format!("`{}` over an iterator of unknown size runs all its futures at once", last.ident),
     )
     .severity(Severity::Warning)
     .label("polls every future together")
