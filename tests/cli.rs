@@ -254,6 +254,68 @@ fn files_over_the_size_limit_are_errors_not_memory_hogs() {
     );
 }
 
+/// Root reads files whatever their mode says, so as root the binary runs as `nobody`
+/// (util-linux's `setpriv`) for the modes to mean something.
+#[test]
+fn unreadable_file_and_folder_are_errors_naming_them() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project(&[
+        ("src/ok.rs", BLOCKING.as_bytes()),
+        ("src/secret.rs", BLOCKING.as_bytes()),
+        ("src/locked/inner.rs", BLOCKING.as_bytes()),
+    ]);
+    let at = |p: &str| dir.path().join(p);
+    let mode = |p: &Path, m: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).expect("chmod")
+    };
+    // Everything else readable by another user.
+    for d in [dir.path(), &at("src"), &at("src/locked")] {
+        mode(d, 0o755);
+    }
+    mode(&at("src/ok.rs"), 0o644);
+    mode(&at("src/locked/inner.rs"), 0o644);
+    mode(&at("src/secret.rs"), 0o000);
+    mode(&at("src/locked"), 0o000);
+    let as_root = std::fs::read(at("src/secret.rs")).is_ok();
+    let mut cmd = if as_root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(common::binary());
+        c
+    } else {
+        std::process::Command::new(common::binary())
+    };
+    let out = cmd
+        .current_dir(dir.path())
+        .args(["check", "--format", "json"])
+        .output()
+        .expect("the binary (or setpriv) runs");
+    mode(&at("src/locked"), 0o755);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "invalid JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "unreadable paths: exit 2 ({doc})"
+    );
+    assert_eq!(
+        doc["summary"]["findings"], 1,
+        "ok.rs is still linted: {doc}"
+    );
+    let errors: Vec<String> = doc["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| format!("{} {}", e["path"], e["message"]))
+        .collect();
+    assert!(errors.iter().any(|e| e.contains("secret.rs")), "{errors:?}");
+    assert!(errors.iter().any(|e| e.contains("locked")), "{errors:?}");
+}
+
 #[test]
 fn a_50_mb_generated_file_is_refused_at_the_default_limit() {
     // 50 MB of generated code: parsed, it would cost gigabytes of syntax tree.
