@@ -551,8 +551,8 @@ impl<'a> Context<'a> {
     /// for test code (`check-tests`)? Tests block, sleep and order awaits on purpose.
     ///
     /// Answers from the file alone; a file whose whole module is declared as test code in its
-    /// parent file is filtered once its findings are known ([`Context::skips_tests`]), so
-    /// that the parent is only read for files with findings.
+    /// parent file has its findings of such rules dropped once they are known (by
+    /// `visitor::check_file_in`), so that the parent is only read for files with findings.
     pub fn skips_test_code(&self, rule: &str) -> bool {
         self.skips_tests(rule) && self.in_local_test_code()
     }
