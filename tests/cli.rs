@@ -23,6 +23,16 @@ fn json(dir: &Path, args: &[&str]) -> (i32, serde_json::Value) {
     (code, doc)
 }
 
+/// Each error of a JSON report as `"path" "message"`.
+fn errors_of(doc: &serde_json::Value) -> Vec<String> {
+    doc["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| format!("{} {}", e["path"], e["message"]))
+        .collect()
+}
+
 fn rules_of(doc: &serde_json::Value) -> Vec<String> {
     doc["findings"]
         .as_array()
@@ -199,12 +209,7 @@ fn bad_files_are_reported_and_the_rest_is_still_linted() {
         2,
         "{doc}"
     );
-    let errors: Vec<String> = doc["errors"]
-        .as_array()
-        .expect("errors")
-        .iter()
-        .map(|e| format!("{} {}", e["path"], e["message"]))
-        .collect();
+    let errors = errors_of(&doc);
     assert!(
         errors
             .iter()
@@ -306,12 +311,7 @@ fn unreadable_file_and_folder_are_errors_naming_them() {
         doc["summary"]["findings"], 1,
         "ok.rs is still linted: {doc}"
     );
-    let errors: Vec<String> = doc["errors"]
-        .as_array()
-        .expect("errors")
-        .iter()
-        .map(|e| format!("{} {}", e["path"], e["message"]))
-        .collect();
+    let errors = errors_of(&doc);
     assert!(errors.iter().any(|e| e.contains("secret.rs")), "{errors:?}");
     assert!(errors.iter().any(|e| e.contains("locked")), "{errors:?}");
 }
