@@ -682,7 +682,15 @@ fn every_format_names_files_relative_to_the_working_directory() {
         .expect("canonical")
         .join("src");
     let abs = abs.to_str().expect("utf-8");
-    for format in ["human", "json", "json-lines", "cargo", "sarif", "github"] {
+    for format in [
+        "human",
+        "concise",
+        "json",
+        "json-lines",
+        "cargo",
+        "sarif",
+        "github",
+    ] {
         let (_, stdout, _) = check(dir.path(), &["--format", format, abs]);
         assert!(stdout.contains("src/lib.rs"), "{format}: {stdout}");
         assert!(
@@ -750,4 +758,44 @@ fn the_documented_ci_and_pre_commit_commands_run() {
             assert!(fixed.contains("tokio::time::sleep"), "the fix hook fixes");
         }
     }
+}
+
+#[test]
+fn concise_format_is_one_line_per_finding_with_fixable_marks() {
+    let dir = project(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"c\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n",
+        ),
+        (
+            "src/lib.rs",
+            "pub async fn nap() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n\npub async fn both() -> u8 {\n    let a = one().await;\n    let b = two().await;\n    a + b\n}\n\nasync fn one() -> u8 { 1 }\nasync fn two() -> u8 { 2 }\n",
+        ),
+    ]);
+    let (code, stdout, _) = check(dir.path(), &["--format", "concise"]);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 5, "{stdout}");
+    // The messages are the rules' own (checked in fixtures); here: place, level, rule, mark.
+    assert!(
+        lines[0].starts_with("src/lib.rs:2:5: warning[blocking-in-async]: ")
+            && lines[0].contains("std::thread::sleep")
+            && lines[0].ends_with(" [*]"),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].starts_with("src/lib.rs:6:5: warning[sequential-awaits]: ")
+            && !lines[1].ends_with("[*]"),
+        "{stdout}"
+    );
+    assert_eq!(
+        lines[2..],
+        [
+            "Found 2 findings (2 warnings) in 1 file.",
+            "[*] 1 fixable with `--fix`.",
+            "1 more fixable with `--fix --unsafe-fixes` (check those changes).",
+        ]
+    );
+    let (_, quiet, _) = check(dir.path(), &["--format", "concise", "--quiet"]);
+    assert_eq!(quiet, lines[..2].join("\n") + "\n");
 }

@@ -190,6 +190,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
             };
             report::human::render(&outcome, color, 100, args.quiet, args.statistics)
         }
+        Format::Concise => report::concise::render(&outcome, args.quiet, args.statistics),
         Format::Json => report::json::render(&outcome),
         Format::JsonLines => report::json::render_lines(&outcome),
         Format::Cargo => report::cargo::render(&outcome, true),

@@ -123,6 +123,8 @@ pub struct FlycheckArgs {
 pub enum Format {
     /// miette's graphical report.
     Human,
+    /// One line per finding: `path:line:col: severity[rule]: message`, `[*]` when `--fix` fixes it.
+    Concise,
     /// One JSON document (schema in the README).
     Json,
     /// One JSON object per finding per line (the `findings[]` objects of `json`).

@@ -40,27 +40,30 @@ pub fn render(
         }
     }
     if !quiet {
-        let counts = super::counts(outcome);
-        let total: usize = counts.values().sum();
-        let files = outcome.files_read;
-        if total == 0 {
-            let _ = writeln!(out, "No findings in {files} file{}.", plural(files));
-        } else {
-            let parts: Vec<String> = counts
-                .iter()
-                .rev()
-                .map(|(s, n)| format!("{n} {}{}", s.as_str(), plural(*n)))
-                .collect();
-            let _ = writeln!(
-                out,
-                "Found {total} finding{} ({}) in {files} file{}.",
-                plural(total),
-                parts.join(", "),
-                plural(files)
-            );
-        }
+        out.push_str(&summary(outcome));
     }
     out
+}
+
+/// The closing line: findings per severity and files read.
+pub fn summary(outcome: &Outcome) -> String {
+    let counts = super::counts(outcome);
+    let total: usize = counts.values().sum();
+    let files = outcome.files_read;
+    if total == 0 {
+        return format!("No findings in {files} file{}.\n", plural(files));
+    }
+    let parts: Vec<String> = counts
+        .iter()
+        .rev()
+        .map(|(s, n)| format!("{n} {}{}", s.as_str(), plural(*n)))
+        .collect();
+    format!(
+        "Found {total} finding{} ({}) in {files} file{}.\n",
+        plural(total),
+        parts.join(", "),
+        plural(files)
+    )
 }
 
 fn plural(n: usize) -> &'static str {

@@ -2,6 +2,7 @@
 //! column, rule) because files are sorted and each file's findings are sorted.
 
 pub mod cargo;
+pub mod concise;
 pub mod github;
 pub mod human;
 pub mod json;
