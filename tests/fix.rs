@@ -11,61 +11,14 @@
 //! files — read every change before committing it.
 
 mod common;
+#[path = "common/fix_case.rs"]
+mod fix_case;
 
 use common::check;
+use fix_case::{directive, package};
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-
-fn directive<'a>(text: &'a str, key: &str) -> Vec<&'a str> {
-    let prefix = format!("//@ {key}:");
-    text.lines()
-        .filter_map(|l| l.strip_prefix(prefix.as_str()))
-        .flat_map(|v| v.split([',', ' ']).filter(|s| !s.is_empty()))
-        .collect()
-}
-
-/// A package for a case: its Cargo.toml from the directives, the file at its path.
-fn package(before: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut manifest =
-        String::from("[package]\nname = \"case\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
-    for key in ["dependencies", "dev-dependencies"] {
-        let deps = directive(before, key);
-        if !deps.is_empty() {
-            manifest.push_str(&format!("\n[{key}]\n"));
-            for d in deps {
-                let (d, optional) = d.strip_suffix('?').map_or((d, false), |n| (n, true));
-                let mut parts = d.split('+');
-                let name = parts.next().expect("name");
-                let features: Vec<String> = parts.map(|f| format!("\"{f}\"")).collect();
-                manifest.push_str(&format!(
-                    "{name} = {{ version = \"1\", features = [{}], optional = {optional} }}\n",
-                    features.join(", ")
-                ));
-            }
-        }
-    }
-    std::fs::write(dir.path().join("Cargo.toml"), manifest).expect("manifest");
-    let config: Vec<&str> = before
-        .lines()
-        .filter_map(|l| l.strip_prefix("//@ config:"))
-        .map(str::trim)
-        .collect();
-    if !config.is_empty() {
-        std::fs::write(dir.path().join("async-lint.toml"), config.join("\n") + "\n")
-            .expect("config");
-    }
-    let rel = directive(before, "path")
-        .first()
-        .copied()
-        .unwrap_or("src/lib.rs")
-        .to_string();
-    let file = dir.path().join(&rel);
-    std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
-    std::fs::write(&file, before).expect("write");
-    (dir, PathBuf::from(rel))
-}
 
 #[test]
 fn golden_fix_cases() {
