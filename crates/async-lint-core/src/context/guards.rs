@@ -24,11 +24,13 @@ use std::collections::{HashMap, HashSet};
 use syn::visit::Visit;
 use syn::Expr;
 
-/// Whether a lock method hands out the guard itself or wrapped (`LockResult`, `Option`).
+/// Whether a lock method hands out the guard itself or wrapped (`LockResult`, `Option`);
+/// `Either` when the lock's type is unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Yields {
     Guard,
     Wrapped,
+    Either,
 }
 
 /// The lock types whose guards are tracked, with their guard-producing methods.
@@ -134,6 +136,10 @@ struct Held {
     /// temporary an await's operand created).
     awaited_before: bool,
     moved: bool,
+    /// The lock's type is known to be one of [`LOCKS`]. Otherwise the guard is only presumed
+    /// from the call that made it (see [`BY_CALL`]): enough to keep a fix from adding an
+    /// await after it, not to report it.
+    certain: bool,
 }
 
 /// Per open frame: the sequence number when it was entered and at its last await point.
@@ -171,7 +177,24 @@ struct Chain {
     lock: String,
     method: String,
     yields: Yields,
+    /// The receiver's type is a known lock (see [`Held::certain`]).
+    known: bool,
 }
+
+/// Argument-less methods whose result, when not awaited, is presumed to be a synchronous guard
+/// whatever the receiver: an async lock's `.lock()` is always awaited, and `.enter()` is a
+/// `tracing` span's (or a runtime handle's) guard. `!Send`, and not to be held across an await.
+const BY_CALL: &[&str] = &[
+    "lock",
+    "try_lock",
+    "read",
+    "try_read",
+    "write",
+    "try_write",
+    "borrow",
+    "borrow_mut",
+    "enter",
+];
 
 /// Methods of `LockResult`/`Option` that hand out the guard.
 const UNWRAPS: &[&str] = &["unwrap", "expect", "unwrap_or_else", "unwrap_unchecked"];
@@ -195,7 +218,7 @@ fn chain_within(cx: &Context<'_>, e: &Expr, depth: usize) -> Option<Chain> {
         Expr::Group(g) => chain(&g.expr),
         Expr::Try(t) => {
             let c = chain(&t.expr)?;
-            (c.yields == Yields::Wrapped).then_some(Chain {
+            (c.yields != Yields::Guard).then_some(Chain {
                 yields: Yields::Guard,
                 ..c
             })
@@ -205,25 +228,37 @@ fn chain_within(cx: &Context<'_>, e: &Expr, depth: usize) -> Option<Chain> {
             let peel = UNWRAPS.contains(&name.as_str());
             if peel || KEEP_WRAPPED.contains(&name.as_str()) {
                 let c = chain(&m.receiver)?;
-                if c.yields != Yields::Wrapped {
+                if c.yields == Yields::Guard {
                     return None;
                 }
-                let yields = if peel { Yields::Guard } else { Yields::Wrapped };
+                let yields = if peel { Yields::Guard } else { c.yields };
                 return Some(Chain { yields, ..c });
             }
-            if !LOCKS
-                .iter()
-                .any(|(_, ms)| ms.iter().any(|(n, _)| *n == name))
+            let by_call = m.args.is_empty() && BY_CALL.contains(&name.as_str());
+            if !by_call
+                && !LOCKS
+                    .iter()
+                    .any(|(_, ms)| ms.iter().any(|(n, _)| *n == name))
             {
                 return None;
             }
-            let ty = cx.type_of(&m.receiver)?;
-            let (lock, methods) = LOCKS.iter().find(|(l, _)| *l == ty)?;
-            let (_, yields) = methods.iter().find(|(n, _)| *n == name)?;
-            Some(Chain {
-                lock: lock.to_string(),
-                method: name,
-                yields: *yields,
+            let known = cx.type_of(&m.receiver).and_then(|ty| {
+                let (lock, methods) = LOCKS.iter().find(|(l, _)| *l == ty)?;
+                let (_, yields) = methods.iter().find(|(n, _)| *n == name)?;
+                Some(Chain {
+                    lock: lock.to_string(),
+                    method: name.clone(),
+                    yields: *yields,
+                    known: true,
+                })
+            });
+            known.or_else(|| {
+                by_call.then_some(Chain {
+                    lock: String::new(),
+                    method: name,
+                    yields: Yields::Either,
+                    known: false,
+                })
             })
         }
         _ => None,
@@ -251,7 +286,7 @@ fn borrowed_guard<'e>(cx: &Context<'_>, e: &'e Expr) -> Option<(&'e Expr, Chain)
         _ => return None,
     };
     let c = chain(cx, inner)?;
-    (c.yields == Yields::Guard).then_some((inner, c))
+    (c.yields != Yields::Wrapped).then_some((inner, c))
 }
 
 /// The guard a binding pattern takes from `init`: `g`, `mut g`, `g: T`, `Ok(g)`, `Some(g)`;
@@ -269,7 +304,7 @@ fn bound_guard<'e>(
     let ident = match pat {
         syn::Pat::Type(t) => return bound_guard(cx, &t.pat, init),
         syn::Pat::Ident(pi) if pi.subpat.is_none() => pi.ident.clone(),
-        syn::Pat::TupleStruct(ts) if c.yields == Yields::Wrapped && ts.elems.len() == 1 => {
+        syn::Pat::TupleStruct(ts) if c.yields != Yields::Guard && ts.elems.len() == 1 => {
             let last = ts.path.segments.last()?.ident.to_string();
             if last != "Ok" && last != "Some" {
                 return None;
@@ -325,7 +360,8 @@ impl Context<'_> {
                 if h.seq <= mark.last_await {
                     break;
                 }
-                if !h.awaited_before
+                if h.certain
+                    && !h.awaited_before
                     && self.is_alive(h, mark)
                     && out.iter().all(|o| o.origin != h.guard.origin)
                 {
@@ -334,6 +370,30 @@ impl Context<'_> {
             }
         }
         out.sort_by_key(|g| g.origin);
+        out
+    }
+
+    /// What an `.await` added here would hold that must not cross one: every guard or `!Send`
+    /// value of this body bound in a scope that is still open — even after `drop(g)` or a move,
+    /// since rustc still counts such a binding when it decides whether the future is `Send` —
+    /// including guards presumed from their call, and the guard temporaries alive here.
+    pub fn not_send_alive(&self) -> Vec<Guard> {
+        let Some(mark) = self.guards.frames.last().filter(|_| self.frame_is_async()) else {
+            return Vec::new();
+        };
+        let in_scope = |h: &&Held| {
+            let open = match h.holder {
+                Holder::Binding { scope, .. } => self.locals.is_open(scope),
+                Holder::Temp(id) => !h.moved && self.guards.temp_scopes.binary_search(&id).is_ok(),
+            };
+            open && h.frame == self.frames.len() && h.seq > mark.start
+        };
+        let mut out: Vec<Guard> = (self.guards.bindings.iter().chain(&self.guards.temps))
+            .filter(in_scope)
+            .map(|h| h.guard.clone())
+            .collect();
+        out.sort_by_key(|g| g.origin);
+        out.dedup_by_key(|g| g.origin);
         out
     }
 
@@ -414,7 +474,7 @@ impl<'ast> Visit<'ast> for TempScan<'_, '_> {
                 self.moved.push(self.cx.guards.bindings[i].guard.origin);
             }
         }
-        if let Some((inner, c)) = borrowed_guard(self.cx, e) {
+        if let Some((inner, c)) = borrowed_guard(self.cx, e).filter(|(_, c)| c.known) {
             self.found.push(Guard {
                 lock: c.lock,
                 method: c.method,
@@ -549,6 +609,7 @@ impl Context<'_> {
             return;
         };
         let origin = self.span(e);
+        let certain = c.known;
         let guard = Guard {
             lock: c.lock,
             method: c.method,
@@ -556,11 +617,11 @@ impl Context<'_> {
             name: None,
         };
         let awaited_before = self.guards.scanned.contains(&origin);
-        let held = self.held(guard, Holder::Temp(temp), awaited_before);
+        let held = self.held(guard, Holder::Temp(temp), awaited_before, certain);
         self.guards.temps.push(held);
     }
 
-    fn held(&mut self, guard: Guard, holder: Holder, awaited_before: bool) -> Held {
+    fn held(&mut self, guard: Guard, holder: Holder, awaited_before: bool, certain: bool) -> Held {
         self.guards.seq += 1;
         Held {
             guard,
@@ -569,6 +630,7 @@ impl Context<'_> {
             seq: self.guards.seq,
             awaited_before,
             moved: false,
+            certain,
         }
     }
 
@@ -595,17 +657,21 @@ impl Context<'_> {
                     .frames
                     .last()
                     .is_some_and(|m| m.last_await >= old.seq);
+            let certain = old.certain;
             let guard = Guard {
                 name: Some(pi.ident.to_string()),
                 ..old.guard.clone()
             };
-            self.hold_binding(guard, &pi.ident, awaited);
+            self.hold_binding(guard, &pi.ident, awaited, certain);
             return;
         }
         if !self.frame_is_async() {
             return;
         }
         let Some((ident, c, expr)) = bound_guard(self, pat, init) else {
+            if let Some((ident, guard)) = super::send_hazards::not_send_value(self, pat, init) {
+                self.hold_binding(guard, &ident, false, false);
+            }
             return;
         };
         let guard = Guard {
@@ -614,13 +680,24 @@ impl Context<'_> {
             origin: self.span(expr),
             name: Some(ident.to_string()),
         };
-        self.hold_binding(guard, &ident, false);
+        self.hold_binding(guard, &ident, false, c.known);
     }
 
-    fn hold_binding(&mut self, guard: Guard, ident: &syn::Ident, awaited_before: bool) {
+    fn hold_binding(
+        &mut self,
+        guard: Guard,
+        ident: &syn::Ident,
+        awaited_before: bool,
+        certain: bool,
+    ) {
         let ident = self.span(ident);
         let scope = self.locals.current_scope();
-        let held = self.held(guard, Holder::Binding { scope, ident }, awaited_before);
+        let held = self.held(
+            guard,
+            Holder::Binding { scope, ident },
+            awaited_before,
+            certain,
+        );
         self.guards
             .by_ident
             .insert(ident, self.guards.bindings.len());

@@ -10,6 +10,7 @@ mod frame;
 mod guards;
 mod locals;
 mod macros;
+pub mod send_hazards;
 pub mod spawn;
 pub mod testcode;
 pub mod uses;

@@ -25,7 +25,7 @@
 use super::{OptionKind, Rule, RuleMeta, RuleOption};
 use crate::catalog::BlockingApi;
 use crate::context::blocking::{blocking_call, listed};
-use crate::context::Context;
+use crate::context::{send_hazards, Context};
 use crate::finding::{Applicability, Finding, Severity, Suggestion};
 use crate::index::{display_name, followed};
 use crate::Runtime;
@@ -187,11 +187,24 @@ fn report(
     // A drop-in replacement is only offered where `.await` is legal: directly in the async body.
     let awaitable = cx.innermost_frame().is_some_and(|fr| fr.kind.is_async());
     if let (Some(r), Some(args), true) = (repl, args, awaitable) {
-        let applicability = if api.safe_fix && cx.krate.runtime != Runtime::Unknown {
-            Applicability::MachineApplicable
-        } else {
-            Applicability::MaybeIncorrect
-        };
+        // The `.await` the fix adds must not meet a guard or a `!Send` value still in scope:
+        // the future would stop being `Send` (or hold a lock across the await).
+        let alive = cx.not_send_alive();
+        if let Some(g) = alive.first() {
+            let line = cx.file.lines.line_of(g.origin.start) + 1;
+            f = f.note(format!(
+                "not fixed automatically: {} (line {line}) is still in scope here, and an `.await` \
+                 while it is would make the future `!Send` or hold it across the await; end its \
+                 scope first",
+                send_hazards::describe(g)
+            ));
+        }
+        let applicability =
+            if api.safe_fix && cx.krate.runtime != Runtime::Unknown && alive.is_empty() {
+                Applicability::MachineApplicable
+            } else {
+                Applicability::MaybeIncorrect
+            };
         f = f.suggest(Suggestion {
             message: format!("use `{r}`"),
             span,
