@@ -1,100 +1,17 @@
 //! `async-lint check`: lint paths (or stdin), optionally fix, render in the chosen format, and
 //! choose the exit code.
 
-use crate::cli::{CheckArgs, ColorChoice, FailLevel, Format, LintArgs};
+use crate::cli::{CheckArgs, ColorChoice, FailLevel, Format};
+use crate::configs::{Configs, Setup};
 use crate::fix::{self, FixMode};
-use crate::run::{Options, Outcome, Runner};
-use crate::walk::{self, PathError};
+use crate::run::{Outcome, Runner};
+use crate::walk::{self, PathError, WalkOptions};
 use crate::{print, project, report, run};
-use async_lint_core::{rules, Engine, Selection, Severity};
+use async_lint_core::Severity;
 use std::io::{IsTerminal, Read};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// The configured pieces of a run, shared by `check` and `flycheck`.
-pub struct Setup {
-    pub engine: Engine,
-    pub ignores: run::PathIgnores,
-    pub excludes: walk::Excludes,
-    /// The rules the config asks to report in test code too (`check-tests`).
-    pub rules_in_tests: Vec<&'static str>,
-}
-
-impl Setup {
-    /// A runner over this setup with the lint options of the command line; `fix` only for
-    /// `check --fix/--diff`.
-    pub fn runner(&self, lint: &LintArgs, fix: Option<FixMode>) -> Runner<'_> {
-        let options = Options {
-            report_unused_allows: lint.report_unused_allows,
-            rules_in_tests: self.rules_in_tests.clone(),
-            fix,
-            no_prefilter: lint.no_prefilter,
-            parse_only: lint.parse_only,
-        };
-        Runner::new(
-            &self.engine,
-            &self.ignores,
-            options,
-            lint.max_file_size.saturating_mul(1024 * 1024),
-        )
-    }
-}
-
-/// Validates the rule names, finds the config from `start` and builds the engine; on failure
-/// the message is printed and the exit code returned.
-pub fn setup(lint: &LintArgs, start: &Path) -> Result<Setup, ExitCode> {
-    for name in lint.select.iter().chain(&lint.ignore) {
-        if rules::find(name).is_none() && name != async_lint_core::PARSE_ERROR {
-            eprintln!("error: unknown rule `{name}` (see `async-lint rules`)");
-            return Err(ExitCode::from(2));
-        }
-    }
-    let found = match project::find_config(lint.config.as_deref(), start) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("{:?}", miette::Report::new(e));
-            return Err(ExitCode::from(2));
-        }
-    };
-    let globs = walk::Excludes::new(&found.config.exclude, &found.base);
-    let ignores = run::PathIgnores::new(&found.config.per_path_ignores, &found.base);
-    let (Ok(excludes), Ok(ignores)) = (globs, ignores) else {
-        eprintln!(
-            "error: invalid glob in config {}",
-            found
-                .source
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default()
-        );
-        return Err(ExitCode::from(2));
-    };
-    let engine = Engine::new(
-        &found.config,
-        &Selection {
-            select: lint.select.clone(),
-            ignore: lint.ignore.clone(),
-        },
-    );
-    let rules_in_tests = rules::RULES
-        .iter()
-        .map(|r| r.meta().name)
-        .filter(|name| {
-            found
-                .config
-                .rules
-                .get(*name)
-                .and_then(|s| s.check_tests)
-                .unwrap_or(found.config.check_tests)
-        })
-        .collect();
-    Ok(Setup {
-        engine,
-        ignores,
-        excludes,
-        rules_in_tests,
-    })
-}
+use std::sync::Arc;
 
 pub fn check(args: CheckArgs) -> ExitCode {
     let reads_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
@@ -113,42 +30,70 @@ pub fn check(args: CheckArgs) -> ExitCode {
             .clone()
             .unwrap_or_else(|| "<stdin>".into())
     });
-    let start = stdin_name
-        .clone()
-        .or_else(|| args.paths.first().cloned())
-        .unwrap_or_else(|| ".".into());
-    let setup = match setup(&args.lint, &start) {
-        Ok(s) => s,
-        Err(code) => return code,
+    let configs = match Configs::new(&args.lint) {
+        Ok(c) => Arc::new(c),
+        Err(()) => return ExitCode::from(2),
     };
+    if args.show_settings {
+        let paths = stdin_name.clone().map_or_else(|| args.paths.clone(), |n| vec![n]);
+        return show_settings(&configs, &paths);
+    }
     let mode = (args.fix || args.diff).then_some(if args.unsafe_fixes {
         FixMode::Unsafe
     } else {
         FixMode::Safe
     });
-    let runner = setup.runner(&args.lint, mode);
 
     let mut stdin_text = None;
+    let mut setups: Vec<Arc<Setup>> = Vec::new();
     let mut outcome = match &stdin_name {
         Some(name) => {
+            let Some(setup) = configs.for_file(name) else {
+                configs.report_problems();
+                return ExitCode::from(2);
+            };
             let mut text = String::new();
             if let Err(e) = std::io::stdin().read_to_string(&mut text) {
                 eprintln!("error: cannot read stdin: {e}");
                 return ExitCode::from(2);
             }
             stdin_text = Some(text.clone());
+            setups.push(setup.clone());
             if setup.excludes.is_excluded(&project::absolute(name)) {
                 Outcome {
                     files_read: 1,
                     ..Outcome::default()
                 }
             } else {
-                runner.lint_buffer(name, text)
+                setup.runner(&args.lint, mode).lint_buffer(name, text)
             }
         }
         None => {
-            let (files, walk_errors) = walk::collect(&args.paths, &setup.excludes);
-            let mut outcome = runner.lint_all(files, args.lint.threads);
+            let walk = WalkOptions {
+                force_exclude: args.force_exclude,
+                threads: args.lint.threads,
+            };
+            let (files, walk_errors) = walk::collect(&args.paths, &configs, walk);
+            let placed: Vec<(usize, PathBuf)> = files
+                .into_iter()
+                .filter_map(|f| Some((configs.for_file(&f)?.id, f)))
+                .collect();
+            if configs.report_problems() {
+                return ExitCode::from(2);
+            }
+            if args.show_files {
+                let list: String = placed
+                    .iter()
+                    .map(|(_, f)| format!("{}\n", run::display_path(f).display()))
+                    .collect();
+                return print(&list);
+            }
+            setups = configs.setups();
+            let runners: Vec<Runner<'_>> =
+                setups.iter().map(|s| s.runner(&args.lint, mode)).collect();
+            let jobs: Vec<(&Runner<'_>, PathBuf)> =
+                placed.into_iter().map(|(id, f)| (&runners[id], f)).collect();
+            let mut outcome = run::lint_all(&jobs, args.lint.threads);
             outcome.errors.extend(walk_errors);
             outcome
         }
@@ -194,7 +139,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
         Format::Json => report::json::render(&outcome),
         Format::JsonLines => report::json::render_lines(&outcome),
         Format::Cargo => report::cargo::render(&outcome, true),
-        Format::Sarif => report::sarif::render(&outcome, &setup.engine),
+        Format::Sarif => report::sarif::render(&outcome, setups.iter().map(|s| &s.engine)),
         Format::Github => {
             let (text, warning) = report::github::render(&outcome);
             if let Some(w) = warning {
@@ -304,4 +249,17 @@ fn report_fix_problems(outcome: &Outcome) {
             );
         }
     }
+}
+
+/// `--show-settings`: for each path, the config it is linted with and what that config sets.
+fn show_settings(configs: &Configs, paths: &[PathBuf]) -> ExitCode {
+    let mut out = String::new();
+    for path in paths {
+        let Some(setup) = configs.for_file(path) else {
+            configs.report_problems();
+            return ExitCode::from(2);
+        };
+        out.push_str(&crate::configs::describe(path, &setup));
+    }
+    print(&out)
 }

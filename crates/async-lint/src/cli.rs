@@ -89,9 +89,20 @@ pub struct CheckArgs {
     /// Print only the findings: no summary line.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Print the number of findings per rule after the findings.
+    /// Print the number of findings per rule instead of the findings.
     #[arg(long)]
     pub statistics: bool,
+    /// Apply the configs' `exclude` to the paths named on the command line too (for editors
+    /// and pre-commit, which pass file names).
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Print the config each path is linted with (the nearest one above it) and its settings;
+    /// lint nothing.
+    #[arg(long, conflicts_with_all = ["fix", "diff", "show_files"])]
+    pub show_settings: bool,
+    /// Print the files that would be linted, one per line; lint nothing.
+    #[arg(long, conflicts_with_all = ["fix", "diff"])]
+    pub show_files: bool,
     /// Apply the safe (machine-applicable) suggestions to the files, then report what is left.
     /// With stdin, print the fixed source instead.
     #[arg(long, conflicts_with = "diff")]

@@ -5,12 +5,14 @@
 
 mod check;
 mod cli;
+mod configs;
 mod fix;
 mod flycheck;
 mod manifest;
 mod project;
 mod report;
 mod run;
+mod suggest;
 mod unused_allows;
 mod walk;
 

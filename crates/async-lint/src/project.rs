@@ -28,8 +28,7 @@ pub enum ConfigProblem {
     Invalid(#[from] async_lint_core::ConfigError),
 }
 
-/// Loads `--config PATH`, or looks upward from `start` for `async-lint.toml`,
-/// `.async-lint.toml`, or a Cargo.toml with `[workspace|package.metadata.async-lint]`.
+/// Loads `--config PATH`, or looks upward from `start` for the nearest config.
 pub fn find_config(explicit: Option<&Path>, start: &Path) -> Result<FoundConfig, ConfigProblem> {
     if let Some(path) = explicit {
         return load_config(path)
@@ -42,19 +41,29 @@ pub fn find_config(explicit: Option<&Path>, start: &Path) -> Result<FoundConfig,
         start.parent().unwrap_or(&start)
     };
     for dir in first_dir.ancestors() {
-        for name in ["async-lint.toml", ".async-lint.toml", "Cargo.toml"] {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                if let Some(found) = load_config(&candidate)? {
-                    return Ok(found);
-                }
-            }
+        if let Some(found) = config_in(dir)? {
+            return Ok(found);
         }
     }
     Ok(empty_config(&std::env::current_dir().unwrap_or_default()))
 }
 
-fn empty_config(base: &Path) -> FoundConfig {
+/// The config file in `dir` itself: `async-lint.toml`, `.async-lint.toml`, or a Cargo.toml
+/// with `[workspace|package.metadata.async-lint]`, in that order.
+pub fn config_in(dir: &Path) -> Result<Option<FoundConfig>, ConfigProblem> {
+    for name in ["async-lint.toml", ".async-lint.toml", "Cargo.toml"] {
+        let candidate = dir.join(name);
+        if candidate.is_file() {
+            if let Some(found) = load_config(&candidate)? {
+                return Ok(Some(found));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The defaults, with globs relative to `base`.
+pub fn empty_config(base: &Path) -> FoundConfig {
     FoundConfig {
         config: Config::default(),
         base: base.to_path_buf(),

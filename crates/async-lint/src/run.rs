@@ -120,29 +120,6 @@ impl<'a> Runner<'a> {
         }
     }
 
-    /// Lints `paths` on `threads` threads.
-    pub fn lint_all(&self, paths: Vec<PathBuf>, threads: Option<usize>) -> Outcome {
-        // Reduced on the worker: a file without findings or fixes is dropped at once, so the
-        // run holds only what it will print, not the text of every file it parsed.
-        let work = |path: &PathBuf| self.lint_path(path).map(Kept::from);
-        let mut builder = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE);
-        if let Some(n) = threads {
-            builder = builder.num_threads(n.max(1));
-        }
-        let results: Vec<Result<Kept, PathError>> = match builder.build() {
-            Ok(pool) => pool.install(|| paths.par_iter().map(work).collect()),
-            Err(_) => paths.iter().map(work).collect(),
-        };
-        let mut out = Outcome::default();
-        for r in results {
-            match r {
-                Ok(linted) => out.add(linted),
-                Err(e) => out.errors.push(e),
-            }
-        }
-        out
-    }
-
     /// Lints a buffer (stdin) as if it were the file at `path`, on a thread with a large stack.
     pub fn lint_buffer(&self, path: &Path, text: String) -> Outcome {
         let mut out = Outcome::default();
@@ -287,6 +264,30 @@ impl<'a> Runner<'a> {
         }
         findings
     }
+}
+
+/// Lints each file with its runner (its config's) on `threads` threads; the outcome keeps
+/// the jobs' order.
+pub fn lint_all(jobs: &[(&Runner<'_>, PathBuf)], threads: Option<usize>) -> Outcome {
+    // Reduced on the worker: a file without findings or fixes is dropped at once, so the run
+    // holds only what it will print, not the text of every file it parsed.
+    let work = |(runner, path): &(&Runner<'_>, PathBuf)| runner.lint_path(path).map(Kept::from);
+    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE);
+    if let Some(n) = threads {
+        builder = builder.num_threads(n.max(1));
+    }
+    let results: Vec<Result<Kept, PathError>> = match builder.build() {
+        Ok(pool) => pool.install(|| jobs.par_iter().map(work).collect()),
+        Err(_) => jobs.iter().map(work).collect(),
+    };
+    let mut out = Outcome::default();
+    for r in results {
+        match r {
+            Ok(linted) => out.add(linted),
+            Err(e) => out.errors.push(e),
+        }
+    }
+    out
 }
 
 /// What the driver knows about one file's place in the project.

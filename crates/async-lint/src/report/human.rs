@@ -50,6 +50,9 @@ pub fn summary(outcome: &Outcome) -> String {
     let counts = super::counts(outcome);
     let total: usize = counts.values().sum();
     let files = outcome.files_read;
+    if files == 0 && outcome.errors.is_empty() {
+        return "No Rust files found.\n".to_string();
+    }
     if total == 0 {
         return format!("No findings in {files} file{}.\n", plural(files));
     }

@@ -66,8 +66,15 @@ fn pseudo_rule(id: &str) -> Option<RuleInfo> {
     }
 }
 
-pub fn render(outcome: &Outcome, engine: &Engine) -> String {
-    let mut infos: Vec<RuleInfo> = engine.rules().map(|r| RuleInfo::from(r.meta())).collect();
+/// The report of `outcome`; the rules listed are those enabled by any of the run's `engines`
+/// (one per config used).
+pub fn render<'e>(outcome: &Outcome, engines: impl Iterator<Item = &'e Engine>) -> String {
+    let engines: Vec<&Engine> = engines.collect();
+    let mut infos: Vec<RuleInfo> = async_lint_core::rules::RULES
+        .iter()
+        .filter(|r| engines.iter().any(|e| e.rules().any(|o| o.meta().name == r.meta().name)))
+        .map(|r| RuleInfo::from(r.meta()))
+        .collect();
     for (_, f) in super::all(outcome) {
         if !infos.iter().any(|i| i.id == f.rule) {
             if let Some(p) = pseudo_rule(f.rule) {

@@ -1,0 +1,135 @@
+//! End-to-end tests of which files are linted and with which config: the nearest config per
+//! file, `--show-settings`/`--show-files`, `--force-exclude`, `.ignore` and
+//! `.git/info/exclude`, and a folder without Rust files.
+
+mod common;
+
+use common::{check, project};
+
+const BLOCKING: &str = "async fn load() -> Vec<u8> {\n    std::fs::read(\"a\").unwrap()\n}\n";
+
+/// `file:line severity rule` of each finding of a JSON report, and the exit code.
+fn findings(dir: &std::path::Path, args: &[&str]) -> (i32, Vec<String>) {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let (code, stdout, stderr) = check(dir, &all);
+    let doc: serde_json::Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("invalid JSON ({e}): {stdout}\n{stderr}"));
+    let list = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{} {} {}",
+                f["file"].as_str().expect("file"),
+                f["start"]["line"],
+                f["severity"].as_str().expect("severity"),
+                f["rule"].as_str().expect("rule")
+            )
+        })
+        .collect();
+    (code, list)
+}
+
+fn two_packages() -> tempfile::TempDir {
+    project(&[
+        (
+            "a/async-lint.toml",
+            b"[rules.blocking-in-async]\nlevel = \"error\"\n",
+        ),
+        ("a/src/lib.rs", BLOCKING.as_bytes()),
+        ("b/async-lint.toml", b"ignore = [\"blocking-in-async\"]\n"),
+        ("b/src/lib.rs", BLOCKING.as_bytes()),
+        ("c/src/lib.rs", BLOCKING.as_bytes()),
+    ])
+}
+
+#[test]
+fn each_file_uses_its_nearest_config_in_any_argument_order() {
+    let dir = two_packages();
+    let expected = vec![
+        "a/src/lib.rs:2 error blocking-in-async".to_string(),
+        "c/src/lib.rs:2 warning blocking-in-async".to_string(),
+    ];
+    assert_eq!(findings(dir.path(), &["a", "b", "c"]), (1, expected.clone()));
+    assert_eq!(findings(dir.path(), &["c", "b", "a"]), (1, expected.clone()));
+    assert_eq!(findings(dir.path(), &[]), (1, expected));
+    // A file named directly gets its folder's config too.
+    assert_eq!(findings(dir.path(), &["b/src/lib.rs"]), (0, vec![]));
+}
+
+#[test]
+fn show_settings_names_the_config_of_each_path() {
+    let dir = two_packages();
+    let (code, out, err) = check(dir.path(), &["--show-settings", "a/src/lib.rs", "c"]);
+    assert_eq!(code, 0, "{err}");
+    let a = out.find("path: a/src/lib.rs").expect("a's block");
+    let c = out.find("path: c").expect("c's block");
+    let a_block = &out[a..c];
+    assert!(
+        a_block.contains("a/async-lint.toml") && a_block.contains("blocking-in-async        error"),
+        "{out}"
+    );
+    assert!(out[c..].contains("config: none (the defaults)"), "{out}");
+    assert!(
+        out[c..].contains("blocking-in-async        warning"),
+        "{out}"
+    );
+}
+
+#[test]
+fn show_files_lists_what_would_be_linted() {
+    let dir = two_packages();
+    let (code, out, _) = check(dir.path(), &["--show-files", "c", "a"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "a/src/lib.rs\nc/src/lib.rs\n");
+}
+
+#[test]
+fn force_exclude_applies_exclude_to_named_files() {
+    let dir = project(&[
+        ("async-lint.toml", b"exclude = [\"gen/**\"]\n"),
+        ("gen/out.rs", BLOCKING.as_bytes()),
+        ("src/lib.rs", BLOCKING.as_bytes()),
+    ]);
+    // Walking skips the folder; naming the file lints it (as ruff does) ...
+    assert_eq!(findings(dir.path(), &[]).1.len(), 1);
+    assert_eq!(findings(dir.path(), &["gen/out.rs"]).1.len(), 1);
+    // A folder named on the command line is walked: the globs match the files in it.
+    assert_eq!(findings(dir.path(), &["gen"]).1.len(), 0);
+    // ... unless --force-exclude, as the pre-commit hook passes.
+    assert_eq!(
+        findings(dir.path(), &["--force-exclude", "gen/out.rs", "src/lib.rs"]),
+        (1, vec!["src/lib.rs:2 warning blocking-in-async".to_string()])
+    );
+    assert_eq!(
+        findings(dir.path(), &["--force-exclude", "gen/out.rs"]),
+        (0, vec![])
+    );
+}
+
+#[test]
+fn ignore_files_and_git_info_exclude_are_honoured() {
+    let dir = project(&[
+        (".ignore", b"skipped/\n"),
+        ("skipped/a.rs", BLOCKING.as_bytes()),
+        (".git/info/exclude", b"local/\n"),
+        ("local/b.rs", BLOCKING.as_bytes()),
+        (".gitignore", b"built.rs\n"),
+        ("src/built.rs", BLOCKING.as_bytes()),
+        ("src/lib.rs", BLOCKING.as_bytes()),
+    ]);
+    assert_eq!(
+        findings(dir.path(), &[]),
+        (1, vec!["src/lib.rs:2 warning blocking-in-async".to_string()])
+    );
+}
+
+#[test]
+fn a_folder_without_rust_files_says_so() {
+    let dir = project(&[("README.md", b"# nothing to lint\n")]);
+    let (code, out, _) = check(dir.path(), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "No Rust files found.\n");
+}
