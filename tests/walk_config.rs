@@ -52,8 +52,14 @@ fn each_file_uses_its_nearest_config_in_any_argument_order() {
         "a/src/lib.rs:2 error blocking-in-async".to_string(),
         "c/src/lib.rs:2 warning blocking-in-async".to_string(),
     ];
-    assert_eq!(findings(dir.path(), &["a", "b", "c"]), (1, expected.clone()));
-    assert_eq!(findings(dir.path(), &["c", "b", "a"]), (1, expected.clone()));
+    assert_eq!(
+        findings(dir.path(), &["a", "b", "c"]),
+        (1, expected.clone())
+    );
+    assert_eq!(
+        findings(dir.path(), &["c", "b", "a"]),
+        (1, expected.clone())
+    );
     assert_eq!(findings(dir.path(), &[]), (1, expected));
     // A file named directly gets its folder's config too.
     assert_eq!(findings(dir.path(), &["b/src/lib.rs"]), (0, vec![]));
@@ -101,7 +107,10 @@ fn force_exclude_applies_exclude_to_named_files() {
     // ... unless --force-exclude, as the pre-commit hook passes.
     assert_eq!(
         findings(dir.path(), &["--force-exclude", "gen/out.rs", "src/lib.rs"]),
-        (1, vec!["src/lib.rs:2 warning blocking-in-async".to_string()])
+        (
+            1,
+            vec!["src/lib.rs:2 warning blocking-in-async".to_string()]
+        )
     );
     assert_eq!(
         findings(dir.path(), &["--force-exclude", "gen/out.rs"]),
@@ -122,7 +131,10 @@ fn ignore_files_and_git_info_exclude_are_honoured() {
     ]);
     assert_eq!(
         findings(dir.path(), &[]),
-        (1, vec!["src/lib.rs:2 warning blocking-in-async".to_string()])
+        (
+            1,
+            vec!["src/lib.rs:2 warning blocking-in-async".to_string()]
+        )
     );
 }
 
@@ -132,4 +144,53 @@ fn a_folder_without_rust_files_says_so() {
     let (code, out, _) = check(dir.path(), &[]);
     assert_eq!(code, 0);
     assert_eq!(out, "No Rust files found.\n");
+}
+
+#[test]
+fn a_file_no_target_reaches_is_skipped_when_it_does_not_parse() {
+    let broken = b"async fn f() {\n    let x = 1;\n";
+    let dir = project(&[
+        (
+            "Cargo.toml",
+            b"[package]\nname = \"p\"\nversion = \"0.1.0\"\n",
+        ),
+        ("src/lib.rs", b"mod a;\n"),
+        ("src/a.rs", broken),
+        ("tests/data/snippet.rs", broken),
+    ]);
+    let (code, stdout, stderr) = check(dir.path(), &["--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(code, 1, "{stderr}");
+    let f = &doc["findings"][0];
+    assert_eq!(
+        (
+            f["file"].as_str(),
+            f["rule"].as_str(),
+            f["severity"].as_str()
+        ),
+        (Some("src/a.rs"), Some("parse-error"), Some("error")),
+        "a declared module keeps its error: {stdout}"
+    );
+    assert_eq!(
+        (&f["start"]["line"], &f["start"]["column"]),
+        (&serde_json::json!(2), &serde_json::json!(15)),
+        "an unclosed delimiter is reported at the end of the file, as rustc does"
+    );
+    assert_eq!(f["labels"][0]["message"], "unclosed delimiter", "{stdout}");
+    assert_eq!(doc["findings"].as_array().map(Vec::len), Some(1));
+    let skipped = &doc["skipped"][0];
+    assert_eq!(skipped["path"], "tests/data/snippet.rs");
+    assert!(
+        skipped["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not a module of package `p`")),
+        "{skipped}"
+    );
+    // On a terminal format the skip is an info line on stderr and does not fail the run.
+    let (code, _, stderr) = check(dir.path(), &["tests"]);
+    assert_eq!(code, 0);
+    assert!(
+        stderr.starts_with("info: tests/data/snippet.rs: not a module"),
+        "{stderr}"
+    );
 }

@@ -35,7 +35,9 @@ pub fn check(args: CheckArgs) -> ExitCode {
         Err(()) => return ExitCode::from(2),
     };
     if args.show_settings {
-        let paths = stdin_name.clone().map_or_else(|| args.paths.clone(), |n| vec![n]);
+        let paths = stdin_name
+            .clone()
+            .map_or_else(|| args.paths.clone(), |n| vec![n]);
         return show_settings(&configs, &paths);
     }
     let mode = (args.fix || args.diff).then_some(if args.unsafe_fixes {
@@ -91,8 +93,10 @@ pub fn check(args: CheckArgs) -> ExitCode {
             setups = configs.setups();
             let runners: Vec<Runner<'_>> =
                 setups.iter().map(|s| s.runner(&args.lint, mode)).collect();
-            let jobs: Vec<(&Runner<'_>, PathBuf)> =
-                placed.into_iter().map(|(id, f)| (&runners[id], f)).collect();
+            let jobs: Vec<(&Runner<'_>, PathBuf)> = placed
+                .into_iter()
+                .map(|(id, f)| (&runners[id], f))
+                .collect();
             let mut outcome = run::lint_all(&jobs, args.lint.threads);
             outcome.errors.extend(walk_errors);
             outcome
@@ -150,6 +154,11 @@ pub fn check(args: CheckArgs) -> ExitCode {
     };
     let printed = print(&rendered);
     if !matches!(args.format, Format::Json | Format::Sarif) {
+        if !args.quiet {
+            for s in &outcome.skipped {
+                eprintln!("info: {}: {}", s.path.display(), s.message);
+            }
+        }
         for e in &outcome.errors {
             eprintln!("error: {}: {}", e.path.display(), e.message);
         }

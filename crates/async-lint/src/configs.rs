@@ -272,7 +272,9 @@ pub fn describe(path: &Path, setup: &Setup) -> String {
         .found
         .source
         .as_ref()
-        .map_or("none (the defaults)".to_string(), |s| s.display().to_string());
+        .map_or("none (the defaults)".to_string(), |s| {
+            s.display().to_string()
+        });
     let _ = writeln!(out, "path: {}", path.display());
     let _ = writeln!(out, "config: {source}");
     let _ = writeln!(out, "base: {}", setup.found.base.display());

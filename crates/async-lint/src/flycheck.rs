@@ -16,10 +16,10 @@ use crate::configs::Configs;
 use crate::report::cargo;
 use crate::run::{self, Runner};
 use crate::walk::{self, WalkOptions};
-use std::sync::Arc;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::mpsc;
+use std::sync::Arc;
 
 pub fn flycheck(args: FlycheckArgs) -> ExitCode {
     let started = start(&args.command);
@@ -121,8 +121,10 @@ fn lint(args: &FlycheckArgs) -> (Vec<String>, bool) {
     }
     let setups = configs.setups();
     let runners: Vec<Runner<'_>> = setups.iter().map(|s| s.runner(&args.lint, None)).collect();
-    let jobs: Vec<(&Runner<'_>, std::path::PathBuf)> =
-        placed.into_iter().map(|(id, f)| (&runners[id], f)).collect();
+    let jobs: Vec<(&Runner<'_>, std::path::PathBuf)> = placed
+        .into_iter()
+        .map(|(id, f)| (&runners[id], f))
+        .collect();
     let mut outcome = run::lint_all(&jobs, args.lint.threads);
     outcome.errors.extend(walk_errors);
     outcome.errors.sort();

@@ -9,6 +9,7 @@ mod configs;
 mod fix;
 mod flycheck;
 mod manifest;
+mod modules;
 mod project;
 mod report;
 mod run;

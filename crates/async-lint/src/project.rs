@@ -1,5 +1,5 @@
-//! What the driver learns from the project around the linted files: the config file (found
-//! upward from the first path) and, per file, its crate (nearest Cargo.toml with a
+//! What the driver learns from the project around the linted files: config files and, per
+//! file, its crate (nearest Cargo.toml with a
 //! `[package]`: name, runtime, module path, the crate's lazily built index of fn signatures,
 //! cargo's package id and targets).
 
@@ -135,6 +135,8 @@ pub struct Crate {
     pub info: CrateInfo,
     pub index: CrateIndex,
     pub package: Package,
+    /// The modules its files declare, read on first need (a file that does not parse).
+    pub declared: std::sync::OnceLock<crate::modules::Declared>,
 }
 
 /// Where a file sits: its crate (if any), its module path, and whether it belongs to the
@@ -259,5 +261,6 @@ fn read_manifest(dir: &Path, settings: &Settings) -> Option<Crate> {
         info: CrateInfo { name, runtime },
         index,
         package,
+        declared: std::sync::OnceLock::new(),
     })
 }

@@ -27,6 +27,8 @@ pub struct Linted {
     pub target: Option<Target>,
     /// The fixes computed for it (`--fix`, `--diff`).
     pub fixed: Option<Fixed>,
+    /// Why it was skipped rather than linted (it does not parse and is no module).
+    pub skipped: Option<String>,
 }
 
 /// What a run produced.
@@ -39,6 +41,8 @@ pub struct Outcome {
     /// Files looked at (read), and of those, files parsed.
     pub files_read: usize,
     pub files_parsed: usize,
+    /// Files not linted because they are not Rust modules, with the reason (info, not errors).
+    pub skipped: Vec<PathError>,
 }
 
 /// What to do beyond the engine's findings.
@@ -189,12 +193,23 @@ impl<'a> Runner<'a> {
             // in is not reported (the default run never reads it that far).
             findings.retain(|f| f.rule != async_lint_core::PARSE_ERROR);
         }
+        if let Some(reason) = not_a_module(&ctx, &findings) {
+            return Some(Linted {
+                file,
+                findings: Vec::new(),
+                krate: None,
+                target: None,
+                fixed: None,
+                skipped: Some(reason),
+            });
+        }
         let mut linted = Linted {
             file,
             findings,
             krate: ctx.place.krate.clone(),
             target: ctx.target.clone(),
             fixed: None,
+            skipped: None,
         };
         if let Some(mode) = self.options.fix {
             fix::fix(
@@ -298,6 +313,28 @@ struct FileContext {
     target: Option<Target>,
 }
 
+/// Why a file that does not parse is skipped rather than reported: it is in a package, and
+/// no target's module tree reaches it. `None` for a module (its parse error stands).
+fn not_a_module(ctx: &FileContext, findings: &[Finding]) -> Option<String> {
+    let error = findings
+        .iter()
+        .find(|f| f.rule == async_lint_core::PARSE_ERROR)?;
+    let krate = ctx.place.krate.as_ref()?;
+    let declared = krate
+        .declared
+        .get_or_init(|| crate::modules::Declared::of(&krate.package));
+    let abs = crate::project::absolute(&ctx.path);
+    if declared.is_module(&krate.package, &abs) {
+        return None;
+    }
+    Some(format!(
+        "not a module of package `{}` (no `mod` declares it, no target has it as its root) and \
+         it does not parse ({}); skipped",
+        krate.package.name,
+        error.message.trim_start_matches("file does not parse: ")
+    ))
+}
+
 impl FileContext {
     /// Can this file's code use every item of a dependency crate that `replacement` names
     /// (the crate a dependency of its target, the item's feature on)?
@@ -319,6 +356,10 @@ impl Outcome {
         match kept {
             Kept::NotParsed => {}
             Kept::Clean => self.files_parsed += 1,
+            Kept::Skipped(e) => {
+                self.files_parsed += 1;
+                self.skipped.push(e);
+            }
             Kept::Reported(l) => {
                 self.files_parsed += 1;
                 self.files.push(*l);
@@ -334,12 +375,22 @@ enum Kept {
     /// Parsed; nothing to report or write.
     Clean,
     Reported(Box<Linted>),
+    /// Not a module and does not parse: skipped, with the reason.
+    Skipped(PathError),
 }
 
 impl From<Option<Linted>> for Kept {
     fn from(linted: Option<Linted>) -> Kept {
         match linted {
             None => Kept::NotParsed,
+            Some(Linted {
+                file,
+                skipped: Some(message),
+                ..
+            }) => Kept::Skipped(PathError {
+                path: file.path,
+                message,
+            }),
             Some(l) if l.findings.is_empty() && l.fixed.is_none() => Kept::Clean,
             Some(l) => Kept::Reported(Box::new(l)),
         }

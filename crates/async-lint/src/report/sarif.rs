@@ -72,7 +72,11 @@ pub fn render<'e>(outcome: &Outcome, engines: impl Iterator<Item = &'e Engine>) 
     let engines: Vec<&Engine> = engines.collect();
     let mut infos: Vec<RuleInfo> = async_lint_core::rules::RULES
         .iter()
-        .filter(|r| engines.iter().any(|e| e.rules().any(|o| o.meta().name == r.meta().name)))
+        .filter(|r| {
+            engines
+                .iter()
+                .any(|e| e.rules().any(|o| o.meta().name == r.meta().name))
+        })
         .map(|r| RuleInfo::from(r.meta()))
         .collect();
     for (_, f) in super::all(outcome) {
@@ -98,13 +102,14 @@ pub fn render<'e>(outcome: &Outcome, engines: impl Iterator<Item = &'e Engine>) 
         .filter(|r| !r.is_empty())
         .map(str::to_string);
 
-    let notifications: Vec<sarif::Notification> = outcome
-        .errors
-        .iter()
-        .map(|e| {
+    let errors = outcome.errors.iter().map(|e| (e, "error"));
+    let skipped = outcome.skipped.iter().map(|e| (e, "note"));
+    let notifications: Vec<sarif::Notification> = errors
+        .chain(skipped)
+        .map(|(e, level)| {
             sarif::Notification::builder()
                 .message(format!("{}: {}", e.path.display(), e.message).as_str())
-                .level(serde_json::json!("error"))
+                .level(serde_json::json!(level))
                 .locations(vec![sarif::Location::builder()
                     .physical_location(
                         sarif::PhysicalLocation::builder()
