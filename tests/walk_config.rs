@@ -194,3 +194,35 @@ fn a_file_no_target_reaches_is_skipped_when_it_does_not_parse() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_allow_naming_no_rule_is_always_a_warning_with_a_hint() {
+    let text = "async fn load() -> Vec<u8> {\n    // async-lint: allow(blocking_in_async)\n    std::fs::read(\"a\").unwrap()\n}\n";
+    let dir = project(&[("src/lib.rs", text.as_bytes())]);
+    let (code, stdout, _) = check(dir.path(), &["--format", "json"]);
+    assert_eq!(code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let rules: Vec<(&str, &str)> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().expect("rule"),
+                f["severity"].as_str().expect("severity"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("unused-allow", "warning"),
+            ("blocking-in-async", "warning")
+        ],
+        "the misspelt allow suppresses nothing and says so: {stdout}"
+    );
+    assert_eq!(
+        doc["findings"][0]["help"], "did you mean `blocking-in-async` for `blocking_in_async`?",
+        "{stdout}"
+    );
+}

@@ -50,7 +50,8 @@ pub struct LintArgs {
     /// Number of threads (default: one per core).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
-    /// Report `// async-lint: allow(..)` comments that suppress nothing (rule `unused-allow`).
+    /// Report `// async-lint: allow(..)` comments that suppress nothing (rule `unused-allow`);
+    /// an allow naming no rule is reported without it.
     #[arg(long)]
     pub report_unused_allows: bool,
     /// Parse every file, even those in which no enabled rule can fire (slower). The findings

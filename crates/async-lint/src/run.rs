@@ -180,8 +180,8 @@ impl<'a> Runner<'a> {
             async_lint_core::parse::baseline(&SourceFile::new(path, text));
             return None;
         }
-        let may_matter = self.engine.may_fire(&text)
-            || (self.options.report_unused_allows && text.contains(unused_allows::MARKER));
+        // A file with an allow comment is parsed: a misspelt rule name in it is reported.
+        let may_matter = self.engine.may_fire(&text) || text.contains(unused_allows::MARKER);
         if !may_matter && !self.options.no_prefilter {
             return None;
         }
@@ -254,13 +254,14 @@ impl<'a> Runner<'a> {
             .into_iter()
             .filter(|f| !skip.contains(&f.rule))
             .collect();
-        if self.options.report_unused_allows && !skip.contains(&unused_allows::RULE) {
+        if !skip.contains(&unused_allows::RULE) {
             let before = findings.len();
             findings.extend(unused_allows::findings(
                 self.engine,
                 file,
                 &result.allows,
                 &self.options.rules_in_tests,
+                self.options.report_unused_allows,
             ));
             if findings.len() > before {
                 findings.sort_by(|a, b| {
