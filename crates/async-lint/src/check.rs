@@ -6,14 +6,19 @@ use crate::configs::{Configs, Setup};
 use crate::fix::{self, FixMode};
 use crate::run::{Outcome, Runner};
 use crate::walk::{self, PathError, WalkOptions};
-use crate::{print, project, report, run};
+use crate::{print, project, report, run, workspace};
 use async_lint_core::Severity;
+use std::collections::HashSet;
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-pub fn check(args: CheckArgs) -> ExitCode {
+pub fn check(mut args: CheckArgs) -> ExitCode {
+    let package_roots = match select_packages(&mut args) {
+        Ok(roots) => roots,
+        Err(code) => return code,
+    };
     let reads_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
     if reads_stdin && args.paths.len() > 1 {
         eprintln!("error: `-` (stdin) cannot be combined with other paths");
@@ -75,7 +80,10 @@ pub fn check(args: CheckArgs) -> ExitCode {
                 force_exclude: args.force_exclude,
                 threads: args.lint.threads,
             };
-            let (files, walk_errors) = walk::collect(&args.paths, &configs, walk);
+            let (mut files, walk_errors) = walk::collect(&args.paths, &configs, walk);
+            if let Some(roots) = &package_roots {
+                files.retain(|f| workspace::in_packages(&project::absolute(f), roots));
+            }
             let placed: Vec<(usize, PathBuf)> = files
                 .into_iter()
                 .filter_map(|f| Some((configs.for_file(&f)?.id, f)))
@@ -271,4 +279,51 @@ fn show_settings(configs: &Configs, paths: &[PathBuf]) -> ExitCode {
         out.push_str(&crate::configs::describe(path, &setup));
     }
     print(&out)
+}
+
+/// `-p`, `--workspace`, `--manifest-path`, and `cargo async-lint` without paths: turns the
+/// selected packages into the paths to lint and moves to the workspace root, so paths are
+/// reported from there as cargo does. Returns the packages' folders (absolute), whose nested
+/// packages' files are left out.
+fn select_packages(args: &mut CheckArgs) -> Result<Option<HashSet<PathBuf>>, ExitCode> {
+    let defaulted = args.paths.len() == 1 && args.paths[0].as_os_str() == ".";
+    let asked = !args.package.is_empty() || args.workspace || args.manifest_path.is_some();
+    if asked && !defaulted {
+        eprintln!("error: -p/--package, --workspace and --manifest-path select what to lint: give no paths with them");
+        return Err(ExitCode::from(2));
+    }
+    if !(asked || args.cargo && defaulted) || args.stdin_filename.is_some() {
+        return Ok(None);
+    }
+    let selection = workspace::Selection {
+        packages: &args.package,
+        workspace: args.workspace,
+        manifest_path: args.manifest_path.as_deref(),
+    };
+    let scope = match workspace::resolve(&selection) {
+        Ok(Some(scope)) => scope,
+        Ok(None) => return Ok(None),
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Err(ExitCode::from(2));
+        }
+    };
+    // Named relative to the folder the command ran in, which is about to change.
+    if let Some(config) = &mut args.lint.config {
+        *config = project::absolute(config);
+    }
+    if let Err(e) = std::env::set_current_dir(&scope.root) {
+        eprintln!(
+            "error: cannot enter the workspace root {}: {e}",
+            scope.root.display()
+        );
+        return Err(ExitCode::from(2));
+    }
+    let roots = scope
+        .packages
+        .iter()
+        .map(|p| project::absolute(&scope.root.join(p)))
+        .collect();
+    args.paths = scope.packages;
+    Ok(Some(roots))
 }

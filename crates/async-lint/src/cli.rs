@@ -101,6 +101,25 @@ pub struct CheckArgs {
     /// lint nothing.
     #[arg(long, conflicts_with_all = ["fix", "diff", "show_files"])]
     pub show_settings: bool,
+    /// Lint this package of the workspace (repeatable), as cargo's `-p`.
+    #[arg(
+        long = "package",
+        short = 'p',
+        value_name = "NAME",
+        help_heading = "Package selection"
+    )]
+    pub package: Vec<String>,
+    /// Lint every package of the workspace.
+    #[arg(long, alias = "all", help_heading = "Package selection")]
+    pub workspace: bool,
+    /// The Cargo.toml of the package or workspace to lint (default: the nearest one above the
+    /// current folder).
+    #[arg(long, value_name = "PATH", help_heading = "Package selection")]
+    pub manifest_path: Option<PathBuf>,
+    /// Set by `cargo async-lint`: without paths, lint the current package (the workspace's
+    /// default members at a virtual manifest), paths relative to the workspace root.
+    #[arg(long, hide = true)]
+    pub cargo: bool,
     /// Print the files that would be linted, one per line; lint nothing.
     #[arg(long, conflicts_with_all = ["fix", "diff"])]
     pub show_files: bool,

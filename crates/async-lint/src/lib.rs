@@ -16,6 +16,7 @@ mod run;
 mod suggest;
 mod unused_allows;
 mod walk;
+mod workspace;
 
 use async_lint_core::rules;
 use clap::Parser;
@@ -71,6 +72,9 @@ pub fn cargo_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
     if needs_check {
         args.insert(1.min(args.len()), "check".into());
     }
+    if args.get(1).is_some_and(|a| a == "check") {
+        args.insert(2, "--cargo".into());
+    }
     if let Some(first) = args.first_mut() {
         *first = "cargo async-lint".into();
     }
@@ -122,11 +126,11 @@ mod tests {
     fn cargo_subcommand_arguments() {
         assert_eq!(
             args(&["cargo-async-lint", "async-lint"]),
-            ["cargo async-lint", "check"]
+            ["cargo async-lint", "check", "--cargo"]
         );
         assert_eq!(
             args(&["cargo-async-lint", "async-lint", "--format", "json"]),
-            ["cargo async-lint", "check", "--format", "json"]
+            ["cargo async-lint", "check", "--cargo", "--format", "json"]
         );
         assert_eq!(
             args(&["cargo-async-lint", "async-lint", "rules"]),
@@ -138,7 +142,7 @@ mod tests {
         );
         assert_eq!(
             args(&["cargo-async-lint", "src"]),
-            ["cargo async-lint", "check", "src"]
+            ["cargo async-lint", "check", "--cargo", "src"]
         );
     }
 }

@@ -53,6 +53,11 @@ pub fn collect(
         files.extend(found);
         errors.extend(failed);
     }
+    // `./src/a.rs` and `src/a.rs` (from `.` and `src`) are one file.
+    let files: BTreeSet<PathBuf> = files
+        .into_iter()
+        .map(|f| f.strip_prefix(".").map(Path::to_path_buf).unwrap_or(f))
+        .collect();
     (files.into_iter().collect(), errors)
 }
 
