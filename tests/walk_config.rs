@@ -226,3 +226,38 @@ fn an_allow_naming_no_rule_is_always_a_warning_with_a_hint() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_config_error_points_at_the_key_once() {
+    let dir = project(&[
+        (
+            "pkg/async-lint.toml",
+            b"exclude = []\n\n[rules.blocking-in-async]\nlevl = \"error\"\n",
+        ),
+        ("pkg/src/lib.rs", BLOCKING.as_bytes()),
+    ]);
+    let (code, stdout, stderr) = check(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    // The rule's own option names (after `level, check-tests`) are its author's to change.
+    assert!(
+        stderr.starts_with(
+            "error: invalid config: unknown key `rules.blocking-in-async.levl` (expected one of: \
+             level, check-tests"
+        ) && stderr
+            .ends_with(")\n --> pkg/async-lint.toml:4:1\n  |\n4 | levl = \"error\"\n  | ^^^^\n"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("levl").count(), 2, "said once: {stderr}");
+    let dir = project(&[
+        ("async-lint.toml", b"select = []\nexclud = [\"x\"]\n"),
+        ("src/lib.rs", BLOCKING.as_bytes()),
+    ]);
+    let (code, _, stderr) = check(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error: invalid config: unknown field `exclud`, expected one of")
+            && stderr.contains(" --> async-lint.toml:2:1\n"),
+        "{stderr}"
+    );
+}

@@ -235,7 +235,7 @@ impl Configs {
 }
 
 fn render_problem(problem: ConfigProblem) -> String {
-    format!("{:?}", miette::Report::new(problem))
+    problem.render().trim_end().to_string()
 }
 
 fn print_problem(problem: ConfigProblem) {

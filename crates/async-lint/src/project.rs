@@ -18,14 +18,52 @@ pub struct FoundConfig {
 }
 
 /// Why no usable config could be had: the file and what is wrong with it.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[derive(Debug)]
 pub enum ConfigProblem {
-    #[error("cannot read config {path}: {message}")]
-    #[diagnostic(code(async_lint::config))]
-    Unreadable { path: PathBuf, message: String },
-    #[error("invalid config {0}")]
-    #[diagnostic(code(async_lint::config))]
-    Invalid(#[from] async_lint_core::ConfigError),
+    Unreadable {
+        path: PathBuf,
+        message: String,
+    },
+    Invalid {
+        path: PathBuf,
+        text: String,
+        error: async_lint_core::ConfigError,
+    },
+}
+
+impl ConfigProblem {
+    /// The problem as rustc shows an error: the message, then `file:line:col` of the key at
+    /// fault and its line with the key underlined.
+    pub fn render(&self) -> String {
+        match self {
+            ConfigProblem::Unreadable { path, message } => {
+                format!("error: cannot read config {}: {message}", path.display())
+            }
+            ConfigProblem::Invalid { path, text, error } => {
+                let mut out = format!("error: invalid config: {}\n", error.message);
+                let Some(at) = error.at.clone().filter(|r| r.start <= text.len()) else {
+                    out.push_str(&format!("  --> {}\n", error.source_name));
+                    return out;
+                };
+                let line_start = text[..at.start].rfind('\n').map_or(0, |i| i + 1);
+                let line_end = text[at.start..]
+                    .find('\n')
+                    .map_or(text.len(), |i| at.start + i);
+                let line_no = text[..at.start].matches('\n').count() + 1;
+                let col = text[line_start..at.start].chars().count() + 1;
+                let width = text[at.start..at.end.min(line_end)].chars().count().max(1);
+                let gutter = " ".repeat(line_no.to_string().len());
+                out.push_str(&format!(
+                    "{gutter}--> {}:{line_no}:{col}\n{gutter} |\n{line_no} | {}\n{gutter} | {}{}\n",
+                    crate::run::display_path(path).display(),
+                    &text[line_start..line_end],
+                    " ".repeat(col - 1),
+                    "^".repeat(width)
+                ));
+                out
+            }
+        }
+    }
 }
 
 /// Loads `--config PATH`, or looks upward from `start` for the nearest config.
@@ -80,8 +118,13 @@ fn load_config(path: &Path) -> Result<Option<FoundConfig>, ConfigProblem> {
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let name = path.display().to_string();
     let is_manifest = path.file_name().is_some_and(|n| n == "Cargo.toml");
+    let invalid = |error| ConfigProblem::Invalid {
+        path: path.to_path_buf(),
+        text: text.clone(),
+        error,
+    };
     if !is_manifest {
-        let config = Config::from_toml(&text, &name)?;
+        let config = Config::from_toml(&text, &name).map_err(invalid)?;
         return Ok(Some(FoundConfig {
             config,
             base,
@@ -100,15 +143,10 @@ fn load_config(path: &Path) -> Result<Option<FoundConfig>, ConfigProblem> {
             .get(section)
             .and_then(|s| s.get("metadata"))
             .and_then(|m| m.get("async-lint"));
-        if let Some(meta) = meta {
+        if meta.is_some() {
             let label = format!("{name} [{section}.metadata.async-lint]");
-            let t = meta
-                .as_table()
-                .ok_or_else(|| async_lint_core::ConfigError {
-                    source_name: label.clone(),
-                    message: "must be a table".into(),
-                })?;
-            let config = Config::from_table(t, &label)?;
+            let at = [section, "metadata", "async-lint"];
+            let config = Config::from_document(&text, &at, &label).map_err(invalid)?;
             return Ok(Some(FoundConfig {
                 config,
                 base,
