@@ -433,3 +433,81 @@ fn explain_and_rules_print_the_registry() {
     let out = bin().arg("rules").output().expect("runs");
     assert!(String::from_utf8_lossy(&out.stdout).contains("blocking-in-async"));
 }
+
+const SLEEPING: &str =
+    "async fn nap() {\n    std::thread::sleep(std::time::Duration::from_secs(1));\n}\n";
+
+#[test]
+fn human_output_ends_with_notes_docs_and_fixable_counts() {
+    let dir = project(&[("src/lib.rs", SLEEPING.as_bytes())]);
+    let (code, out, _) = check(dir.path(), &["--color", "never"]);
+    assert_eq!(code, 1);
+    let help = out.find("\n  help: ").expect("help");
+    let note = out
+        .find("\n  note: ")
+        .expect("note beside the help, not inside it");
+    let docs = out
+        .find("\n  for further information: `async-lint explain blocking-in-async`\n")
+        .expect("where to read more");
+    assert!(help < note && note < docs, "{out}");
+    assert!(
+        out.ends_with(
+            "Found 1 finding (1 warning) in 1 file.\n\
+             1 more fixable with `--fix --unsafe-fixes` (check those changes).\n"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn statistics_print_only_the_table() {
+    let dir = project(&[
+        ("src/a.rs", SLEEPING.as_bytes()),
+        ("src/b.rs", SLEEPING.as_bytes()),
+    ]);
+    for format in ["human", "concise"] {
+        let (_, out, _) = check(dir.path(), &["--statistics", "--format", format]);
+        assert_eq!(
+            out,
+            "     2  blocking-in-async\nFound 2 findings (2 warnings) in 2 files.\n\
+             2 more fixable with `--fix --unsafe-fixes` (check those changes).\n",
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn force_color_and_clicolor_force_colour_a_pipe_unless_no_color() {
+    let dir = project(&[("src/lib.rs", SLEEPING.as_bytes())]);
+    let run = |vars: &[(&str, &str)]| {
+        let mut cmd = bin();
+        cmd.current_dir(dir.path())
+            .arg("check")
+            .env_remove("NO_COLOR")
+            .env_remove("FORCE_COLOR")
+            .env_remove("CLICOLOR_FORCE");
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("runs");
+        String::from_utf8_lossy(&out.stdout).contains('\u{1b}')
+    };
+    assert!(!run(&[]), "a pipe gets no colour");
+    assert!(run(&[("FORCE_COLOR", "1")]));
+    assert!(run(&[("CLICOLOR_FORCE", "1")]));
+    assert!(!run(&[("CLICOLOR_FORCE", "0")]));
+    assert!(!run(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]));
+}
+
+#[test]
+fn clippy_level_words_are_accepted() {
+    let dir = project(&[
+        (
+            "async-lint.toml",
+            b"[rules]\nblocking-in-async = \"deny\"\nsequential-awaits = \"allow\"\n",
+        ),
+        ("src/lib.rs", SLEEPING.as_bytes()),
+    ]);
+    let (_, doc) = json(dir.path(), &[]);
+    assert_eq!(doc["findings"][0]["severity"], "error");
+}

@@ -355,11 +355,17 @@ fn rule_settings(name: &str, value: &toml::Value) -> Result<RuleSettings, String
     Ok(out)
 }
 
+/// A level: `off`, `info`, `warning`, `error`, or clippy's words for them (`allow`, `warn`,
+/// `deny`).
 fn parse_level(s: &str) -> Result<Level, String> {
     match s {
         "off" | "allow" => Ok(Level::Off),
+        "deny" => Ok(Level::On(Severity::Error)),
         _ => Severity::parse(s).map(Level::On).ok_or_else(|| {
-            format!("invalid level \"{s}\" (expected \"off\", \"info\", \"warning\" or \"error\")")
+            format!(
+                "invalid level \"{s}\" (expected \"off\", \"info\", \"warning\" or \"error\"; \
+                 clippy's \"allow\", \"warn\" and \"deny\" work too)"
+            )
         }),
     }
 }
@@ -421,6 +427,18 @@ mod tests {
             r.string_list("extra-blocking"),
             vec!["my::io::read".to_string()]
         );
+        for (word, level) in [
+            ("allow", Level::Off),
+            ("warn", Level::On(Severity::Warning)),
+            ("deny", Level::On(Severity::Error)),
+        ] {
+            let c = Config::from_toml(
+                &format!("[rules]\nblocking-in-async = \"{word}\""),
+                "a.toml",
+            )
+            .expect("clippy's level words");
+            assert_eq!(c.rules["blocking-in-async"].level, Some(level));
+        }
         assert_eq!(
             c.per_path_ignores["tests/**"],
             vec!["blocking-in-async".to_string()]

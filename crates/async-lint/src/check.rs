@@ -140,10 +140,7 @@ pub fn check(mut args: CheckArgs) -> ExitCode {
             let color = match args.color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                }
+                ColorChoice::Auto => auto_color(std::io::stdout().is_terminal()),
             };
             report::human::render(&outcome, color, 100, args.quiet, args.statistics)
         }
@@ -326,4 +323,15 @@ fn select_packages(args: &mut CheckArgs) -> Result<Option<HashSet<PathBuf>>, Exi
         .collect();
     args.paths = scope.packages;
     Ok(Some(roots))
+}
+
+/// `--color auto`: NO_COLOR (set, not empty) wins; then FORCE_COLOR or CLICOLOR_FORCE (set,
+/// not empty, not `0`) force colour off a terminal; else colour on a terminal only.
+fn auto_color(terminal: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if set("NO_COLOR") {
+        return false;
+    }
+    let forced = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    forced("FORCE_COLOR") || forced("CLICOLOR_FORCE") || terminal
 }
