@@ -511,3 +511,35 @@ fn clippy_level_words_are_accepted() {
     let (_, doc) = json(dir.path(), &[]);
     assert_eq!(doc["findings"][0]["severity"], "error");
 }
+
+#[test]
+fn explain_all_and_a_typo() {
+    let out = bin().args(["explain", "--all"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for rule in [
+        "# blocking-in-async\n",
+        "# await-in-loop\n",
+        "# sync-logging\n",
+    ] {
+        assert!(text.contains(rule), "{rule} in --all");
+    }
+    assert!(
+        text.contains("```"),
+        "piped, the Markdown is printed as written"
+    );
+    let out = bin()
+        .args(["explain", "blocking_in_asnyc"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: unknown rule `blocking_in_asnyc`; did you mean `blocking-in-async`? \
+         (`async-lint rules` lists them)\n"
+    );
+    assert_eq!(
+        bin().arg("explain").output().expect("runs").status.code(),
+        Some(2)
+    );
+}

@@ -22,10 +22,14 @@ pub enum Command {
     /// For rust-analyzer's `check.overrideCommand`: run a cargo command, forward its JSON
     /// messages, add async-lint's for the workspace, end with one `build-finished`.
     Flycheck(FlycheckArgs),
-    /// Print the documentation of a rule.
+    /// Print the documentation of a rule (rendered on a terminal, Markdown when piped).
     Explain {
         /// The rule's name, e.g. blocking-in-async.
-        rule: String,
+        #[arg(required_unless_present = "all")]
+        rule: Option<String>,
+        /// Every rule's page.
+        #[arg(long, conflicts_with = "rule")]
+        all: bool,
     },
     /// List the rules with their default severity.
     Rules,

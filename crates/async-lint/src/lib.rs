@@ -6,6 +6,7 @@
 mod check;
 mod cli;
 mod configs;
+mod explain;
 mod fix;
 mod flycheck;
 mod manifest;
@@ -37,7 +38,7 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     match cli.command {
         Command::Check(args) => check::check(args),
         Command::Flycheck(args) => flycheck::flycheck(args),
-        Command::Explain { rule } => explain(&rule),
+        Command::Explain { rule, all } => explain::explain(rule.as_deref(), all),
         Command::Rules => {
             let mut out = String::new();
             for r in rules::RULES {
@@ -79,20 +80,6 @@ pub fn cargo_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
         *first = "cargo async-lint".into();
     }
     args
-}
-
-fn explain(name: &str) -> ExitCode {
-    match rules::find(name) {
-        Some(rule) => print(rule.meta().doc),
-        None => {
-            let known: Vec<&str> = rules::RULES.iter().map(|r| r.meta().name).collect();
-            eprintln!(
-                "error: unknown rule `{name}`; known rules: {}",
-                known.join(", ")
-            );
-            ExitCode::from(2)
-        }
-    }
 }
 
 /// Writes `text` to stdout. A closed pipe (`| head`) is not an error worth a message.
