@@ -543,3 +543,37 @@ fn explain_all_and_a_typo() {
         Some(2)
     );
 }
+
+#[test]
+fn sarif_rules_carry_tags_and_where_to_read_more() {
+    let dir = project(&[("src/lib.rs", SLEEPING.as_bytes())]);
+    let (_, out, _) = check(dir.path(), &["--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_str(&out).expect("sarif");
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    let rule = |id: &str| {
+        rules
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("{id} listed"))
+    };
+    let blocking = rule("blocking-in-async");
+    assert_eq!(
+        blocking["properties"]["tags"],
+        serde_json::json!(["async", "performance", "correctness"])
+    );
+    assert_eq!(
+        rule("swallowed-task-error")["properties"]["tags"],
+        serde_json::json!(["async", "correctness"])
+    );
+    // No repository URL yet: no helpUri, and the help text names the command with the page.
+    assert!(blocking.get("helpUri").is_none());
+    assert!(
+        blocking["help"]["text"].as_str().is_some_and(
+            |t| t.ends_with("For further information: `async-lint explain blocking-in-async`")
+        ),
+        "{}",
+        blocking["help"]
+    );
+}

@@ -166,7 +166,7 @@ fn descriptor(r: &RuleInfo) -> sarif::ReportingDescriptor {
         ))
         .help(
             sarif::MultiformatMessageString::builder()
-                .text(r.summary.clone())
+                .text(help_text(r))
                 .markdown(r.page.clone())
                 .build(),
         )
@@ -177,7 +177,40 @@ fn descriptor(r: &RuleInfo) -> sarif::ReportingDescriptor {
         )
         .build();
     d.help_uri = super::rule_url(r.id);
+    let tags = tags(r.id);
+    if !tags.is_empty() {
+        d.properties = Some(
+            sarif::PropertyBag::builder()
+                .tags(tags.iter().map(|t| t.to_string()).collect::<Vec<_>>())
+                .build(),
+        );
+    }
     d
+}
+
+/// The rule's help as plain text: its summary, and where its page is while no URL is
+/// (`helpUri`).
+fn help_text(r: &RuleInfo) -> String {
+    match super::rule_docs(r.id) {
+        Some(docs) if super::rule_url(r.id).is_none() => {
+            format!("{}. For further information: {docs}", r.summary)
+        }
+        _ => r.summary.clone(),
+    }
+}
+
+/// GitHub's rule tags (filters in code scanning): what kind of problem each rule finds. A
+/// rule's cost is `performance`; a lost error, a deadlock or a panic is `correctness`.
+fn tags(rule: &str) -> &'static [&'static str] {
+    match rule {
+        "blocking-in-async" => &["async", "performance", "correctness"],
+        "sequential-awaits" | "await-in-loop" | "tiny-task" | "sync-logging"
+        | "unbounded-spawn" => &["async", "performance"],
+        "swallowed-task-error" | "lock-across-await" => &["async", "correctness"],
+        async_lint_core::PARSE_ERROR => &["correctness"],
+        crate::unused_allows::RULE => &["maintainability"],
+        _ => &["async"],
+    }
 }
 
 fn result(file: &SourceFile, f: &Finding, rule_index: Option<usize>) -> sarif::Result {
