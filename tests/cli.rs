@@ -577,3 +577,49 @@ fn sarif_rules_carry_tags_and_where_to_read_more() {
         blocking["help"]
     );
 }
+
+#[test]
+fn completions_and_man_page_come_from_the_command_line_definition() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = bin().args(["completions", shell]).output().expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            script.contains("force-exclude") && script.contains("statistics"),
+            "{shell}: the options of check"
+        );
+    }
+    // The bash script is valid bash (when bash is there to say so).
+    let script = bin()
+        .args(["completions", "bash"])
+        .output()
+        .expect("runs")
+        .stdout;
+    if let Ok(mut child) = std::process::Command::new("bash")
+        .arg("-n")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+    {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(&script)
+            .expect("write");
+        assert!(child.wait().expect("bash").success(), "bash -n accepts it");
+    }
+    let out = bin().arg("man").output().expect("runs");
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.contains(".TH async-lint 1"), "{page}");
+    assert!(page.contains("completions"), "subcommands listed");
+    assert_eq!(
+        bin()
+            .args(["completions", "tcsh"])
+            .output()
+            .expect("runs")
+            .status
+            .code(),
+        Some(2)
+    );
+}

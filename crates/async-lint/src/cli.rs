@@ -33,6 +33,15 @@ pub enum Command {
     },
     /// List the rules with their default severity.
     Rules,
+    /// Print a shell completion script, e.g. `async-lint completions bash >
+    /// ~/.local/share/bash-completion/completions/async-lint`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `async-lint man > ~/.local/share/man/man1/async-lint.1`.
+    Man,
 }
 
 /// What decides which findings a run produces; shared by `check` and `flycheck`.

@@ -20,7 +20,7 @@ mod walk;
 mod workspace;
 
 use async_lint_core::rules;
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use cli::{Cli, Command};
 use std::ffi::OsString;
 use std::io::Write;
@@ -39,6 +39,21 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Check(args) => check::check(args),
         Command::Flycheck(args) => flycheck::flycheck(args),
         Command::Explain { rule, all } => explain::explain(rule.as_deref(), all),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "async-lint", &mut out);
+            print(&String::from_utf8_lossy(&out))
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => print(&String::from_utf8_lossy(&out)),
+                Err(e) => {
+                    eprintln!("error: cannot render the man page: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Rules => {
             let mut out = String::new();
             for r in rules::RULES {
@@ -63,7 +78,15 @@ pub fn cargo_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
     if args.get(1).is_some_and(|a| a == "async-lint") {
         args.remove(1);
     }
-    let subcommands = ["check", "flycheck", "explain", "rules", "help"];
+    let subcommands = [
+        "check",
+        "flycheck",
+        "explain",
+        "rules",
+        "completions",
+        "man",
+        "help",
+    ];
     let needs_check = match args.get(1).and_then(|a| a.to_str()) {
         None => true,
         Some(a) if subcommands.contains(&a) => false,
