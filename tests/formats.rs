@@ -711,7 +711,8 @@ fn documented_commands() -> Vec<Vec<String>> {
         text.lines()
             .filter_map(|l| l.trim().strip_prefix(key))
             .map(str::trim)
-            .filter(|c| c.starts_with("async-lint "))
+            // The hooks run the same program under the name pre-commit's rust build installs.
+            .filter(|c| c.starts_with("async-lint ") || c.starts_with("async-lint-pre-commit "))
             .map(|c| {
                 let command = c.split('>').next().unwrap_or(c);
                 command
