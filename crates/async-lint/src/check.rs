@@ -105,7 +105,9 @@ pub fn check(mut args: CheckArgs) -> ExitCode {
                 .into_iter()
                 .map(|(id, f)| (&runners[id], f))
                 .collect();
-            let mut outcome = run::lint_all(&jobs, args.lint.threads);
+            let progress = crate::progress::Progress::start(jobs.len(), args.quiet);
+            let mut outcome = run::lint_all(&jobs, args.lint.threads, Some(progress.counter()));
+            drop(progress);
             outcome.errors.extend(walk_errors);
             outcome
         }

@@ -125,7 +125,7 @@ fn lint(args: &FlycheckArgs) -> (Vec<String>, bool) {
         .into_iter()
         .map(|(id, f)| (&runners[id], f))
         .collect();
-    let mut outcome = run::lint_all(&jobs, args.lint.threads);
+    let mut outcome = run::lint_all(&jobs, args.lint.threads, None);
     outcome.errors.extend(walk_errors);
     outcome.errors.sort();
     for e in &outcome.errors {

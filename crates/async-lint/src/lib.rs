@@ -11,6 +11,7 @@ mod fix;
 mod flycheck;
 mod manifest;
 mod modules;
+mod progress;
 mod project;
 mod report;
 mod run;

@@ -284,10 +284,20 @@ impl<'a> Runner<'a> {
 
 /// Lints each file with its runner (its config's) on `threads` threads; the outcome keeps
 /// the jobs' order.
-pub fn lint_all(jobs: &[(&Runner<'_>, PathBuf)], threads: Option<usize>) -> Outcome {
+pub fn lint_all(
+    jobs: &[(&Runner<'_>, PathBuf)],
+    threads: Option<usize>,
+    progress: Option<&std::sync::atomic::AtomicUsize>,
+) -> Outcome {
     // Reduced on the worker: a file without findings or fixes is dropped at once, so the run
     // holds only what it will print, not the text of every file it parsed.
-    let work = |(runner, path): &(&Runner<'_>, PathBuf)| runner.lint_path(path).map(Kept::from);
+    let work = |(runner, path): &(&Runner<'_>, PathBuf)| {
+        let kept = runner.lint_path(path).map(Kept::from);
+        if let Some(done) = progress {
+            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        kept
+    };
     let mut builder = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE);
     if let Some(n) = threads {
         builder = builder.num_threads(n.max(1));
