@@ -124,7 +124,7 @@ impl Configs {
             state: Mutex::default(),
         };
         if let Some(path) = &lint.config {
-            let found = project::find_config(Some(path), Path::new(".")).map_err(print_problem)?;
+            let found = project::explicit_config(path).map_err(print_problem)?;
             let setup = Setup::new(0, found, &configs.selection).map_err(|m| eprintln!("{m}"))?;
             let setup = Arc::new(setup);
             configs.state_mut().setups.push(setup.clone());

@@ -66,24 +66,10 @@ impl ConfigProblem {
     }
 }
 
-/// Loads `--config PATH`, or looks upward from `start` for the nearest config.
-pub fn find_config(explicit: Option<&Path>, start: &Path) -> Result<FoundConfig, ConfigProblem> {
-    if let Some(path) = explicit {
-        return load_config(path)
-            .map(|c| c.unwrap_or_else(|| empty_config(path.parent().unwrap_or(Path::new(".")))));
-    }
-    let start = absolute(start);
-    let first_dir = if start.is_dir() {
-        start.as_path()
-    } else {
-        start.parent().unwrap_or(&start)
-    };
-    for dir in first_dir.ancestors() {
-        if let Some(found) = config_in(dir)? {
-            return Ok(found);
-        }
-    }
-    Ok(empty_config(&std::env::current_dir().unwrap_or_default()))
+/// Loads `--config PATH` (a Cargo.toml without async-lint metadata gives the defaults).
+pub fn explicit_config(path: &Path) -> Result<FoundConfig, ConfigProblem> {
+    load_config(path)
+        .map(|c| c.unwrap_or_else(|| empty_config(path.parent().unwrap_or(Path::new(".")))))
 }
 
 /// The config file in `dir` itself: `async-lint.toml`, `.async-lint.toml`, or a Cargo.toml
