@@ -623,3 +623,23 @@ fn completions_and_man_page_come_from_the_command_line_definition() {
         Some(2)
     );
 }
+
+#[test]
+fn human_output_marks_what_fix_fixes() {
+    let dir = project(&[
+        (
+            "Cargo.toml",
+            b"[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n[dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n",
+        ),
+        ("src/lib.rs", SLEEPING.as_bytes()),
+    ]);
+    let (_, out, _) = check(dir.path(), &["--color", "never"]);
+    assert!(
+        out.contains("blocking call `std::thread::sleep` in async fn `nap` [*]\n"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("in 1 file.\n[*] 1 fixable with `--fix`.\n"),
+        "{out}"
+    );
+}

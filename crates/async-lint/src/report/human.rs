@@ -149,10 +149,19 @@ impl fmt::Debug for Rendered<'_> {
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.location {
-            Some(at) => write!(f, "{at}: {}", self.finding.message),
-            None => f.write_str(&self.finding.message),
+        if let Some(at) = &self.location {
+            write!(f, "{at}: ")?;
         }
+        f.write_str(&self.finding.message)?;
+        // `[*]`: `--fix` fixes this one (as in the concise format and ruff).
+        let fixable =
+            self.finding.suggestion.as_ref().is_some_and(|s| {
+                s.applicability == async_lint_core::Applicability::MachineApplicable
+            });
+        if fixable {
+            f.write_str(" [*]")?;
+        }
+        Ok(())
     }
 }
 
