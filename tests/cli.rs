@@ -433,3 +433,213 @@ fn explain_and_rules_print_the_registry() {
     let out = bin().arg("rules").output().expect("runs");
     assert!(String::from_utf8_lossy(&out.stdout).contains("blocking-in-async"));
 }
+
+const SLEEPING: &str =
+    "async fn nap() {\n    std::thread::sleep(std::time::Duration::from_secs(1));\n}\n";
+
+#[test]
+fn human_output_ends_with_notes_docs_and_fixable_counts() {
+    let dir = project(&[("src/lib.rs", SLEEPING.as_bytes())]);
+    let (code, out, _) = check(dir.path(), &["--color", "never"]);
+    assert_eq!(code, 1);
+    let help = out.find("\n  help: ").expect("help");
+    let note = out
+        .find("\n  note: ")
+        .expect("note beside the help, not inside it");
+    let docs = out
+        .find("\n  for further information: `async-lint explain blocking-in-async`\n")
+        .expect("where to read more");
+    assert!(help < note && note < docs, "{out}");
+    assert!(
+        out.ends_with(
+            "Found 1 finding (1 warning) in 1 file.\n\
+             1 more fixable with `--fix --unsafe-fixes` (check those changes).\n"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn statistics_print_only_the_table() {
+    let dir = project(&[
+        ("src/a.rs", SLEEPING.as_bytes()),
+        ("src/b.rs", SLEEPING.as_bytes()),
+    ]);
+    for format in ["human", "concise"] {
+        let (_, out, _) = check(dir.path(), &["--statistics", "--format", format]);
+        assert_eq!(
+            out,
+            "     2  blocking-in-async\nFound 2 findings (2 warnings) in 2 files.\n\
+             2 more fixable with `--fix --unsafe-fixes` (check those changes).\n",
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn force_color_and_clicolor_force_colour_a_pipe_unless_no_color() {
+    let dir = project(&[("src/lib.rs", SLEEPING.as_bytes())]);
+    let run = |vars: &[(&str, &str)]| {
+        let mut cmd = bin();
+        cmd.current_dir(dir.path())
+            .arg("check")
+            .env_remove("NO_COLOR")
+            .env_remove("FORCE_COLOR")
+            .env_remove("CLICOLOR_FORCE");
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("runs");
+        String::from_utf8_lossy(&out.stdout).contains('\u{1b}')
+    };
+    assert!(!run(&[]), "a pipe gets no colour");
+    assert!(run(&[("FORCE_COLOR", "1")]));
+    assert!(run(&[("CLICOLOR_FORCE", "1")]));
+    assert!(!run(&[("CLICOLOR_FORCE", "0")]));
+    assert!(!run(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]));
+}
+
+#[test]
+fn clippy_level_words_are_accepted() {
+    let dir = project(&[
+        (
+            "async-lint.toml",
+            b"[rules]\nblocking-in-async = \"deny\"\nsequential-awaits = \"allow\"\n",
+        ),
+        ("src/lib.rs", SLEEPING.as_bytes()),
+    ]);
+    let (_, doc) = json(dir.path(), &[]);
+    assert_eq!(doc["findings"][0]["severity"], "error");
+}
+
+#[test]
+fn explain_all_and_a_typo() {
+    let out = bin().args(["explain", "--all"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for rule in [
+        "# blocking-in-async\n",
+        "# await-in-loop\n",
+        "# sync-logging\n",
+    ] {
+        assert!(text.contains(rule), "{rule} in --all");
+    }
+    assert!(
+        text.contains("```"),
+        "piped, the Markdown is printed as written"
+    );
+    let out = bin()
+        .args(["explain", "blocking_in_asnyc"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: unknown rule `blocking_in_asnyc`; did you mean `blocking-in-async`? \
+         (`async-lint rules` lists them)\n"
+    );
+    assert_eq!(
+        bin().arg("explain").output().expect("runs").status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn sarif_rules_carry_tags_and_where_to_read_more() {
+    let dir = project(&[("src/lib.rs", SLEEPING.as_bytes())]);
+    let (_, out, _) = check(dir.path(), &["--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_str(&out).expect("sarif");
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    let rule = |id: &str| {
+        rules
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("{id} listed"))
+    };
+    let blocking = rule("blocking-in-async");
+    assert_eq!(
+        blocking["properties"]["tags"],
+        serde_json::json!(["async", "performance", "correctness"])
+    );
+    assert_eq!(
+        rule("swallowed-task-error")["properties"]["tags"],
+        serde_json::json!(["async", "correctness"])
+    );
+    // No repository URL yet: no helpUri, and the help text names the command with the page.
+    assert!(blocking.get("helpUri").is_none());
+    assert!(
+        blocking["help"]["text"].as_str().is_some_and(
+            |t| t.ends_with("For further information: `async-lint explain blocking-in-async`")
+        ),
+        "{}",
+        blocking["help"]
+    );
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_command_line_definition() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = bin().args(["completions", shell]).output().expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            script.contains("force-exclude") && script.contains("statistics"),
+            "{shell}: the options of check"
+        );
+    }
+    // The bash script is valid bash (when bash is there to say so).
+    let script = bin()
+        .args(["completions", "bash"])
+        .output()
+        .expect("runs")
+        .stdout;
+    if let Ok(mut child) = std::process::Command::new("bash")
+        .arg("-n")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+    {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(&script)
+            .expect("write");
+        assert!(child.wait().expect("bash").success(), "bash -n accepts it");
+    }
+    let out = bin().arg("man").output().expect("runs");
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.contains(".TH async-lint 1"), "{page}");
+    assert!(page.contains("completions"), "subcommands listed");
+    assert_eq!(
+        bin()
+            .args(["completions", "tcsh"])
+            .output()
+            .expect("runs")
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn human_output_marks_what_fix_fixes() {
+    let dir = project(&[
+        (
+            "Cargo.toml",
+            b"[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n[dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n",
+        ),
+        ("src/lib.rs", SLEEPING.as_bytes()),
+    ]);
+    let (_, out, _) = check(dir.path(), &["--color", "never"]);
+    assert!(
+        out.contains("blocking call `std::thread::sleep` in async fn `nap` [*]\n"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("in 1 file.\n[*] 1 fixable with `--fix`.\n"),
+        "{out}"
+    );
+}

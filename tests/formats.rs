@@ -278,7 +278,9 @@ fn sarif_schema() -> Value {
 
 #[test]
 fn sarif_output_is_valid_sarif_2_1_0_for_github() {
-    let lib = "async fn a() {\n    let _crab = \"🦀\"; let _ = std::fs::read(\"a\");\n}\n";
+    // `mod broken;` makes the file that does not parse a module: its error is reported.
+    let lib =
+        "async fn a() {\n    let _crab = \"🦀\"; let _ = std::fs::read(\"a\");\n}\nmod broken;\n";
     let dir = project(&[
         ("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n"),
         ("src/lib.rs", lib),
@@ -709,7 +711,8 @@ fn documented_commands() -> Vec<Vec<String>> {
         text.lines()
             .filter_map(|l| l.trim().strip_prefix(key))
             .map(str::trim)
-            .filter(|c| c.starts_with("async-lint "))
+            // The hooks run the same program under the name pre-commit's rust build installs.
+            .filter(|c| c.starts_with("async-lint ") || c.starts_with("async-lint-pre-commit "))
             .map(|c| {
                 let command = c.split('>').next().unwrap_or(c);
                 command

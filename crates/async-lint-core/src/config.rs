@@ -4,6 +4,7 @@
 
 use crate::finding::Severity;
 use crate::rules::{self, OptionKind};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// A rule's level from the config: off, or the severity its findings get.
@@ -75,6 +76,31 @@ pub struct ConfigError {
     /// The file (and table) the config came from.
     pub source_name: String,
     pub message: String,
+    /// The byte range of the bad key (or value) in the file, when known.
+    pub at: Option<std::ops::Range<usize>>,
+}
+
+/// The top level of a config, for serde to reject unknown keys and wrong types with their
+/// position; the rules' tables are checked against each rule's declared options afterwards.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[allow(
+    dead_code,
+    reason = "read for its checks; Config::from_table keeps the values"
+)]
+struct TopLevel {
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    per_path_ignores: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    select: Vec<String>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    #[serde(default)]
+    check_tests: bool,
+    #[serde(default)]
+    rules: toml::Table,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -89,11 +115,54 @@ const TOP_KEYS: &[&str] = &[
 impl Config {
     /// Parses the text of an `async-lint.toml`.
     pub fn from_toml(text: &str, source_name: &str) -> Result<Config, ConfigError> {
-        let table: toml::Table = toml::from_str(text).map_err(|e| ConfigError {
+        Config::from_document(text, &[], source_name)
+    }
+
+    /// Parses the config table at `table` (e.g. `["package", "metadata", "async-lint"]`, or
+    /// none for the whole file) of a TOML document; errors carry the position of the key at
+    /// fault.
+    pub fn from_document(
+        text: &str,
+        table: &[&str],
+        source_name: &str,
+    ) -> Result<Config, ConfigError> {
+        let err = |message: String, at| ConfigError {
             source_name: source_name.to_string(),
-            message: format!("invalid TOML: {}", e.message()),
+            message,
+            at,
+        };
+        let doc: toml::Table = toml::from_str(text).map_err(|e| {
+            err(
+                format!("invalid TOML: {}", e.message().trim_end()),
+                e.span(),
+            )
         })?;
-        Config::from_table(&table, source_name)
+        let mut value = toml::Value::Table(doc);
+        for key in table {
+            value = value
+                .get(key)
+                .cloned()
+                .ok_or_else(|| err(format!("no table `{}`", table.join(".")), None))?;
+        }
+        let t = value
+            .as_table()
+            .ok_or_else(|| err(format!("`{}` must be a table", table.join(".")), None))?;
+        let locate = |e: ConfigError| ConfigError {
+            at: e.at.or_else(|| locate_key(text, table, &e.message)),
+            ..e
+        };
+        // Straight from the text when the config is the whole file: serde's errors then carry
+        // the position of the value at fault.
+        let checked = if table.is_empty() {
+            toml::from_str::<TopLevel>(text).map_err(|e| (e.message().to_string(), e.span()))
+        } else {
+            TopLevel::deserialize(toml::Value::Table(t.clone()))
+                .map_err(|e| (e.message().to_string(), None))
+        };
+        if let Err((message, at)) = checked {
+            return Err(locate(err(message.trim_end().to_string(), at)));
+        }
+        Config::from_table(t, source_name).map_err(locate)
     }
 
     /// Checks a config table (an `async-lint.toml`, or a Cargo.toml metadata table).
@@ -101,6 +170,7 @@ impl Config {
         let err = |message: String| ConfigError {
             source_name: source_name.to_string(),
             message,
+            at: None,
         };
         let mut cfg = Config::default();
         for (key, value) in table {
@@ -165,6 +235,44 @@ impl Config {
         }
         Ok(cfg)
     }
+}
+
+/// The position of the deepest key of `table` + the first `` `dotted.key` `` named in
+/// `message` (or the first key that a serde message names as unknown) in the document.
+fn locate_key(text: &str, table: &[&str], message: &str) -> Option<std::ops::Range<usize>> {
+    let quoted = message.split('`').nth(1)?;
+    let mut path: Vec<String> = table.iter().map(|k| k.to_string()).collect();
+    path.extend(split_key(quoted));
+    let doc = toml::de::DeTable::parse(text).ok()?;
+    let mut current = doc.get_ref();
+    let mut found = None;
+    for key in &path {
+        let Some((k, v)) = current.iter().find(|(k, _)| k.get_ref() == key) else {
+            break;
+        };
+        found = Some(k.span());
+        match v.get_ref().as_table() {
+            Some(t) => current = t,
+            None => break,
+        }
+    }
+    found
+}
+
+/// `a.b."c.d"` → `a`, `b`, `c.d`.
+fn split_key(key: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in key.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '.' if !quoted => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
 }
 
 fn expected(key: &str, what: &str) -> String {
@@ -247,11 +355,17 @@ fn rule_settings(name: &str, value: &toml::Value) -> Result<RuleSettings, String
     Ok(out)
 }
 
+/// A level: `off`, `info`, `warning`, `error`, or clippy's words for them (`allow`, `warn`,
+/// `deny`).
 fn parse_level(s: &str) -> Result<Level, String> {
     match s {
         "off" | "allow" => Ok(Level::Off),
+        "deny" => Ok(Level::On(Severity::Error)),
         _ => Severity::parse(s).map(Level::On).ok_or_else(|| {
-            format!("invalid level \"{s}\" (expected \"off\", \"info\", \"warning\" or \"error\")")
+            format!(
+                "invalid level \"{s}\" (expected \"off\", \"info\", \"warning\" or \"error\"; \
+                 clippy's \"allow\", \"warn\" and \"deny\" work too)"
+            )
         }),
     }
 }
@@ -263,7 +377,7 @@ mod tests {
     #[test]
     fn errors_name_the_key() {
         let e = Config::from_toml("exclud = []", "a.toml").unwrap_err();
-        assert!(e.to_string().contains("unknown key `exclud`"), "{e}");
+        assert!(e.to_string().contains("unknown field `exclud`"), "{e}");
         let e =
             Config::from_toml("[rules.blocking-in-async]\nlevel = \"loud\"", "a.toml").unwrap_err();
         assert!(
@@ -279,7 +393,24 @@ mod tests {
         let e = Config::from_toml("[rules.no-such-rule]\nlevel = \"off\"", "a.toml").unwrap_err();
         assert!(e.to_string().contains("unknown rule `no-such-rule`"), "{e}");
         let e = Config::from_toml("exclude = [1]", "a.toml").unwrap_err();
-        assert!(e.to_string().contains("`exclude` must be"), "{e}");
+        assert!(e.to_string().contains("expected a string"), "{e}");
+        assert_eq!(e.at, Some(11..12), "the bad value");
+    }
+
+    #[test]
+    fn errors_point_at_the_key() {
+        let text = "exclude = []\n\n[rules.blocking-in-async]\nlevl = \"error\"\n";
+        let e = Config::from_toml(text, "a.toml").unwrap_err();
+        assert_eq!(e.at.clone().map(|r| &text[r]), Some("levl"), "{e}");
+        let e = Config::from_toml("select = []\nexclud = []\n", "a.toml").unwrap_err();
+        assert!(e.message.contains("unknown field `exclud`"), "{e}");
+        assert_eq!(e.at.clone().map(|r| r.start), Some(12), "{e}");
+        let e = Config::from_toml("check-tests = 1\n", "a.toml").unwrap_err();
+        assert!(e.at.is_some(), "{e}");
+        let cargo = "[package]\nname = \"x\"\n[package.metadata.async-lint]\nselect = [\"nope\"]\n";
+        let e = Config::from_document(cargo, &["package", "metadata", "async-lint"], "Cargo.toml")
+            .unwrap_err();
+        assert_eq!(e.at.clone().map(|r| &cargo[r]), Some("select"), "{e}");
     }
 
     #[test]
@@ -296,6 +427,18 @@ mod tests {
             r.string_list("extra-blocking"),
             vec!["my::io::read".to_string()]
         );
+        for (word, level) in [
+            ("allow", Level::Off),
+            ("warn", Level::On(Severity::Warning)),
+            ("deny", Level::On(Severity::Error)),
+        ] {
+            let c = Config::from_toml(
+                &format!("[rules]\nblocking-in-async = \"{word}\""),
+                "a.toml",
+            )
+            .expect("clippy's level words");
+            assert_eq!(c.rules["blocking-in-async"].level, Some(level));
+        }
         assert_eq!(
             c.per_path_ignores["tests/**"],
             vec!["blocking-in-async".to_string()]

@@ -20,7 +20,16 @@ pub fn parse(file: &SourceFile) -> Result<syn::File, Box<Finding>> {
     }
     syn::parse_file(&file.text).map_err(|e| {
         let span = file.span_of_proc(e.span());
-        // An empty error span is widened to the character there, never into the middle of it.
+        let message = e.to_string();
+        // syn reports a missing closing delimiter at the start of the file (or as a bare
+        // "cannot parse string into token stream"); rustc's positions say more.
+        let lex_error = message.contains("cannot parse string into token stream");
+        let early_end = message.contains("end of input") && span.start == 0;
+        if (lex_error || early_end) && !file.text.is_empty() {
+            if let Some(f) = delimiter_error(file, &message) {
+                return Box::new(f);
+            }
+        }
         let span = if span.is_empty() {
             let width = file
                 .text
@@ -38,6 +47,112 @@ pub fn parse(file: &SourceFile) -> Result<syn::File, Box<Finding>> {
                 .note("the file was not linted; fix the syntax error or exclude the file"),
         )
     })
+}
+
+/// The finding for unbalanced delimiters, as rustc words and places it: an unclosed one at
+/// the end of the file (labelled), a mismatched or unexpected closing one where it is; a file
+/// that ends too early without one, at its end. `None` when the delimiters balance and the
+/// message is not about the end of input.
+fn delimiter_error(file: &SourceFile, message: &str) -> Option<Finding> {
+    // Just after the last character, as rustc places it (not on the empty line after it).
+    let end = file.text.trim_end().len();
+    let error = |span: Span, message: String| {
+        Finding::new(PARSE_ERROR, span, format!("file does not parse: {message}"))
+            .severity(Severity::Error)
+            .note("the file was not linted; fix the syntax error or exclude the file")
+    };
+    let one = |at: usize| Span::new(at, at + 1);
+    Some(match delimiters(&file.text) {
+        Delimiters::Unclosed(open) => error(
+            Span::new(end, end),
+            "this file contains an unclosed delimiter".into(),
+        )
+        .label("the file ends here")
+        .secondary(one(open), "unclosed delimiter"),
+        Delimiters::Mismatched { open, close } => {
+            error(one(close), "mismatched closing delimiter".into())
+                .label("mismatched closing delimiter")
+                .secondary(one(open), "unclosed delimiter")
+        }
+        Delimiters::Unexpected(close) => error(one(close), "unexpected closing delimiter".into())
+            .label("unexpected closing delimiter"),
+        Delimiters::Balanced if message.contains("end of input") => {
+            error(Span::new(end, end), message.to_string()).label("the file ends here")
+        }
+        Delimiters::Balanced => return None,
+    })
+}
+
+/// How the brackets of a file pair up.
+#[derive(Debug, PartialEq, Eq)]
+enum Delimiters {
+    Balanced,
+    /// The innermost bracket still open at the end.
+    Unclosed(usize),
+    Mismatched {
+        open: usize,
+        close: usize,
+    },
+    /// A closing bracket with none open.
+    Unexpected(usize),
+}
+
+/// Pairs the brackets of `text`, skipping strings, chars and comments (raw strings are not
+/// recognised: a file that needs them to balance gets syn's own message).
+fn delimiters(text: &str) -> Delimiters {
+    let b = text.as_bytes();
+    let mut open: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'(' | b'[' | b'{' => open.push(i),
+            c @ (b')' | b']' | b'}') => {
+                let Some(o) = open.pop() else {
+                    return Delimiters::Unexpected(i);
+                };
+                let expected = match b[o] {
+                    b'(' => b')',
+                    b'[' => b']',
+                    _ => b'}',
+                };
+                if c != expected {
+                    return Delimiters::Mismatched { open: o, close: i };
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                i = b[i..]
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map_or(b.len(), |p| i + p);
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..].find("*/").map_or(b.len(), |p| i + 2 + p + 1);
+            }
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            // A char literal ('x', '\n'), not a lifetime ('a).
+            b'\'' if b.get(i + 1) == Some(&b'\\') => {
+                i += 2;
+                while i < b.len() && b[i] != b'\'' {
+                    i += 1;
+                }
+            }
+            b'\'' => {
+                let width = text[i + 1..].chars().next().map_or(0, char::len_utf8);
+                if b.get(i + 1 + width) == Some(&b'\'') {
+                    i += 1 + width;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    open.pop()
+        .map_or(Delimiters::Balanced, Delimiters::Unclosed)
 }
 
 /// The parse-only baseline benchmarks compare against: parse the file as [`parse`] does, visit
@@ -249,6 +364,25 @@ mod tests {
             parse(&SourceFile::new("m.rs", many)).is_ok(),
             "char literals are not brackets"
         );
+        let open = SourceFile::new("o.rs", "fn f() {\n    let c = '}';\n    g(\"}\");\n".into());
+        let e = parse(&open).unwrap_err();
+        assert_eq!(
+            e.span.start,
+            open.text.len() - 1,
+            "after the last character"
+        );
+        assert!(e.message.contains("unclosed delimiter"), "{}", e.message);
+        assert_eq!(
+            e.labels.first().map(|l| l.span.start),
+            Some(7),
+            "the open brace is labelled"
+        );
+        let short = SourceFile::new("s.rs", "struct A".into());
+        let e = parse(&short).unwrap_err();
+        assert_eq!(e.span.start, 8, "{}", e.message);
+        let mismatched = SourceFile::new("m.rs", "fn f() { g(1; }".into());
+        let e = parse(&mismatched).unwrap_err();
+        assert_eq!((e.span.start, e.labels[0].span.start), (14, 10));
         let ok = SourceFile::new(
             "ok.rs",
             "fn f() { let s = \"((((\"; let r = r#\"((\"#; /* ((( */ }".into(),

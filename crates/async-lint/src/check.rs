@@ -1,102 +1,24 @@
 //! `async-lint check`: lint paths (or stdin), optionally fix, render in the chosen format, and
 //! choose the exit code.
 
-use crate::cli::{CheckArgs, ColorChoice, FailLevel, Format, LintArgs};
+use crate::cli::{CheckArgs, ColorChoice, FailLevel, Format};
+use crate::configs::{Configs, Setup};
 use crate::fix::{self, FixMode};
-use crate::run::{Options, Outcome, Runner};
-use crate::walk::{self, PathError};
-use crate::{print, project, report, run};
-use async_lint_core::{rules, Engine, Selection, Severity};
+use crate::run::{Outcome, Runner};
+use crate::walk::{self, PathError, WalkOptions};
+use crate::{print, project, report, run, workspace};
+use async_lint_core::Severity;
+use std::collections::HashSet;
 use std::io::{IsTerminal, Read};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-/// The configured pieces of a run, shared by `check` and `flycheck`.
-pub struct Setup {
-    pub engine: Engine,
-    pub ignores: run::PathIgnores,
-    pub excludes: walk::Excludes,
-    /// The rules the config asks to report in test code too (`check-tests`).
-    pub rules_in_tests: Vec<&'static str>,
-}
-
-impl Setup {
-    /// A runner over this setup with the lint options of the command line; `fix` only for
-    /// `check --fix/--diff`.
-    pub fn runner(&self, lint: &LintArgs, fix: Option<FixMode>) -> Runner<'_> {
-        let options = Options {
-            report_unused_allows: lint.report_unused_allows,
-            rules_in_tests: self.rules_in_tests.clone(),
-            fix,
-            no_prefilter: lint.no_prefilter,
-            parse_only: lint.parse_only,
-        };
-        Runner::new(
-            &self.engine,
-            &self.ignores,
-            options,
-            lint.max_file_size.saturating_mul(1024 * 1024),
-        )
-    }
-}
-
-/// Validates the rule names, finds the config from `start` and builds the engine; on failure
-/// the message is printed and the exit code returned.
-pub fn setup(lint: &LintArgs, start: &Path) -> Result<Setup, ExitCode> {
-    for name in lint.select.iter().chain(&lint.ignore) {
-        if rules::find(name).is_none() && name != async_lint_core::PARSE_ERROR {
-            eprintln!("error: unknown rule `{name}` (see `async-lint rules`)");
-            return Err(ExitCode::from(2));
-        }
-    }
-    let found = match project::find_config(lint.config.as_deref(), start) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("{:?}", miette::Report::new(e));
-            return Err(ExitCode::from(2));
-        }
+pub fn check(mut args: CheckArgs) -> ExitCode {
+    let package_roots = match select_packages(&mut args) {
+        Ok(roots) => roots,
+        Err(code) => return code,
     };
-    let globs = walk::Excludes::new(&found.config.exclude, &found.base);
-    let ignores = run::PathIgnores::new(&found.config.per_path_ignores, &found.base);
-    let (Ok(excludes), Ok(ignores)) = (globs, ignores) else {
-        eprintln!(
-            "error: invalid glob in config {}",
-            found
-                .source
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default()
-        );
-        return Err(ExitCode::from(2));
-    };
-    let engine = Engine::new(
-        &found.config,
-        &Selection {
-            select: lint.select.clone(),
-            ignore: lint.ignore.clone(),
-        },
-    );
-    let rules_in_tests = rules::RULES
-        .iter()
-        .map(|r| r.meta().name)
-        .filter(|name| {
-            found
-                .config
-                .rules
-                .get(*name)
-                .and_then(|s| s.check_tests)
-                .unwrap_or(found.config.check_tests)
-        })
-        .collect();
-    Ok(Setup {
-        engine,
-        ignores,
-        excludes,
-        rules_in_tests,
-    })
-}
-
-pub fn check(args: CheckArgs) -> ExitCode {
     let reads_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
     if reads_stdin && args.paths.len() > 1 {
         eprintln!("error: `-` (stdin) cannot be combined with other paths");
@@ -113,42 +35,79 @@ pub fn check(args: CheckArgs) -> ExitCode {
             .clone()
             .unwrap_or_else(|| "<stdin>".into())
     });
-    let start = stdin_name
-        .clone()
-        .or_else(|| args.paths.first().cloned())
-        .unwrap_or_else(|| ".".into());
-    let setup = match setup(&args.lint, &start) {
-        Ok(s) => s,
-        Err(code) => return code,
+    let configs = match Configs::new(&args.lint) {
+        Ok(c) => Arc::new(c),
+        Err(()) => return ExitCode::from(2),
     };
+    if args.show_settings {
+        let paths = stdin_name
+            .clone()
+            .map_or_else(|| args.paths.clone(), |n| vec![n]);
+        return show_settings(&configs, &paths);
+    }
     let mode = (args.fix || args.diff).then_some(if args.unsafe_fixes {
         FixMode::Unsafe
     } else {
         FixMode::Safe
     });
-    let runner = setup.runner(&args.lint, mode);
 
     let mut stdin_text = None;
+    let mut setups: Vec<Arc<Setup>> = Vec::new();
     let mut outcome = match &stdin_name {
         Some(name) => {
+            let Some(setup) = configs.for_file(name) else {
+                configs.report_problems();
+                return ExitCode::from(2);
+            };
             let mut text = String::new();
             if let Err(e) = std::io::stdin().read_to_string(&mut text) {
                 eprintln!("error: cannot read stdin: {e}");
                 return ExitCode::from(2);
             }
             stdin_text = Some(text.clone());
+            setups.push(setup.clone());
             if setup.excludes.is_excluded(&project::absolute(name)) {
                 Outcome {
                     files_read: 1,
                     ..Outcome::default()
                 }
             } else {
-                runner.lint_buffer(name, text)
+                setup.runner(&args.lint, mode).lint_buffer(name, text)
             }
         }
         None => {
-            let (files, walk_errors) = walk::collect(&args.paths, &setup.excludes);
-            let mut outcome = runner.lint_all(files, args.lint.threads);
+            let walk = WalkOptions {
+                force_exclude: args.force_exclude,
+                threads: args.lint.threads,
+            };
+            let (mut files, walk_errors) = walk::collect(&args.paths, &configs, walk);
+            if let Some(roots) = &package_roots {
+                files.retain(|f| workspace::in_packages(&project::absolute(f), roots));
+            }
+            let placed: Vec<(usize, PathBuf)> = files
+                .into_iter()
+                .filter_map(|f| Some((configs.for_file(&f)?.id, f)))
+                .collect();
+            if configs.report_problems() {
+                return ExitCode::from(2);
+            }
+            if args.show_files {
+                let list: String = placed
+                    .iter()
+                    .map(|(_, f)| format!("{}\n", run::display_path(f).display()))
+                    .collect();
+                return print(&list);
+            }
+            setups = configs.setups();
+            let runners: Vec<Runner<'_>> =
+                setups.iter().map(|s| s.runner(&args.lint, mode)).collect();
+            let jobs: Vec<(&Runner<'_>, PathBuf)> = placed
+                .into_iter()
+                .map(|(id, f)| (&runners[id], f))
+                .collect();
+            let progress = crate::progress::Progress::start(jobs.len(), args.quiet);
+            let mut outcome = run::lint_all(&jobs, args.lint.threads, Some(progress.counter()));
+            drop(progress);
             outcome.errors.extend(walk_errors);
             outcome
         }
@@ -183,10 +142,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
             let color = match args.color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                }
+                ColorChoice::Auto => auto_color(std::io::stdout().is_terminal()),
             };
             report::human::render(&outcome, color, 100, args.quiet, args.statistics)
         }
@@ -194,7 +150,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
         Format::Json => report::json::render(&outcome),
         Format::JsonLines => report::json::render_lines(&outcome),
         Format::Cargo => report::cargo::render(&outcome, true),
-        Format::Sarif => report::sarif::render(&outcome, &setup.engine),
+        Format::Sarif => report::sarif::render(&outcome, setups.iter().map(|s| &s.engine)),
         Format::Github => {
             let (text, warning) = report::github::render(&outcome);
             if let Some(w) = warning {
@@ -205,6 +161,11 @@ pub fn check(args: CheckArgs) -> ExitCode {
     };
     let printed = print(&rendered);
     if !matches!(args.format, Format::Json | Format::Sarif) {
+        if !args.quiet {
+            for s in &outcome.skipped {
+                eprintln!("info: {}: {}", s.path.display(), s.message);
+            }
+        }
         for e in &outcome.errors {
             eprintln!("error: {}: {}", e.path.display(), e.message);
         }
@@ -304,4 +265,75 @@ fn report_fix_problems(outcome: &Outcome) {
             );
         }
     }
+}
+
+/// `--show-settings`: for each path, the config it is linted with and what that config sets.
+fn show_settings(configs: &Configs, paths: &[PathBuf]) -> ExitCode {
+    let mut out = String::new();
+    for path in paths {
+        let Some(setup) = configs.for_file(path) else {
+            configs.report_problems();
+            return ExitCode::from(2);
+        };
+        out.push_str(&crate::configs::describe(path, &setup));
+    }
+    print(&out)
+}
+
+/// `-p`, `--workspace`, `--manifest-path`, and `cargo async-lint` without paths: turns the
+/// selected packages into the paths to lint and moves to the workspace root, so paths are
+/// reported from there as cargo does. Returns the packages' folders (absolute), whose nested
+/// packages' files are left out.
+fn select_packages(args: &mut CheckArgs) -> Result<Option<HashSet<PathBuf>>, ExitCode> {
+    let defaulted = args.paths.len() == 1 && args.paths[0].as_os_str() == ".";
+    let asked = !args.package.is_empty() || args.workspace || args.manifest_path.is_some();
+    if asked && !defaulted {
+        eprintln!("error: -p/--package, --workspace and --manifest-path select what to lint: give no paths with them");
+        return Err(ExitCode::from(2));
+    }
+    if !(asked || args.cargo && defaulted) || args.stdin_filename.is_some() {
+        return Ok(None);
+    }
+    let selection = workspace::Selection {
+        packages: &args.package,
+        workspace: args.workspace,
+        manifest_path: args.manifest_path.as_deref(),
+    };
+    let scope = match workspace::resolve(&selection) {
+        Ok(Some(scope)) => scope,
+        Ok(None) => return Ok(None),
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Err(ExitCode::from(2));
+        }
+    };
+    // Named relative to the folder the command ran in, which is about to change.
+    if let Some(config) = &mut args.lint.config {
+        *config = project::absolute(config);
+    }
+    if let Err(e) = std::env::set_current_dir(&scope.root) {
+        eprintln!(
+            "error: cannot enter the workspace root {}: {e}",
+            scope.root.display()
+        );
+        return Err(ExitCode::from(2));
+    }
+    let roots = scope
+        .packages
+        .iter()
+        .map(|p| project::absolute(&scope.root.join(p)))
+        .collect();
+    args.paths = scope.packages;
+    Ok(Some(roots))
+}
+
+/// `--color auto`: NO_COLOR (set, not empty) wins; then FORCE_COLOR or CLICOLOR_FORCE (set,
+/// not empty, not `0`) force colour off a terminal; else colour on a terminal only.
+fn auto_color(terminal: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if set("NO_COLOR") {
+        return false;
+    }
+    let forced = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    forced("FORCE_COLOR") || forced("CLICOLOR_FORCE") || terminal
 }

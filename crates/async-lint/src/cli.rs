@@ -22,13 +22,26 @@ pub enum Command {
     /// For rust-analyzer's `check.overrideCommand`: run a cargo command, forward its JSON
     /// messages, add async-lint's for the workspace, end with one `build-finished`.
     Flycheck(FlycheckArgs),
-    /// Print the documentation of a rule.
+    /// Print the documentation of a rule (rendered on a terminal, Markdown when piped).
     Explain {
         /// The rule's name, e.g. blocking-in-async.
-        rule: String,
+        #[arg(required_unless_present = "all")]
+        rule: Option<String>,
+        /// Every rule's page.
+        #[arg(long, conflicts_with = "rule")]
+        all: bool,
     },
     /// List the rules with their default severity.
     Rules,
+    /// Print a shell completion script, e.g. `async-lint completions bash >
+    /// ~/.local/share/bash-completion/completions/async-lint`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `async-lint man > ~/.local/share/man/man1/async-lint.1`.
+    Man,
 }
 
 /// What decides which findings a run produces; shared by `check` and `flycheck`.
@@ -50,7 +63,8 @@ pub struct LintArgs {
     /// Number of threads (default: one per core).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
-    /// Report `// async-lint: allow(..)` comments that suppress nothing (rule `unused-allow`).
+    /// Report `// async-lint: allow(..)` comments that suppress nothing (rule `unused-allow`);
+    /// an allow naming no rule is reported without it.
     #[arg(long)]
     pub report_unused_allows: bool,
     /// Parse every file, even those in which no enabled rule can fire (slower). The findings
@@ -89,9 +103,39 @@ pub struct CheckArgs {
     /// Print only the findings: no summary line.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Print the number of findings per rule after the findings.
+    /// Print the number of findings per rule instead of the findings.
     #[arg(long)]
     pub statistics: bool,
+    /// Apply the configs' `exclude` to the paths named on the command line too (for editors
+    /// and pre-commit, which pass file names).
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Print the config each path is linted with (the nearest one above it) and its settings;
+    /// lint nothing.
+    #[arg(long, conflicts_with_all = ["fix", "diff", "show_files"])]
+    pub show_settings: bool,
+    /// Lint this package of the workspace (repeatable), as cargo's `-p`.
+    #[arg(
+        long = "package",
+        short = 'p',
+        value_name = "NAME",
+        help_heading = "Package selection"
+    )]
+    pub package: Vec<String>,
+    /// Lint every package of the workspace.
+    #[arg(long, alias = "all", help_heading = "Package selection")]
+    pub workspace: bool,
+    /// The Cargo.toml of the package or workspace to lint (default: the nearest one above the
+    /// current folder).
+    #[arg(long, value_name = "PATH", help_heading = "Package selection")]
+    pub manifest_path: Option<PathBuf>,
+    /// Set by `cargo async-lint`: without paths, lint the current package (the workspace's
+    /// default members at a virtual manifest), paths relative to the workspace root.
+    #[arg(long, hide = true)]
+    pub cargo: bool,
+    /// Print the files that would be linted, one per line; lint nothing.
+    #[arg(long, conflicts_with_all = ["fix", "diff"])]
+    pub show_files: bool,
     /// Apply the safe (machine-applicable) suggestions to the files, then report what is left.
     /// With stdin, print the fixed source instead.
     #[arg(long, conflicts_with = "diff")]

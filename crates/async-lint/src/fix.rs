@@ -558,6 +558,7 @@ mod tests {
             krate: None,
             target: None,
             fixed: None,
+            skipped: None,
         }
     }
 

@@ -11,13 +11,15 @@
 //! Exit code: the command's when it failed, else 2 when async-lint could not read a path or
 //! its config, else 0 — findings are diagnostics for the editor, not a failure.
 
-use crate::check;
 use crate::cli::FlycheckArgs;
+use crate::configs::Configs;
 use crate::report::cargo;
-use crate::walk;
+use crate::run::{self, Runner};
+use crate::walk::{self, WalkOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::mpsc;
+use std::sync::Arc;
 
 pub fn flycheck(args: FlycheckArgs) -> ExitCode {
     let started = start(&args.command);
@@ -105,13 +107,25 @@ fn start(command: &[String]) -> Result<Option<Started>, ()> {
 /// async-lint's messages for the paths, and whether everything could be read (the config,
 /// every path); what went wrong is printed on stderr.
 fn lint(args: &FlycheckArgs) -> (Vec<String>, bool) {
-    let start = args.paths.first().cloned().unwrap_or_else(|| ".".into());
-    let Ok(setup) = check::setup(&args.lint, &start) else {
+    let Ok(configs) = Configs::new(&args.lint) else {
         return (Vec::new(), false);
     };
-    let runner = setup.runner(&args.lint, None);
-    let (files, walk_errors) = walk::collect(&args.paths, &setup.excludes);
-    let mut outcome = runner.lint_all(files, args.lint.threads);
+    let configs = Arc::new(configs);
+    let (files, walk_errors) = walk::collect(&args.paths, &configs, WalkOptions::default());
+    let placed: Vec<(usize, std::path::PathBuf)> = files
+        .into_iter()
+        .filter_map(|f| Some((configs.for_file(&f)?.id, f)))
+        .collect();
+    if configs.report_problems() {
+        return (Vec::new(), false);
+    }
+    let setups = configs.setups();
+    let runners: Vec<Runner<'_>> = setups.iter().map(|s| s.runner(&args.lint, None)).collect();
+    let jobs: Vec<(&Runner<'_>, std::path::PathBuf)> = placed
+        .into_iter()
+        .map(|(id, f)| (&runners[id], f))
+        .collect();
+    let mut outcome = run::lint_all(&jobs, args.lint.threads, None);
     outcome.errors.extend(walk_errors);
     outcome.errors.sort();
     for e in &outcome.errors {

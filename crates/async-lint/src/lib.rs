@@ -5,17 +5,23 @@
 
 mod check;
 mod cli;
+mod configs;
+mod explain;
 mod fix;
 mod flycheck;
 mod manifest;
+mod modules;
+mod progress;
 mod project;
 mod report;
 mod run;
+mod suggest;
 mod unused_allows;
 mod walk;
+mod workspace;
 
 use async_lint_core::rules;
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use cli::{Cli, Command};
 use std::ffi::OsString;
 use std::io::Write;
@@ -33,7 +39,22 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     match cli.command {
         Command::Check(args) => check::check(args),
         Command::Flycheck(args) => flycheck::flycheck(args),
-        Command::Explain { rule } => explain(&rule),
+        Command::Explain { rule, all } => explain::explain(rule.as_deref(), all),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "async-lint", &mut out);
+            print(&String::from_utf8_lossy(&out))
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => print(&String::from_utf8_lossy(&out)),
+                Err(e) => {
+                    eprintln!("error: cannot render the man page: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Rules => {
             let mut out = String::new();
             for r in rules::RULES {
@@ -58,7 +79,15 @@ pub fn cargo_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
     if args.get(1).is_some_and(|a| a == "async-lint") {
         args.remove(1);
     }
-    let subcommands = ["check", "flycheck", "explain", "rules", "help"];
+    let subcommands = [
+        "check",
+        "flycheck",
+        "explain",
+        "rules",
+        "completions",
+        "man",
+        "help",
+    ];
     let needs_check = match args.get(1).and_then(|a| a.to_str()) {
         None => true,
         Some(a) if subcommands.contains(&a) => false,
@@ -68,24 +97,13 @@ pub fn cargo_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
     if needs_check {
         args.insert(1.min(args.len()), "check".into());
     }
+    if args.get(1).is_some_and(|a| a == "check") {
+        args.insert(2, "--cargo".into());
+    }
     if let Some(first) = args.first_mut() {
         *first = "cargo async-lint".into();
     }
     args
-}
-
-fn explain(name: &str) -> ExitCode {
-    match rules::find(name) {
-        Some(rule) => print(rule.meta().doc),
-        None => {
-            let known: Vec<&str> = rules::RULES.iter().map(|r| r.meta().name).collect();
-            eprintln!(
-                "error: unknown rule `{name}`; known rules: {}",
-                known.join(", ")
-            );
-            ExitCode::from(2)
-        }
-    }
 }
 
 /// Writes `text` to stdout. A closed pipe (`| head`) is not an error worth a message.
@@ -119,11 +137,11 @@ mod tests {
     fn cargo_subcommand_arguments() {
         assert_eq!(
             args(&["cargo-async-lint", "async-lint"]),
-            ["cargo async-lint", "check"]
+            ["cargo async-lint", "check", "--cargo"]
         );
         assert_eq!(
             args(&["cargo-async-lint", "async-lint", "--format", "json"]),
-            ["cargo async-lint", "check", "--format", "json"]
+            ["cargo async-lint", "check", "--cargo", "--format", "json"]
         );
         assert_eq!(
             args(&["cargo-async-lint", "async-lint", "rules"]),
@@ -135,7 +153,7 @@ mod tests {
         );
         assert_eq!(
             args(&["cargo-async-lint", "src"]),
-            ["cargo async-lint", "check", "src"]
+            ["cargo async-lint", "check", "--cargo", "src"]
         );
     }
 }

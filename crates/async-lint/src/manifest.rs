@@ -4,7 +4,11 @@
 //! code of a given target may name (so that `--fix` never writes `tokio::…` into a crate that
 //! cannot use tokio).
 //!
-//! Target discovery follows cargo's rules: `[lib]`/`[[bin]]`/`[[test]]`/`[[example]]`/
+//! The manifest is read with cargo_toml (workspace inheritance of fields and dependencies).
+//! Targets are discovered here, not by cargo_toml's `complete_from_path`: that sorts each kind
+//! by name and gives every kind the same `doc`/`test` defaults, while the cargo format must
+//! list targets exactly as `cargo metadata` does (order, per-kind defaults). Discovery follows
+//! cargo's rules: `[lib]`/`[[bin]]`/`[[test]]`/`[[example]]`/
 //! `[[bench]]` entries, then the conventional files (`src/lib.rs`, `src/main.rs`,
 //! `src/bin/*.rs`, `src/bin/*/main.rs`, `tests/`, `examples/`, `benches/`, `build.rs`) unless
 //! `autobins = false` and the like turn them off.
@@ -92,21 +96,21 @@ impl Package {
         let manifest_path = dir.join("Cargo.toml");
         let text = std::fs::read_to_string(&manifest_path).ok()?;
         let table: toml::Table = toml::from_str(&text).ok()?;
-        let package = table.get("package")?.as_table()?;
-        let name = package.get("name")?.as_str()?.to_string();
-        let inherited = |key: &str| -> Option<String> {
-            match package.get(key)? {
-                toml::Value::String(s) => Some(s.clone()),
-                toml::Value::Table(t)
-                    if t.get("workspace").and_then(|w| w.as_bool()) == Some(true) =>
-                {
-                    workspace_package_value(dir, key)
-                }
-                _ => None,
-            }
-        };
-        let version = inherited("version").unwrap_or_else(|| "0.0.0".to_string());
-        let edition = inherited("edition").unwrap_or_else(|| "2015".to_string());
+        // cargo_toml resolves `workspace = true` (fields and dependencies) against the
+        // workspace's manifest; without one, the fields it would inherit take defaults.
+        let manifest = cargo_toml::Manifest::from_path(&manifest_path)
+            .or_else(|_| cargo_toml::Manifest::from_str(&text))
+            .ok()?;
+        let package = manifest.package.as_ref()?;
+        let name = package.name.clone();
+        let version = package
+            .version
+            .get()
+            .map_or_else(|_| "0.0.0".to_string(), |v| v.to_string());
+        let edition = package
+            .edition
+            .get()
+            .map_or_else(|_| "2015".to_string(), |e| e.to_string());
         let id = package_id(dir, &name, &version);
         let targets = discover_targets(dir, &table, &name, &edition);
         let mut roots = HashMap::new();
@@ -135,7 +139,7 @@ impl Package {
             targets,
             roots,
             folders,
-            deps: dependencies(dir, &table),
+            deps: dependencies(&manifest),
         })
     }
 
@@ -277,17 +281,6 @@ pub fn crates_named(replacement: &str) -> Vec<(&'static str, String)> {
     out
 }
 
-/// `[workspace.package].<key>` of the workspace `dir` belongs to (the nearest Cargo.toml above
-/// with a `[workspace]` table).
-fn workspace_package_value(dir: &Path, key: &str) -> Option<String> {
-    dir.ancestors().skip(1).find_map(|d| {
-        let text = std::fs::read_to_string(d.join("Cargo.toml")).ok()?;
-        let table: toml::Table = toml::from_str(&text).ok()?;
-        let ws = table.get("workspace")?;
-        Some(ws.get("package")?.get(key)?.as_str()?.to_string())
-    })
-}
-
 /// Cargo's package id spec for a path package: the folder as a `file://` URL, then
 /// `#name@version`, or `#version` alone when the folder is named like the package.
 pub fn package_id(dir: &Path, name: &str, version: &str) -> String {
@@ -327,58 +320,32 @@ pub fn percent_encode_segment(s: &str) -> String {
     out
 }
 
-/// The dependencies of a manifest. `dir` is its folder (for `workspace = true` entries).
-fn dependencies(dir: &Path, table: &toml::Table) -> Vec<Dependency> {
-    let default_on = default_dependency_features(table);
+/// The dependencies of a manifest, `workspace = true` entries already merged with the
+/// workspace's (features added, its `default-features` kept) by cargo_toml.
+fn dependencies(manifest: &cargo_toml::Manifest) -> Vec<Dependency> {
+    let default_on = default_dependency_features(&manifest.features);
     let mut out = Vec::new();
-    for (key, kind) in [
-        ("dependencies", DepKind::Normal),
-        ("dev-dependencies", DepKind::Dev),
-        ("dev_dependencies", DepKind::Dev),
-        ("build-dependencies", DepKind::Build),
-        ("build_dependencies", DepKind::Build),
+    for (deps, kind) in [
+        (&manifest.dependencies, DepKind::Normal),
+        (&manifest.dev_dependencies, DepKind::Dev),
+        (&manifest.build_dependencies, DepKind::Build),
     ] {
-        let Some(deps) = table.get(key).and_then(|d| d.as_table()) else {
-            continue;
-        };
-        for (name, spec) in deps {
-            let flag = |k: &str| spec.get(k).and_then(|o| o.as_bool());
-            let list = |v: Option<&toml::Value>| -> Vec<String> {
-                v.and_then(|f| f.as_array())
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|x| x.as_str().map(str::to_string))
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            };
-            let mut features = list(spec.get("features"));
-            let mut default_features =
-                flag("default-features").or(flag("default_features")) != Some(false);
-            if flag("workspace") == Some(true) {
-                if let Some(ws) = workspace_dependency(dir, name) {
-                    features.extend(list(ws.get("features")));
-                    let ws_default = ws
-                        .get("default-features")
-                        .or(ws.get("default_features"))
-                        .and_then(|v| v.as_bool());
-                    default_features = ws_default != Some(false);
-                }
-            }
+        for (name, dep) in deps {
+            let mut features = dep.req_features().to_vec();
             if kind != DepKind::Build {
                 features.extend(
                     default_on
                         .iter()
-                        .filter(|(dep, _)| dep == name)
+                        .filter(|(d, _)| d == name)
                         .map(|(_, f)| f.clone()),
                 );
             }
             out.push(Dependency {
                 name: name.replace('-', "_"),
                 kind,
-                optional: flag("optional") == Some(true),
+                optional: dep.optional(),
                 features,
-                default_features,
+                default_features: dep.detail().is_none_or(|d| d.default_features),
             });
         }
     }
@@ -389,10 +356,9 @@ fn dependencies(dir: &Path, table: &toml::Table) -> Vec<Dependency> {
 
 /// `dep/feature` pairs that the package's default features turn on (following `[features]`
 /// from `default`).
-fn default_dependency_features(table: &toml::Table) -> Vec<(String, String)> {
-    let Some(features) = table.get("features").and_then(|f| f.as_table()) else {
-        return Vec::new();
-    };
+fn default_dependency_features(
+    features: &std::collections::BTreeMap<String, Vec<String>>,
+) -> Vec<(String, String)> {
     let mut seen = std::collections::HashSet::new();
     let mut todo = vec!["default".to_string()];
     let mut out = Vec::new();
@@ -400,13 +366,7 @@ fn default_dependency_features(table: &toml::Table) -> Vec<(String, String)> {
         if !seen.insert(f.clone()) {
             continue;
         }
-        for item in features
-            .get(&f)
-            .and_then(|v| v.as_array())
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str())
-        {
+        for item in features.get(&f).into_iter().flatten() {
             match item.split_once('/') {
                 Some((dep, feat)) => {
                     out.push((dep.trim_end_matches('?').to_string(), feat.to_string()))
@@ -417,19 +377,6 @@ fn default_dependency_features(table: &toml::Table) -> Vec<(String, String)> {
         }
     }
     out
-}
-
-/// `[workspace.dependencies].<name>` of the workspace `dir` belongs to.
-fn workspace_dependency(dir: &Path, name: &str) -> Option<toml::Value> {
-    dir.ancestors().skip(1).find_map(|d| {
-        let text = std::fs::read_to_string(d.join("Cargo.toml")).ok()?;
-        let table: toml::Table = toml::from_str(&text).ok()?;
-        table
-            .get("workspace")?
-            .get("dependencies")?
-            .get(name)
-            .cloned()
-    })
 }
 
 /// The targets of a package, as `cargo metadata` lists them.

@@ -1,5 +1,5 @@
-//! What the driver learns from the project around the linted files: the config file (found
-//! upward from the first path) and, per file, its crate (nearest Cargo.toml with a
+//! What the driver learns from the project around the linted files: config files and, per
+//! file, its crate (nearest Cargo.toml with a
 //! `[package]`: name, runtime, module path, the crate's lazily built index of fn signatures,
 //! cargo's package id and targets).
 
@@ -18,43 +18,76 @@ pub struct FoundConfig {
 }
 
 /// Why no usable config could be had: the file and what is wrong with it.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[derive(Debug)]
 pub enum ConfigProblem {
-    #[error("cannot read config {path}: {message}")]
-    #[diagnostic(code(async_lint::config))]
-    Unreadable { path: PathBuf, message: String },
-    #[error("invalid config {0}")]
-    #[diagnostic(code(async_lint::config))]
-    Invalid(#[from] async_lint_core::ConfigError),
+    Unreadable {
+        path: PathBuf,
+        message: String,
+    },
+    Invalid {
+        path: PathBuf,
+        text: String,
+        error: async_lint_core::ConfigError,
+    },
 }
 
-/// Loads `--config PATH`, or looks upward from `start` for `async-lint.toml`,
-/// `.async-lint.toml`, or a Cargo.toml with `[workspace|package.metadata.async-lint]`.
-pub fn find_config(explicit: Option<&Path>, start: &Path) -> Result<FoundConfig, ConfigProblem> {
-    if let Some(path) = explicit {
-        return load_config(path)
-            .map(|c| c.unwrap_or_else(|| empty_config(path.parent().unwrap_or(Path::new(".")))));
-    }
-    let start = absolute(start);
-    let first_dir = if start.is_dir() {
-        start.as_path()
-    } else {
-        start.parent().unwrap_or(&start)
-    };
-    for dir in first_dir.ancestors() {
-        for name in ["async-lint.toml", ".async-lint.toml", "Cargo.toml"] {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                if let Some(found) = load_config(&candidate)? {
-                    return Ok(found);
-                }
+impl ConfigProblem {
+    /// The problem as rustc shows an error: the message, then `file:line:col` of the key at
+    /// fault and its line with the key underlined.
+    pub fn render(&self) -> String {
+        match self {
+            ConfigProblem::Unreadable { path, message } => {
+                format!("error: cannot read config {}: {message}", path.display())
+            }
+            ConfigProblem::Invalid { path, text, error } => {
+                let mut out = format!("error: invalid config: {}\n", error.message);
+                let Some(at) = error.at.clone().filter(|r| r.start <= text.len()) else {
+                    out.push_str(&format!("  --> {}\n", error.source_name));
+                    return out;
+                };
+                let line_start = text[..at.start].rfind('\n').map_or(0, |i| i + 1);
+                let line_end = text[at.start..]
+                    .find('\n')
+                    .map_or(text.len(), |i| at.start + i);
+                let line_no = text[..at.start].matches('\n').count() + 1;
+                let col = text[line_start..at.start].chars().count() + 1;
+                let width = text[at.start..at.end.min(line_end)].chars().count().max(1);
+                let gutter = " ".repeat(line_no.to_string().len());
+                out.push_str(&format!(
+                    "{gutter}--> {}:{line_no}:{col}\n{gutter} |\n{line_no} | {}\n{gutter} | {}{}\n",
+                    crate::run::display_path(path).display(),
+                    &text[line_start..line_end],
+                    " ".repeat(col - 1),
+                    "^".repeat(width)
+                ));
+                out
             }
         }
     }
-    Ok(empty_config(&std::env::current_dir().unwrap_or_default()))
 }
 
-fn empty_config(base: &Path) -> FoundConfig {
+/// Loads `--config PATH` (a Cargo.toml without async-lint metadata gives the defaults).
+pub fn explicit_config(path: &Path) -> Result<FoundConfig, ConfigProblem> {
+    load_config(path)
+        .map(|c| c.unwrap_or_else(|| empty_config(path.parent().unwrap_or(Path::new(".")))))
+}
+
+/// The config file in `dir` itself: `async-lint.toml`, `.async-lint.toml`, or a Cargo.toml
+/// with `[workspace|package.metadata.async-lint]`, in that order.
+pub fn config_in(dir: &Path) -> Result<Option<FoundConfig>, ConfigProblem> {
+    for name in ["async-lint.toml", ".async-lint.toml", "Cargo.toml"] {
+        let candidate = dir.join(name);
+        if candidate.is_file() {
+            if let Some(found) = load_config(&candidate)? {
+                return Ok(Some(found));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The defaults, with globs relative to `base`.
+pub fn empty_config(base: &Path) -> FoundConfig {
     FoundConfig {
         config: Config::default(),
         base: base.to_path_buf(),
@@ -71,8 +104,13 @@ fn load_config(path: &Path) -> Result<Option<FoundConfig>, ConfigProblem> {
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let name = path.display().to_string();
     let is_manifest = path.file_name().is_some_and(|n| n == "Cargo.toml");
+    let invalid = |error| ConfigProblem::Invalid {
+        path: path.to_path_buf(),
+        text: text.clone(),
+        error,
+    };
     if !is_manifest {
-        let config = Config::from_toml(&text, &name)?;
+        let config = Config::from_toml(&text, &name).map_err(invalid)?;
         return Ok(Some(FoundConfig {
             config,
             base,
@@ -91,15 +129,10 @@ fn load_config(path: &Path) -> Result<Option<FoundConfig>, ConfigProblem> {
             .get(section)
             .and_then(|s| s.get("metadata"))
             .and_then(|m| m.get("async-lint"));
-        if let Some(meta) = meta {
+        if meta.is_some() {
             let label = format!("{name} [{section}.metadata.async-lint]");
-            let t = meta
-                .as_table()
-                .ok_or_else(|| async_lint_core::ConfigError {
-                    source_name: label.clone(),
-                    message: "must be a table".into(),
-                })?;
-            let config = Config::from_table(t, &label)?;
+            let at = [section, "metadata", "async-lint"];
+            let config = Config::from_document(&text, &at, &label).map_err(invalid)?;
             return Ok(Some(FoundConfig {
                 config,
                 base,
@@ -126,6 +159,8 @@ pub struct Crate {
     pub info: CrateInfo,
     pub index: CrateIndex,
     pub package: Package,
+    /// The modules its files declare, read on first need (a file that does not parse).
+    pub declared: std::sync::OnceLock<crate::modules::Declared>,
 }
 
 /// Where a file sits: its crate (if any), its module path, and whether it belongs to the
@@ -250,5 +285,6 @@ fn read_manifest(dir: &Path, settings: &Settings) -> Option<Crate> {
         info: CrateInfo { name, runtime },
         index,
         package,
+        declared: std::sync::OnceLock::new(),
     })
 }

@@ -27,6 +27,8 @@ pub struct Linted {
     pub target: Option<Target>,
     /// The fixes computed for it (`--fix`, `--diff`).
     pub fixed: Option<Fixed>,
+    /// Why it was skipped rather than linted (it does not parse and is no module).
+    pub skipped: Option<String>,
 }
 
 /// What a run produced.
@@ -39,6 +41,8 @@ pub struct Outcome {
     /// Files looked at (read), and of those, files parsed.
     pub files_read: usize,
     pub files_parsed: usize,
+    /// Files not linted because they are not Rust modules, with the reason (info, not errors).
+    pub skipped: Vec<PathError>,
 }
 
 /// What to do beyond the engine's findings.
@@ -120,29 +124,6 @@ impl<'a> Runner<'a> {
         }
     }
 
-    /// Lints `paths` on `threads` threads.
-    pub fn lint_all(&self, paths: Vec<PathBuf>, threads: Option<usize>) -> Outcome {
-        // Reduced on the worker: a file without findings or fixes is dropped at once, so the
-        // run holds only what it will print, not the text of every file it parsed.
-        let work = |path: &PathBuf| self.lint_path(path).map(Kept::from);
-        let mut builder = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE);
-        if let Some(n) = threads {
-            builder = builder.num_threads(n.max(1));
-        }
-        let results: Vec<Result<Kept, PathError>> = match builder.build() {
-            Ok(pool) => pool.install(|| paths.par_iter().map(work).collect()),
-            Err(_) => paths.iter().map(work).collect(),
-        };
-        let mut out = Outcome::default();
-        for r in results {
-            match r {
-                Ok(linted) => out.add(linted),
-                Err(e) => out.errors.push(e),
-            }
-        }
-        out
-    }
-
     /// Lints a buffer (stdin) as if it were the file at `path`, on a thread with a large stack.
     pub fn lint_buffer(&self, path: &Path, text: String) -> Outcome {
         let mut out = Outcome::default();
@@ -199,8 +180,8 @@ impl<'a> Runner<'a> {
             async_lint_core::parse::baseline(&SourceFile::new(path, text));
             return None;
         }
-        let may_matter = self.engine.may_fire(&text)
-            || (self.options.report_unused_allows && text.contains(unused_allows::MARKER));
+        // A file with an allow comment is parsed: a misspelt rule name in it is reported.
+        let may_matter = self.engine.may_fire(&text) || text.contains(unused_allows::MARKER);
         if !may_matter && !self.options.no_prefilter {
             return None;
         }
@@ -212,12 +193,23 @@ impl<'a> Runner<'a> {
             // in is not reported (the default run never reads it that far).
             findings.retain(|f| f.rule != async_lint_core::PARSE_ERROR);
         }
+        if let Some(reason) = not_a_module(&ctx, &findings) {
+            return Some(Linted {
+                file,
+                findings: Vec::new(),
+                krate: None,
+                target: None,
+                fixed: None,
+                skipped: Some(reason),
+            });
+        }
         let mut linted = Linted {
             file,
             findings,
             krate: ctx.place.krate.clone(),
             target: ctx.target.clone(),
             fixed: None,
+            skipped: None,
         };
         if let Some(mode) = self.options.fix {
             fix::fix(
@@ -262,13 +254,14 @@ impl<'a> Runner<'a> {
             .into_iter()
             .filter(|f| !skip.contains(&f.rule))
             .collect();
-        if self.options.report_unused_allows && !skip.contains(&unused_allows::RULE) {
+        if !skip.contains(&unused_allows::RULE) {
             let before = findings.len();
             findings.extend(unused_allows::findings(
                 self.engine,
                 file,
                 &result.allows,
                 &self.options.rules_in_tests,
+                self.options.report_unused_allows,
             ));
             if findings.len() > before {
                 findings.sort_by(|a, b| {
@@ -289,12 +282,68 @@ impl<'a> Runner<'a> {
     }
 }
 
+/// Lints each file with its runner (its config's) on `threads` threads; the outcome keeps
+/// the jobs' order.
+pub fn lint_all(
+    jobs: &[(&Runner<'_>, PathBuf)],
+    threads: Option<usize>,
+    progress: Option<&std::sync::atomic::AtomicUsize>,
+) -> Outcome {
+    // Reduced on the worker: a file without findings or fixes is dropped at once, so the run
+    // holds only what it will print, not the text of every file it parsed.
+    let work = |(runner, path): &(&Runner<'_>, PathBuf)| {
+        let kept = runner.lint_path(path).map(Kept::from);
+        if let Some(done) = progress {
+            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        kept
+    };
+    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(STACK_SIZE);
+    if let Some(n) = threads {
+        builder = builder.num_threads(n.max(1));
+    }
+    let results: Vec<Result<Kept, PathError>> = match builder.build() {
+        Ok(pool) => pool.install(|| jobs.par_iter().map(work).collect()),
+        Err(_) => jobs.iter().map(work).collect(),
+    };
+    let mut out = Outcome::default();
+    for r in results {
+        match r {
+            Ok(linted) => out.add(linted),
+            Err(e) => out.errors.push(e),
+        }
+    }
+    out
+}
+
 /// What the driver knows about one file's place in the project.
 struct FileContext {
     /// The path the file is linted as (for per-path ignores).
     path: PathBuf,
     place: Placement,
     target: Option<Target>,
+}
+
+/// Why a file that does not parse is skipped rather than reported: it is in a package, and
+/// no target's module tree reaches it. `None` for a module (its parse error stands).
+fn not_a_module(ctx: &FileContext, findings: &[Finding]) -> Option<String> {
+    let error = findings
+        .iter()
+        .find(|f| f.rule == async_lint_core::PARSE_ERROR)?;
+    let krate = ctx.place.krate.as_ref()?;
+    let declared = krate
+        .declared
+        .get_or_init(|| crate::modules::Declared::of(&krate.package));
+    let abs = crate::project::absolute(&ctx.path);
+    if declared.is_module(&krate.package, &abs) {
+        return None;
+    }
+    Some(format!(
+        "not a module of package `{}` (no `mod` declares it, no target has it as its root) and \
+         it does not parse ({}); skipped",
+        krate.package.name,
+        error.message.trim_start_matches("file does not parse: ")
+    ))
 }
 
 impl FileContext {
@@ -318,6 +367,10 @@ impl Outcome {
         match kept {
             Kept::NotParsed => {}
             Kept::Clean => self.files_parsed += 1,
+            Kept::Skipped(e) => {
+                self.files_parsed += 1;
+                self.skipped.push(e);
+            }
             Kept::Reported(l) => {
                 self.files_parsed += 1;
                 self.files.push(*l);
@@ -333,12 +386,22 @@ enum Kept {
     /// Parsed; nothing to report or write.
     Clean,
     Reported(Box<Linted>),
+    /// Not a module and does not parse: skipped, with the reason.
+    Skipped(PathError),
 }
 
 impl From<Option<Linted>> for Kept {
     fn from(linted: Option<Linted>) -> Kept {
         match linted {
             None => Kept::NotParsed,
+            Some(Linted {
+                file,
+                skipped: Some(message),
+                ..
+            }) => Kept::Skipped(PathError {
+                path: file.path,
+                message,
+            }),
             Some(l) if l.findings.is_empty() && l.fixed.is_none() => Kept::Clean,
             Some(l) => Kept::Reported(Box::new(l)),
         }

@@ -1,6 +1,8 @@
-//! `--report-unused-allows`: `// async-lint: allow(..)` comments that suppressed nothing in
-//! this run become findings of the pseudo-rule `unused-allow`, with a machine-applicable
-//! suggestion that deletes the comment (so `--fix` removes them).
+//! `// async-lint: allow(..)` comments that name no rule are always findings of the
+//! pseudo-rule `unused-allow` (a misspelt name suppresses nothing, silently), with the closest
+//! rule name as a hint. With `--report-unused-allows`, so are allows that suppressed nothing
+//! in this run, with a machine-applicable suggestion that deletes the comment (so `--fix`
+//! removes them).
 //!
 //! An allow is only judged when every rule it names ran on its line: an allow for a rule that
 //! `--select` left out, or in test code for a rule that skips test code (`check-tests`), may
@@ -19,14 +21,18 @@ pub const RULE: &str = "unused-allow";
 /// The text that starts an allow comment.
 pub const MARKER: &str = "async-lint:";
 
-/// The findings for the unused allows of one file.
+/// The findings for the allows of one file that name no rule, and with `report_unused`, for
+/// those that suppressed nothing.
 pub fn findings(
     engine: &Engine,
     file: &SourceFile,
     allows: &[(Allow, bool)],
     rules_in_tests: &[&str],
+    report_unused: bool,
 ) -> Vec<Finding> {
-    let judged = |(allow, used): &&(Allow, bool)| !*used || allow.rules.iter().any(|r| !is_rule(r));
+    let judged = |(allow, used): &&(Allow, bool)| {
+        (report_unused && !*used) || allow.rules.iter().any(|r| !is_rule(r))
+    };
     if !allows.iter().any(|a| judged(&a)) {
         return Vec::new();
     }
@@ -48,6 +54,17 @@ pub fn findings(
             .map(|r| format!("`{r}`"))
             .collect();
         if !unknown.is_empty() {
+            let hints: Vec<String> = allow
+                .rules
+                .iter()
+                .filter(|r| !is_rule(r))
+                .filter_map(|r| crate::suggest::closest_rule(r).map(|c| format!("`{c}` for `{r}`")))
+                .collect();
+            let help = if hints.is_empty() {
+                "fix the name (`async-lint rules` lists them) or remove the comment".to_string()
+            } else {
+                format!("did you mean {}?", hints.join(", "))
+            };
             out.push(
                 Finding::new(
                     RULE,
@@ -56,9 +73,12 @@ pub fn findings(
                 )
                 .label("unknown rule name")
                 .severity(Severity::Warning)
-                .help("fix the name (`async-lint rules` lists them) or remove the comment")
+                .help(help)
                 .note("a misspelt rule name suppresses nothing"),
             );
+            continue;
+        }
+        if !report_unused {
             continue;
         }
         if *used || allow.rules.is_empty() || !allow.rules.iter().all(|r| enabled(r)) {

@@ -1,13 +1,14 @@
-//! Finding the files to lint: walkdir over the given paths, skipping `target/`, hidden
-//! folders, `.gitignore`d paths and the config's `exclude` globs. Symlinks are followed;
-//! walkdir detects loops, which are reported like any unreadable path.
+//! Finding the files to lint: `ignore`'s parallel walker over the given paths, honouring
+//! `.gitignore`, `.ignore` and `.git/info/exclude` (as ripgrep and ruff do), skipping hidden
+//! entries, `target/` folders and each folder's nearest config's `exclude` globs. Symlinks are
+//! followed; loops are reported like any unreadable path. Files named on the command line are
+//! linted whatever their name, unless `--force-exclude` and an `exclude` glob says otherwise.
 
+use crate::configs::{lexical_absolute, Configs};
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use ignore::gitignore::{Gitignore, GitignoreBuilder};
-use ignore::Match;
-use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// A path that could not be read, and why.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -16,71 +17,144 @@ pub struct PathError {
     pub message: String,
 }
 
+/// How to walk.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WalkOptions {
+    /// Apply `exclude` to the paths named on the command line too (`--force-exclude`).
+    pub force_exclude: bool,
+    /// Walker threads (default: one per core).
+    pub threads: Option<usize>,
+}
+
 /// The `.rs` files under `paths` (sorted, without duplicates) and the paths that failed.
-pub fn collect(paths: &[PathBuf], excludes: &Excludes) -> (Vec<PathBuf>, Vec<PathError>) {
+pub fn collect(
+    paths: &[PathBuf],
+    configs: &Arc<Configs>,
+    options: WalkOptions,
+) -> (Vec<PathBuf>, Vec<PathError>) {
     let mut files = BTreeSet::new();
     let mut errors = Vec::new();
-    let ignores = GitignoreCache::default();
+    let mut dirs = Vec::new();
     for root in paths {
         match std::fs::metadata(root) {
             Err(e) => errors.push(PathError {
                 path: root.clone(),
                 message: e.to_string(),
             }),
-            // A file named explicitly is linted whatever its name or ignore status.
+            _ if options.force_exclude && named_path_excluded(configs, root) => {}
             Ok(m) if m.is_file() => {
                 files.insert(root.clone());
             }
-            Ok(_) => walk_dir(root, excludes, &ignores, &mut files, &mut errors),
+            Ok(_) => dirs.push(root.clone()),
         }
     }
+    if let Some((first, rest)) = dirs.split_first() {
+        let (found, failed) = walk_dirs(first, rest, configs, options.threads);
+        files.extend(found);
+        errors.extend(failed);
+    }
+    // `./src/a.rs` and `src/a.rs` (from `.` and `src`) are one file.
+    let files: BTreeSet<PathBuf> = files
+        .into_iter()
+        .map(|f| f.strip_prefix(".").map(Path::to_path_buf).unwrap_or(f))
+        .collect();
     (files.into_iter().collect(), errors)
 }
 
-fn walk_dir(
-    root: &Path,
-    excludes: &Excludes,
-    ignores: &GitignoreCache,
-    files: &mut BTreeSet<PathBuf>,
-    errors: &mut Vec<PathError>,
-) {
-    let walker = walkdir::WalkDir::new(root)
+/// Is a path named on the command line, or a folder above it up to its config's folder,
+/// matched by that config's `exclude`?
+fn named_path_excluded(configs: &Configs, path: &Path) -> bool {
+    let abs = lexical_absolute(path);
+    let Some(setup) = configs.for_file(&abs) else {
+        return false;
+    };
+    abs.ancestors()
+        .take_while(|p| p.starts_with(&setup.found.base) && *p != setup.found.base)
+        .any(|p| setup.excludes.is_excluded(p))
+}
+
+fn walk_dirs(
+    first: &Path,
+    rest: &[PathBuf],
+    configs: &Arc<Configs>,
+    threads: Option<usize>,
+) -> (Vec<PathBuf>, Vec<PathError>) {
+    let mut builder = ignore::WalkBuilder::new(first);
+    for r in rest {
+        builder.add(r);
+    }
+    let filter_configs = configs.clone();
+    builder
         .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
+        .hidden(true)
+        .parents(true)
+        .ignore(true)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        // `.gitignore` applies in a folder that is not (yet) a git repository too.
+        .require_git(false)
+        .threads(threads.unwrap_or(0))
+        .filter_entry(move |e| {
             if e.depth() == 0 {
                 return true;
             }
-            let name = e.file_name().to_string_lossy();
-            let is_dir = e.file_type().is_dir();
-            if name.starts_with('.') || (is_dir && name == "target") {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            if is_dir && e.file_name() == "target" {
                 return false;
             }
-            !excludes.is_excluded(e.path()) && !ignores.is_ignored(root, e.path(), is_dir)
+            let abs = lexical_absolute(e.path());
+            let dir = abs.parent().unwrap_or(&abs);
+            filter_configs
+                .for_dir(dir)
+                .is_none_or(|s| !s.excludes.is_excluded(&abs))
         });
-    for entry in walker {
-        match entry {
-            Ok(e) => {
-                if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "rs") {
-                    files.insert(e.into_path());
+    let found = Mutex::new((Vec::new(), Vec::new()));
+    builder.build_parallel().run(|| {
+        Box::new(|entry| {
+            let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
+            match entry {
+                Ok(e) => {
+                    let is_file = e.file_type().is_some_and(|t| t.is_file());
+                    if is_file && e.path().extension().is_some_and(|x| x == "rs") {
+                        found.0.push(e.into_path());
+                    }
                 }
+                Err(err) => found.1.push(path_error(&err, first)),
             }
-            Err(err) => {
-                let path = err
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| root.to_path_buf());
-                let message = if err.loop_ancestor().is_some() {
-                    "symbolic link loop; not followed".to_string()
-                } else {
-                    err.io_error()
-                        .map(|e| e.to_string())
-                        .unwrap_or_else(|| err.to_string())
-                };
-                errors.push(PathError { path, message });
+            ignore::WalkState::Continue
+        })
+    });
+    found.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A walker error as a path and a message.
+fn path_error(err: &ignore::Error, root: &Path) -> PathError {
+    let mut path = None;
+    let mut e = err;
+    loop {
+        match e {
+            ignore::Error::WithPath { path: p, err } => {
+                path.get_or_insert_with(|| p.clone());
+                e = err;
             }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                e = err
+            }
+            _ => break,
         }
+    }
+    let message = match e {
+        ignore::Error::Loop { child, .. } => {
+            path.get_or_insert_with(|| child.clone());
+            "symbolic link loop; not followed".to_string()
+        }
+        ignore::Error::Io(io) => io.to_string(),
+        other => other.to_string(),
+    };
+    PathError {
+        path: path.unwrap_or_else(|| root.to_path_buf()),
+        message,
     }
 }
 
@@ -126,48 +200,4 @@ pub fn relative_to(path: &Path, base: &Path) -> PathBuf {
     p.strip_prefix(&b)
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// `.gitignore` matchers per folder, loaded on first use.
-#[derive(Default)]
-struct GitignoreCache {
-    by_dir: RefCell<HashMap<PathBuf, Option<Gitignore>>>,
-}
-
-impl GitignoreCache {
-    /// Is `path` ignored by a `.gitignore` in a folder from `root` down to its parent?
-    /// The deepest matcher with an opinion decides, as in git.
-    fn is_ignored(&self, root: &Path, path: &Path, is_dir: bool) -> bool {
-        let mut dirs: Vec<&Path> = path
-            .ancestors()
-            .skip(1)
-            .take_while(|d| d.starts_with(root))
-            .collect();
-        dirs.reverse();
-        let mut ignored = false;
-        for dir in dirs {
-            let mut cache = self.by_dir.borrow_mut();
-            let gi = cache
-                .entry(dir.to_path_buf())
-                .or_insert_with(|| load_gitignore(dir));
-            if let Some(gi) = gi {
-                match gi.matched(path, is_dir) {
-                    Match::Ignore(_) => ignored = true,
-                    Match::Whitelist(_) => ignored = false,
-                    Match::None => {}
-                }
-            }
-        }
-        ignored
-    }
-}
-
-fn load_gitignore(dir: &Path) -> Option<Gitignore> {
-    let file = dir.join(".gitignore");
-    if !file.is_file() {
-        return None;
-    }
-    let mut b = GitignoreBuilder::new(dir);
-    b.add(&file);
-    b.build().ok()
 }

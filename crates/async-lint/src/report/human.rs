@@ -27,21 +27,54 @@ pub fn render(
         .with_width(width)
         .with_links(false);
     let mut out = String::new();
-    for (file, finding) in super::all(outcome) {
-        let diag = Rendered::new(file, finding);
-        if handler.render_report(&mut out, &diag).is_err() {
-            let _ = writeln!(out, "{}: {}", file.path.display(), finding.message);
-        }
-        out.push('\n');
-    }
     if statistics {
-        for (rule, n) in super::statistics(outcome) {
-            let _ = writeln!(out, "{n:>6}  {rule}");
+        // As ruff: the table instead of the findings.
+        out.push_str(&super::statistics_table(outcome));
+    } else {
+        for (file, finding) in super::all(outcome) {
+            let diag = Rendered::new(file, finding);
+            if handler.render_report(&mut out, &diag).is_err() {
+                let _ = writeln!(out, "{}: {}", file.path.display(), finding.message);
+            }
+            // Notes beside the help, not inside it (rustc's layout), then where to read more.
+            for note in &finding.notes {
+                out.push_str(&wrap(note, "  note: ", width));
+            }
+            if let Some(docs) = super::rule_docs(finding.rule) {
+                let _ = writeln!(out, "  for further information: {docs}");
+            }
+            out.push('\n');
         }
     }
     if !quiet {
         out.push_str(&summary(outcome));
+        out.push_str(&super::fix_summary(outcome));
     }
+    out
+}
+
+/// `text` after `first`, wrapped at spaces to `width` columns, the lines after the first
+/// indented as far as the text (as miette wraps the help).
+fn wrap(text: &str, first: &str, width: usize) -> String {
+    let indent = " ".repeat(first.chars().count());
+    let mut out = String::new();
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split(' ') {
+        if !empty && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = indent.clone();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(&line);
+    out.push('\n');
     out
 }
 
@@ -50,6 +83,9 @@ pub fn summary(outcome: &Outcome) -> String {
     let counts = super::counts(outcome);
     let total: usize = counts.values().sum();
     let files = outcome.files_read;
+    if files == 0 && outcome.errors.is_empty() {
+        return "No Rust files found.\n".to_string();
+    }
     if total == 0 {
         return format!("No findings in {files} file{}.\n", plural(files));
     }
@@ -113,10 +149,19 @@ impl fmt::Debug for Rendered<'_> {
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.location {
-            Some(at) => write!(f, "{at}: {}", self.finding.message),
-            None => f.write_str(&self.finding.message),
+        if let Some(at) = &self.location {
+            write!(f, "{at}: ")?;
         }
+        f.write_str(&self.finding.message)?;
+        // `[*]`: `--fix` fixes this one (as in the concise format and ruff).
+        let fixable =
+            self.finding.suggestion.as_ref().is_some_and(|s| {
+                s.applicability == async_lint_core::Applicability::MachineApplicable
+            });
+        if fixable {
+            f.write_str(" [*]")?;
+        }
+        Ok(())
     }
 }
 
@@ -136,16 +181,8 @@ impl Diagnostic for Rendered<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        let f = self.finding;
-        let mut text = f.help.clone().unwrap_or_default();
-        for note in &f.notes {
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            text.push_str("note: ");
-            text.push_str(note);
-        }
-        (!text.is_empty()).then(|| Box::new(text) as Box<dyn fmt::Display>)
+        let help = self.finding.help.as_ref()?;
+        Some(Box::new(help.clone()) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {

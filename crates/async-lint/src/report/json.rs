@@ -13,6 +13,9 @@ struct Document<'a> {
     version: u32,
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError>,
+    /// Files not linted because they are not Rust modules (they do not parse and no target
+    /// reaches them), with the reason.
+    skipped: Vec<JsonError>,
     summary: Summary,
 }
 
@@ -118,6 +121,14 @@ pub fn render(outcome: &Outcome) -> String {
         findings,
         errors: outcome
             .errors
+            .iter()
+            .map(|e| JsonError {
+                path: e.path.display().to_string(),
+                message: e.message.clone(),
+            })
+            .collect(),
+        skipped: outcome
+            .skipped
             .iter()
             .map(|e| JsonError {
                 path: e.path.display().to_string(),

@@ -30,6 +30,57 @@ pub fn statistics(outcome: &Outcome) -> BTreeMap<&'static str, usize> {
     m
 }
 
+/// The findings `--fix` fixes, and those only `--fix --unsafe-fixes` would.
+pub fn fixable(outcome: &Outcome) -> (usize, usize) {
+    let (mut safe, mut unsafe_) = (0, 0);
+    for (_, f) in all(outcome) {
+        match f.suggestion.as_ref().map(|s| s.applicability) {
+            Some(async_lint_core::Applicability::MachineApplicable) => safe += 1,
+            Some(async_lint_core::Applicability::MaybeIncorrect) => unsafe_ += 1,
+            _ => {}
+        }
+    }
+    (safe, unsafe_)
+}
+
+/// The lines after the summary that say what `--fix` would fix (ruff's wording).
+pub fn fix_summary(outcome: &Outcome) -> String {
+    let (safe, unsafe_) = fixable(outcome);
+    let mut out = String::new();
+    if safe > 0 {
+        out.push_str(&format!("[*] {safe} fixable with `--fix`.\n"));
+    }
+    if unsafe_ > 0 {
+        out.push_str(&format!(
+            "{unsafe_} more fixable with `--fix --unsafe-fixes` (check those changes).\n"
+        ));
+    }
+    out
+}
+
+/// The `--statistics` table: findings per rule, `[*]` on rules with findings `--fix` fixes.
+pub fn statistics_table(outcome: &Outcome) -> String {
+    let mut out = String::new();
+    for (rule, n) in statistics(outcome) {
+        let fixable = all(outcome).any(|(_, f)| {
+            f.rule == rule
+                && f.suggestion.as_ref().is_some_and(|s| {
+                    s.applicability == async_lint_core::Applicability::MachineApplicable
+                })
+        });
+        let mark = if fixable { " [*]" } else { "" };
+        out.push_str(&format!("{n:>6}  {rule}{mark}\n"));
+    }
+    out
+}
+
+/// Where to read more about a rule: its page's URL once the repository has one, else the
+/// command that prints it; `None` for the pseudo-rules (`parse-error`, `unused-allow`).
+pub fn rule_docs(rule: &str) -> Option<String> {
+    rules::find(rule)?;
+    Some(rule_url(rule).unwrap_or_else(|| format!("`async-lint explain {rule}`")))
+}
+
 /// Every finding with its file, in output order.
 pub fn all(outcome: &Outcome) -> impl Iterator<Item = (&SourceFile, &Finding)> {
     outcome

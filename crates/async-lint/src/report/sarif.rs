@@ -66,8 +66,19 @@ fn pseudo_rule(id: &str) -> Option<RuleInfo> {
     }
 }
 
-pub fn render(outcome: &Outcome, engine: &Engine) -> String {
-    let mut infos: Vec<RuleInfo> = engine.rules().map(|r| RuleInfo::from(r.meta())).collect();
+/// The report of `outcome`; the rules listed are those enabled by any of the run's `engines`
+/// (one per config used).
+pub fn render<'e>(outcome: &Outcome, engines: impl Iterator<Item = &'e Engine>) -> String {
+    let engines: Vec<&Engine> = engines.collect();
+    let mut infos: Vec<RuleInfo> = async_lint_core::rules::RULES
+        .iter()
+        .filter(|r| {
+            engines
+                .iter()
+                .any(|e| e.rules().any(|o| o.meta().name == r.meta().name))
+        })
+        .map(|r| RuleInfo::from(r.meta()))
+        .collect();
     for (_, f) in super::all(outcome) {
         if !infos.iter().any(|i| i.id == f.rule) {
             if let Some(p) = pseudo_rule(f.rule) {
@@ -91,13 +102,14 @@ pub fn render(outcome: &Outcome, engine: &Engine) -> String {
         .filter(|r| !r.is_empty())
         .map(str::to_string);
 
-    let notifications: Vec<sarif::Notification> = outcome
-        .errors
-        .iter()
-        .map(|e| {
+    let errors = outcome.errors.iter().map(|e| (e, "error"));
+    let skipped = outcome.skipped.iter().map(|e| (e, "note"));
+    let notifications: Vec<sarif::Notification> = errors
+        .chain(skipped)
+        .map(|(e, level)| {
             sarif::Notification::builder()
                 .message(format!("{}: {}", e.path.display(), e.message).as_str())
-                .level(serde_json::json!("error"))
+                .level(serde_json::json!(level))
                 .locations(vec![sarif::Location::builder()
                     .physical_location(
                         sarif::PhysicalLocation::builder()
@@ -154,7 +166,7 @@ fn descriptor(r: &RuleInfo) -> sarif::ReportingDescriptor {
         ))
         .help(
             sarif::MultiformatMessageString::builder()
-                .text(r.summary.clone())
+                .text(help_text(r))
                 .markdown(r.page.clone())
                 .build(),
         )
@@ -165,7 +177,40 @@ fn descriptor(r: &RuleInfo) -> sarif::ReportingDescriptor {
         )
         .build();
     d.help_uri = super::rule_url(r.id);
+    let tags = tags(r.id);
+    if !tags.is_empty() {
+        d.properties = Some(
+            sarif::PropertyBag::builder()
+                .tags(tags.iter().map(|t| t.to_string()).collect::<Vec<_>>())
+                .build(),
+        );
+    }
     d
+}
+
+/// The rule's help as plain text: its summary, and where its page is while no URL is
+/// (`helpUri`).
+fn help_text(r: &RuleInfo) -> String {
+    match super::rule_docs(r.id) {
+        Some(docs) if super::rule_url(r.id).is_none() => {
+            format!("{}. For further information: {docs}", r.summary)
+        }
+        _ => r.summary.clone(),
+    }
+}
+
+/// GitHub's rule tags (filters in code scanning): what kind of problem each rule finds. A
+/// rule's cost is `performance`; a lost error, a deadlock or a panic is `correctness`.
+fn tags(rule: &str) -> &'static [&'static str] {
+    match rule {
+        "blocking-in-async" => &["async", "performance", "correctness"],
+        "sequential-awaits" | "await-in-loop" | "tiny-task" | "sync-logging"
+        | "unbounded-spawn" => &["async", "performance"],
+        "swallowed-task-error" | "lock-across-await" => &["async", "correctness"],
+        async_lint_core::PARSE_ERROR => &["correctness"],
+        crate::unused_allows::RULE => &["maintainability"],
+        _ => &["async"],
+    }
 }
 
 fn result(file: &SourceFile, f: &Finding, rule_index: Option<usize>) -> sarif::Result {
