@@ -14,7 +14,7 @@ use crate::catalog::{Catalog, Returns};
 use crate::config::RuleSettings;
 use crate::finding::Finding;
 use crate::index::{
-    future_output, is_result_type, type_text, BlockingLeaf, Call, Callee, CrateIndex, FileSummary,
+    future_output, is_result_type, type_text, Call, Callee, CrateIndex, FileSummary,
     FnSig, ModDecl,
 };
 use crate::resolve::{Resolver, Scope};
@@ -415,10 +415,7 @@ impl<'a> Visitor<'a> {
             awaited: self.cx.is_awaited(e),
             frame: self.cx.frame().map_or(FrameKind::SyncFn, |f| f.kind),
             in_loop: self.cx.in_loop(),
-            blocking: super::blocking::blocking_call(&self.cx, e).map(|b| BlockingLeaf {
-                api: b.shown,
-                why: b.api.why.clone(),
-            }),
+            blocking: super::blocking::blocking_call(&self.cx, e).map(|b| b.leaf()),
         };
         if let Some(f) = self.summary.as_mut().and_then(|s| s.fns.get_mut(i)) {
             f.calls.push(call);

@@ -118,6 +118,8 @@ pub struct BlockingLeaf {
     pub api: String,
     /// Why it blocks (the catalogue's words).
     pub why: String,
+    /// One metadata system call (the catalogue's `cheap`).
+    pub cheap: bool,
 }
 
 /// What a call names.

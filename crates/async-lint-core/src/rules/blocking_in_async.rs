@@ -22,12 +22,15 @@
 //! }
 //! ```
 
+mod scope;
+mod statement;
+
 use super::{OptionKind, Rule, RuleMeta, RuleOption};
 use crate::catalog::BlockingApi;
 use crate::context::blocking::{blocking_call, listed};
 use crate::context::Context;
 use crate::finding::{Applicability, Finding, Severity, Suggestion};
-use crate::index::{display_name, followed};
+use crate::index::{display_name, diverges, followed};
 use crate::Runtime;
 use syn::Expr;
 
@@ -54,6 +57,11 @@ static META: RuleMeta = RuleMeta {
             kind: OptionKind::Bool,
             help: "also report calls of the crate's sync fns that block, through any chain of sync fns (default true)",
         },
+        RuleOption {
+            key: scope::OPTION,
+            kind: OptionKind::Choice(scope::LEVELS),
+            help: "severity of findings rarely worth acting on (examples, one-off code from `main`, a single metadata call outside loops): info (default), warning, or off",
+        },
     ],
     triggers: &["async", "stream!"],
 };
@@ -74,7 +82,10 @@ impl Rule for BlockingInAsync {
                 }
                 _ => None,
             };
-            out.push(report(cx, expr, &b.shown, &b.api, args.as_deref()));
+            let f = report(cx, expr, &b.shown, &b.api, args.as_deref());
+            if let Some(f) = scoped(cx, expr, f, b.api.cheap) {
+                statement::push_merged(cx, expr, &b.shown, f, out);
+            }
             return;
         }
         let transitive = cx
@@ -82,13 +93,29 @@ impl Rule for BlockingInAsync {
             .and_then(|s| s.bool("transitive"))
             .unwrap_or(true);
         if transitive && matches!(expr, Expr::Call(_) | Expr::MethodCall(_)) {
-            out.extend(through_helper(cx, expr));
+            if let Some((f, cheap_once)) = through_helper(cx, expr) {
+                out.extend(scoped(cx, expr, f, cheap_once));
+            }
         }
     }
 }
 
-/// A call of a sync fn of the crate that blocks, directly or through further sync fns.
-fn through_helper(cx: &Context<'_>, expr: &Expr) -> Option<Finding> {
+/// The finding at its severity: a low-value one (see [`scope`]) at the `low-value` level with
+/// the reason as a note, or `None` when that level is `off`. Calls that panic or deadlock
+/// (severity error) are never low-value.
+fn scoped(cx: &Context<'_>, site: &Expr, f: Finding, cheap_once: bool) -> Option<Finding> {
+    if f.severity == Severity::Error {
+        return Some(f);
+    }
+    match scope::reason(cx, site, cheap_once) {
+        None => Some(f),
+        Some(why) => Some(f.severity(scope::severity(cx, META.name)?).note(why)),
+    }
+}
+
+/// A call of a sync fn of the crate that blocks, directly or through further sync fns; with
+/// whether it blocks through one metadata call made once.
+fn through_helper(cx: &Context<'_>, expr: &Expr) -> Option<(Finding, bool)> {
     let name = match expr {
         Expr::Call(c) => match &*c.func {
             Expr::Path(p) => p.path.segments.last()?.ident.to_string(),
@@ -101,7 +128,7 @@ fn through_helper(cx: &Context<'_>, expr: &Expr) -> Option<Finding> {
         return None;
     }
     let f = cx.called_fn(expr)?;
-    if f.is_async || f.returns_future || listed(cx, "trusted", &f.path) {
+    if f.is_async || f.returns_future || diverges(&f) || listed(cx, "trusted", &f.path) {
         return None;
     }
     let chain = cx.blocking_chain(&f)?;
@@ -132,11 +159,12 @@ fn through_helper(cx: &Context<'_>, expr: &Expr) -> Option<Finding> {
             "run it on the blocking pool (`tokio::task::spawn_blocking(move || ..).await`), or make `{last}` async and use an async replacement of `{}`",
             chain.api
         ));
-    Some(if in_this_file {
+    let finding = if in_this_file {
         finding.secondary(chain.span, format!("`{}` blocks here", chain.api))
     } else {
         finding
-    })
+    };
+    Some((finding, chain.cheap_once))
 }
 
 /// The same-arguments async fn for the crate's runtime (tokio's when the runtime is unknown),
