@@ -10,6 +10,7 @@ mod frame;
 mod guards;
 mod locals;
 mod macros;
+mod params;
 pub mod spawn;
 pub mod testcode;
 pub mod uses;

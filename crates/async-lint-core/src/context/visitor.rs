@@ -321,8 +321,8 @@ impl<'a> Visitor<'a> {
         for input in &sig.inputs {
             match input {
                 syn::FnArg::Typed(pt) => {
-                    let ty = self.cx.resolve_type(&pt.ty).map(Returns::Type);
-                    self.bind_pat(&pt.pat, ty);
+                    let ty = super::params::param_type(&self.cx, sig, &pt.ty);
+                    self.bind_pat(&pt.pat, ty.map(Returns::Type));
                     if let (syn::Pat::Ident(pi), true) = (&*pt.pat, is_mut_ref(&pt.ty)) {
                         self.cx.locals.set_mut_ref(&pi.ident.to_string());
                     }
