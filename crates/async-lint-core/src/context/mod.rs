@@ -4,6 +4,7 @@
 pub mod awaits;
 pub mod blocking;
 pub mod bounds;
+pub mod cfg;
 pub mod dataflow;
 pub mod exits;
 mod frame;
@@ -66,6 +67,8 @@ pub struct Context<'a> {
     pub(crate) guards: Guards,
     /// Lints allowed by `#[allow(..)]`/`#[expect(..)]` on the enclosing items and the file.
     pub(crate) allowed_lints: Vec<String>,
+    /// The `#[cfg(..)]` conditions of the enclosing items and statements (see [`cfg`]).
+    pub(crate) cfgs: Vec<String>,
 }
 
 /// A block being visited whose last statement is a `break` or a `return`: its code runs once,
@@ -570,6 +573,11 @@ impl<'a> Context<'a> {
     /// Rules that mirror a clippy lint honour the user's decision there.
     pub fn lint_allowed(&self, lint: &str) -> bool {
         self.allowed_lints.iter().any(|l| l == lint)
+    }
+
+    /// The `#[cfg(..)]` conditions the code here is compiled under (see [`cfg`]).
+    pub fn cfgs(&self) -> &[String] {
+        &self.cfgs
     }
 
     /// The settings of a rule from the config (level and options).

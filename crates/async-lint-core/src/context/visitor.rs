@@ -226,6 +226,7 @@ impl<'a> Visitor<'a> {
             statics,
             guards: Default::default(),
             allowed_lints: allowed_lints(&ast.attrs),
+            cfgs: super::cfg::conditions(&ast.attrs),
         };
         Visitor {
             cx,
@@ -257,10 +258,12 @@ impl<'a> Visitor<'a> {
 
     /// Visits an item with the lints its `#[allow(..)]`/`#[expect(..)]` attributes name.
     fn with_allows(&mut self, attrs: &[syn::Attribute], f: impl FnOnce(&mut Self)) {
-        let before = self.cx.allowed_lints.len();
+        let (before, cfgs) = (self.cx.allowed_lints.len(), self.cx.cfgs.len());
         self.cx.allowed_lints.extend(allowed_lints(attrs));
+        self.cx.cfgs.extend(super::cfg::conditions(attrs));
         f(self);
         self.cx.allowed_lints.truncate(before);
+        self.cx.cfgs.truncate(cfgs);
     }
 
     /// `static` items of a block: their types, under the path the resolver gives them.
@@ -362,6 +365,7 @@ impl<'a> Visitor<'a> {
                 output_result,
                 output,
                 test: self.cx.in_test_code(),
+                cfg: self.cx.cfgs.clone(),
                 span,
                 line: self.cx.file.lines.line_of(span.start) + 1,
                 calls: Vec::new(),
@@ -784,7 +788,10 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
     fn visit_stmt(&mut self, s: &'ast syn::Stmt) {
         self.record_extent(s);
         self.cx.guards_open_temps();
+        let cfgs = self.cx.cfgs.len();
+        self.cx.cfgs.extend(super::cfg::conditions(super::cfg::stmt_attrs(s)));
         visit::visit_stmt(self, s);
+        self.cx.cfgs.truncate(cfgs);
         self.cx.guards_close_temps();
         if let syn::Stmt::Expr(e, _) = s {
             self.cx.guards_stmt_value(e);

@@ -52,6 +52,8 @@ pub struct BlockingChain {
     pub api: String,
     /// Why it blocks.
     pub why: String,
+    /// The `#[cfg(..)]` conditions of the fns of the chain, each once.
+    pub cfgs: Vec<String>,
     /// The blocking call is one metadata system call (the catalogue's `cheap`) made outside
     /// any loop of its fn: it runs once per call of the chain.
     pub cheap_once: bool,
@@ -177,6 +179,9 @@ pub(crate) fn node(
         if g.is_async || g.returns_future || diverges(&g) || trusted(&g.path) || twin(&g) {
             continue;
         }
+        if crate::context::cfg::exclusive(&f.cfg, &g.cfg) {
+            continue;
+        }
         if seen.insert(seen_key(&g)) {
             callees.push(g);
         }
@@ -208,9 +213,15 @@ pub(crate) fn search(root: &FnRef, node_of: &dyn Fn(&FnRef) -> Arc<Node>) -> Opt
         let node = node_of(&visits[i].f);
         if let Some(leaf) = node.leaf {
             let mut fns = Vec::new();
+            let mut cfgs: Vec<String> = Vec::new();
             let mut at = Some(i);
             while let Some(j) = at {
                 fns.push(display_name(&visits[j].f.path));
+                for c in &visits[j].f.cfg {
+                    if !cfgs.contains(c) {
+                        cfgs.push(c.clone());
+                    }
+                }
                 at = visits[j].parent;
             }
             fns.reverse();
@@ -222,6 +233,7 @@ pub(crate) fn search(root: &FnRef, node_of: &dyn Fn(&FnRef) -> Arc<Node>) -> Opt
                 api: b.api.clone(),
                 why: b.why.clone(),
                 cheap_once: b.cheap && !call.in_loop,
+                cfgs,
                 file: f.file().path.clone(),
                 line: call.line,
                 span: call.span,

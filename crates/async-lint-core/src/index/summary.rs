@@ -66,6 +66,8 @@ pub struct FnSig {
     pub output: Option<String>,
     /// Test code: a `#[test]`-like fn, inside a `#[cfg(test)]` item, or in a test file.
     pub test: bool,
+    /// The `#[cfg(..)]` conditions it is compiled under (its own and its enclosing items').
+    pub cfg: Vec<String>,
     /// The fn's name in its file.
     pub span: Span,
     /// 1-based line of the name.

@@ -28,6 +28,7 @@ mod statement;
 use super::{OptionKind, Rule, RuleMeta, RuleOption};
 use crate::catalog::BlockingApi;
 use crate::context::blocking::{blocking_call, listed};
+use crate::context::cfg;
 use crate::context::Context;
 use crate::finding::{Applicability, Finding, Severity, Suggestion};
 use crate::index::{display_name, diverges, followed};
@@ -132,6 +133,19 @@ fn through_helper(cx: &Context<'_>, expr: &Expr) -> Option<(Finding, bool)> {
         return None;
     }
     let chain = cx.blocking_chain(&f)?;
+    // A chain through code no build compiles together with the call is no path at all.
+    if cfg::exclusive(cx.cfgs(), &chain.cfgs) {
+        return None;
+    }
+    let under = cfg::unstated(&chain.cfgs, cx.cfgs())
+        .iter()
+        .map(|c| format!("`cfg({})`", c.replace('=', " = ")))
+        .collect::<Vec<_>>();
+    let under = if under.is_empty() {
+        String::new()
+    } else {
+        format!(", with {}", under.join(", "))
+    };
     let frame = cx
         .frame()
         .map(|fr| fr.describe())
@@ -149,7 +163,7 @@ fn through_helper(cx: &Context<'_>, expr: &Expr) -> Option<(Finding, bool)> {
             META.name,
             cx.span(expr),
         format!(
-            "blocking call `{called}` in {frame}: {} ({place})",
+            "blocking call `{called}` in {frame}: {} ({place}{under})",
             chain.trail()
         ),
     )
