@@ -5,6 +5,7 @@ pub mod awaits;
 pub mod blocking;
 pub mod bounds;
 pub mod cfg;
+pub mod closures;
 pub mod dataflow;
 pub mod exits;
 mod frame;
@@ -17,7 +18,7 @@ pub mod testcode;
 pub mod uses;
 mod visitor;
 
-pub use frame::{Frame, FrameKind, Loop, LoopKind};
+pub use frame::{Frame, FrameKind, Loop, LoopKind, INLINE_ONCE, PER_ITEM_ADAPTERS};
 pub use guards::Guard;
 use guards::Guards;
 pub use locals::{Binding, Locals};

@@ -1,13 +1,15 @@
 //! The one visitor per file: keeps the [`Context`] up to date and calls every enabled rule at
 //! every expression, block and macro.
 
+mod bind;
+
 use super::bounds::{chain_limit, Limit, LoopBounds};
 use super::frame::{INLINE_ONCE, OFFLOADING_CALLEES, PER_ITEM_ADAPTERS};
 use super::macros::{self, parse_body, MacroBody};
 use super::spawn::{may_name_spawn_method, may_name_spawner, SpawnKind, SPAWN_WORDS};
 use super::testcode;
 use super::{
-    Binding, BlockExit, Context, ExitKind, Frame, FrameKind, IndexLink, IndexScope, Locals, Loop,
+    BlockExit, Context, ExitKind, Frame, FrameKind, IndexLink, IndexScope, Locals, Loop,
     LoopKind, Statics, StructFields,
 };
 use crate::catalog::{Catalog, Returns};
@@ -483,72 +485,6 @@ impl<'a> Visitor<'a> {
         });
     }
 
-    /// Binds `self` as a local: its type is the impl's, and `&mut self` / `mut self` give
-    /// exclusive access to it.
-    fn bind_self(&mut self, r: &syn::Receiver) {
-        let mut_ref = match &r.kind {
-            syn::ReceiverKind::Reference(_, _, m) => m.is_some(),
-            syn::ReceiverKind::Typed(_, ty) => is_mut_ref(ty),
-            _ => false,
-        };
-        self.cx.locals.bind(Binding {
-            name: "self".into(),
-            ty: self.cx.self_type().map(str::to_string),
-            mutable: r.mutability.is_some(),
-            mut_ref,
-            span: self.cx.span(&r.self_token),
-        });
-    }
-
-    /// Binds every identifier of a pattern, with the type it receives when known.
-    fn bind_pat(&mut self, pat: &syn::Pat, ret: Option<Returns>) {
-        use syn::Pat;
-        match pat {
-            Pat::Ident(pi) => {
-                let ty = match ret {
-                    Some(Returns::Type(t)) => Some(t),
-                    _ => None,
-                };
-                self.cx.locals.bind(Binding {
-                    name: pi.ident.to_string(),
-                    ty,
-                    mutable: pi.mutability.is_some(),
-                    mut_ref: false,
-                    span: self.cx.span(&pi.ident),
-                });
-                if let Some((_, sub)) = &pi.subpat {
-                    self.bind_pat(sub, None);
-                }
-            }
-            Pat::Type(pt) => {
-                let ty = self.cx.resolve_type(&pt.ty).map(Returns::Type).or(ret);
-                self.bind_pat(&pt.pat, ty);
-                if let (Pat::Ident(pi), true) = (&*pt.pat, is_mut_ref(&pt.ty)) {
-                    self.cx.locals.set_mut_ref(&pi.ident.to_string());
-                }
-            }
-            Pat::Tuple(t) => {
-                let types = match ret {
-                    Some(Returns::Tuple(v)) if v.len() == t.elems.len() => {
-                        v.into_iter().map(Some).collect()
-                    }
-                    _ => vec![None; t.elems.len()],
-                };
-                for (p, ty) in t.elems.iter().zip(types) {
-                    self.bind_pat(p, ty.map(Returns::Type));
-                }
-            }
-            Pat::Reference(r) => self.bind_pat(&r.pat, ret),
-            Pat::Paren(p) => self.bind_pat(&p.pat, ret),
-            Pat::Guard(g) => self.bind_pat(&g.pat, ret),
-            Pat::TupleStruct(t) => t.elems.iter().for_each(|p| self.bind_pat(p, None)),
-            Pat::Struct(s) => s.fields.iter().for_each(|f| self.bind_pat(&f.pat, None)),
-            Pat::Slice(s) => s.elems.iter().for_each(|p| self.bind_pat(p, None)),
-            Pat::Or(o) => o.cases.iter().for_each(|p| self.bind_pat(p, None)),
-            _ => {}
-        }
-    }
-
     /// Visits the guard expression a pattern may carry (`Some(x) if x > 1`).
     fn visit_guard(&mut self, pat: &syn::Pat) {
         if let syn::Pat::Guard(g) = pat {
@@ -812,6 +748,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
             if matches!(&*init.expr, Expr::Reference(r) if r.mutability.is_some()) {
                 self.cx.locals.set_mut_ref(&pi.ident.to_string());
             }
+            super::closures::note(&mut self.cx, &pi.ident, &init.expr);
         }
         if let Some(init) = &l.init {
             self.cx.guards_bind(&l.pat, &init.expr);

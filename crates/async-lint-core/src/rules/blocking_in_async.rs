@@ -22,6 +22,7 @@
 //! }
 //! ```
 
+mod closure;
 mod scope;
 mod statement;
 
@@ -87,6 +88,10 @@ impl Rule for BlockingInAsync {
             if let Some(f) = scoped(cx, expr, f, b.api.cheap) {
                 statement::push_merged(cx, expr, &b.shown, f, out);
             }
+            return;
+        }
+        if let Some((f, cheap_once, site)) = closure::run_closure(cx, expr) {
+            out.extend(scoped(cx, site, f, cheap_once));
             return;
         }
         let transitive = cx
