@@ -70,6 +70,9 @@ pub struct Context<'a> {
     pub(crate) allowed_lints: Vec<String>,
     /// The `#[cfg(..)]` conditions of the enclosing items and statements (see [`cfg`]).
     pub(crate) cfgs: Vec<String>,
+    /// Associated fns of this file's impls that return their type (`fn open(..) -> Result<Self>`):
+    /// resolved path → the type.
+    pub(crate) ctors: Statics,
 }
 
 /// A block being visited whose last statement is a `break` or a `return`: its code runs once,
@@ -628,6 +631,12 @@ impl<'a> Context<'a> {
             Expr::Try(e) => self.returns_within(&e.expr, depth),
             Expr::Cast(c) => self.resolve_type(&c.ty).map(Returns::Type),
             Expr::Struct(s) => self.resolve(&s.path).map(Returns::Type),
+            Expr::Tuple(t) if !t.elems.is_empty() => Some(Returns::Tuple(
+                t.elems
+                    .iter()
+                    .map(|e| type_of(e).unwrap_or_default())
+                    .collect(),
+            )),
             Expr::Field(f) => {
                 let base = type_of(&f.base)?;
                 let syn::Member::Named(name) = &f.member else {
@@ -642,6 +651,9 @@ impl<'a> Context<'a> {
                     self.resolve_callee(&p.path, |c| self.catalog.call_returns(c).is_some())?;
                 if let Some(r) = self.catalog.call_returns(&path) {
                     return Some(r.clone());
+                }
+                if let Some(t) = self.ctors.get(&path) {
+                    return Some(Returns::Type(t.clone()));
                 }
                 let (ty, func) = path.rsplit_once("::")?;
                 match func {

@@ -1,5 +1,7 @@
-//! The type a fn parameter gives its binding: its declared type, resolved, or for a path taken
-//! generically (`impl AsRef<Path>`, `P: AsRef<Path>`) the `Path` that `.as_ref()` gives.
+//! Local types the engine learns from signatures: the type a fn parameter gives its binding
+//! (its declared type, resolved, or for a path taken generically — `impl AsRef<Path>`,
+//! `P: AsRef<Path>` — the `Path` that `.as_ref()` gives), and the constructors of a file's
+//! impls (`fn open(..) -> io::Result<Self>`), whose calls give their type.
 
 use super::Context;
 use syn::{GenericParam, Type, TypeParamBound, WherePredicate};
@@ -63,4 +65,47 @@ fn as_ref_target<'b>(
         let target = cx.resolve_type(inner)?;
         (target == "std::path::Path").then_some(target)
     })
+}
+
+/// The associated fns (no `self`) of an impl that return its own type — `Self`, the type's
+/// name, or either inside `Result`/`Option` (a `?` or `unwrap` takes it out): resolved path of
+/// the fn → resolved type.
+pub(super) fn constructors(
+    i: &syn::ItemImpl,
+    r: &crate::resolve::Resolver,
+) -> Vec<(String, String)> {
+    let Some(ty) = r.resolve_type(&i.self_ty) else {
+        return Vec::new();
+    };
+    let name = ty.rsplit("::").next().unwrap_or(&ty).to_string();
+    i.items
+        .iter()
+        .filter_map(|it| match it {
+            syn::ImplItem::Fn(f) if f.sig.receiver().is_none() && f.sig.asyncness.is_none() => {
+                let syn::ReturnType::Type(_, out) = &f.sig.output else {
+                    return None;
+                };
+                returns_own(out, &name).then(|| (format!("{ty}::{}", f.sig.ident), ty.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Is `ty` `Self` or `name`, bare or as the first argument of `Result`/`Option`?
+fn returns_own(ty: &Type, name: &str) -> bool {
+    let Type::Path(p) = ty else { return false };
+    let Some(seg) = p.path.segments.last() else {
+        return false;
+    };
+    if p.path.segments.len() == 1 && (seg.ident == "Self" || seg.ident == name) {
+        return matches!(seg.arguments, syn::PathArguments::None);
+    }
+    if seg.ident != "Result" && seg.ident != "Option" {
+        return false;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &seg.arguments else {
+        return false;
+    };
+    matches!(args.args.first(), Some(syn::GenericArgument::Type(inner)) if returns_own(inner, name))
 }

@@ -118,9 +118,9 @@ fn collect_structs(
     items: &[syn::Item],
     module: &[String],
     r: &mut Resolver,
-    out: (&mut StructFields, &mut Statics),
+    out: (&mut StructFields, &mut Statics, &mut Statics),
 ) {
-    let (out, statics) = out;
+    let (out, statics, ctors) = out;
     for item in items {
         match item {
             syn::Item::Struct(s) => {
@@ -133,6 +133,7 @@ fn collect_structs(
                 path.push(s.ident.to_string());
                 out.insert(path.join("::"), fields);
             }
+            syn::Item::Impl(i) => ctors.extend(super::params::constructors(i, r)),
             syn::Item::Static(s) => {
                 if let Some(ty) = r.resolve_type(&s.ty) {
                     let mut path = module.to_vec();
@@ -145,7 +146,7 @@ fn collect_structs(
                     let mut sub = module.to_vec();
                     sub.push(m.ident.to_string());
                     r.push(Scope::module(sub.clone(), inner));
-                    collect_structs(inner, &sub, r, (&mut *out, &mut *statics));
+                    collect_structs(inner, &sub, r, (&mut *out, &mut *statics, &mut *ctors));
                     r.pop();
                 }
             }
@@ -202,13 +203,13 @@ impl<'a> Visitor<'a> {
     ) -> Self {
         let mut resolver = Resolver::default();
         let mut structs = StructFields::new();
-        let mut statics = Statics::new();
+        let (mut statics, mut ctors) = (Statics::new(), Statics::new());
         resolver.push(Scope::module(input.module.clone(), &ast.items));
         collect_structs(
             &ast.items,
             &input.module,
             &mut resolver,
-            (&mut structs, &mut statics),
+            (&mut structs, &mut statics, &mut ctors),
         );
         let cx = Context {
             file: input.file,
@@ -229,6 +230,7 @@ impl<'a> Visitor<'a> {
             guards: Default::default(),
             allowed_lints: allowed_lints(&ast.attrs),
             cfgs: super::cfg::conditions(&ast.attrs),
+            ctors,
         };
         Visitor {
             cx,

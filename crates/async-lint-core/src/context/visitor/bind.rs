@@ -59,7 +59,8 @@ impl Visitor<'_> {
                     _ => vec![None; t.elems.len()],
                 };
                 for (p, ty) in t.elems.iter().zip(types) {
-                    self.bind_pat(p, ty.map(Returns::Type));
+                    // An element of unknown type is an empty name.
+                    self.bind_pat(p, ty.filter(|t| !t.is_empty()).map(Returns::Type));
                 }
             }
             Pat::Reference(r) => self.bind_pat(&r.pat, ret),
