@@ -365,6 +365,7 @@ impl<'a> Visitor<'a> {
                 name,
                 is_async: sig.asyncness.is_some(),
                 has_self: sig.receiver().is_some(),
+                params: sig.inputs.len() - usize::from(sig.receiver().is_some()),
                 returns_future,
                 output_result,
                 output,
@@ -424,6 +425,11 @@ impl<'a> Visitor<'a> {
             frame: self.cx.frame().map_or(FrameKind::SyncFn, |f| f.kind),
             in_loop: self.cx.in_loop(),
             blocking: super::blocking::blocking_call(&self.cx, e).map(|b| b.leaf()),
+            args: match e {
+                Expr::Call(c) => c.args.len(),
+                Expr::MethodCall(m) => m.args.len(),
+                _ => 0,
+            },
         };
         if let Some(f) = self.summary.as_mut().and_then(|s| s.fns.get_mut(i)) {
             f.calls.push(call);

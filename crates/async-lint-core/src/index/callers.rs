@@ -110,11 +110,17 @@ impl CrateIndex {
                 continue;
             }
             for (ci, c) in g.calls.iter().enumerate() {
-                let name = match &c.callee {
-                    Callee::Path { path, .. } => path.rsplit("::").next().unwrap_or(path),
-                    Callee::Method { name, .. } => name,
+                // Method syntax needs a `self` (it cannot call a free or associated fn) and
+                // passes the other arguments; a path call passes all of them.
+                let (name, arity) = match &c.callee {
+                    Callee::Path { path, .. } => (
+                        path.rsplit("::").next().unwrap_or(path),
+                        f.params + usize::from(f.has_self),
+                    ),
+                    Callee::Method { .. } if !f.has_self => continue,
+                    Callee::Method { name, .. } => (name.as_str(), f.params),
                 };
-                if name != f.name {
+                if name != f.name || c.args != arity {
                     continue;
                 }
                 let target = c.target_path().and_then(|p| self.fn_sig(&p));
