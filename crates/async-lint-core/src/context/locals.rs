@@ -21,6 +21,9 @@ pub struct Binding {
     pub span: Span,
     /// For a sync closure bound in async code: what its body blocks on.
     pub closure: Option<std::sync::Arc<super::closures::ClosureBlocks>>,
+    /// For a collection (`Vec<PathBuf>`, `&[PathBuf]`, `HashSet<T>`…): the resolved type of
+    /// its items, which loops and adapters over it give their bindings.
+    pub item: Option<String>,
 }
 
 impl Binding {

@@ -109,3 +109,108 @@ fn returns_own(ty: &Type, name: &str) -> bool {
     };
     matches!(args.args.first(), Some(syn::GenericArgument::Type(inner)) if returns_own(inner, name))
 }
+
+/// Collections whose items are their first type argument.
+const COLLECTIONS: &[&str] = &[
+    "Vec",
+    "VecDeque",
+    "HashSet",
+    "BTreeSet",
+    "IndexSet",
+    "LinkedList",
+    "BinaryHeap",
+    "Option",
+];
+
+/// The resolved type of the items of a collection type: `Vec<PathBuf>`, `&[PathBuf]`,
+/// `[PathBuf; 2]`, `HashSet<PathBuf>`, `Option<PathBuf>`.
+pub fn item_type(cx: &Context<'_>, ty: &Type) -> Option<String> {
+    match peel(ty) {
+        Type::Slice(s) => cx.resolve_type(&s.elem),
+        Type::Array(a) => cx.resolve_type(&a.elem),
+        Type::Path(p) => {
+            let seg = p.path.segments.last()?;
+            if !COLLECTIONS.contains(&seg.ident.to_string().as_str()) {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(args) = &seg.arguments else {
+                return None;
+            };
+            match args.args.first()? {
+                syn::GenericArgument::Type(t) => cx.resolve_type(t),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Adapters that keep the items of their receiver (`iter`, `filter`, `rev`…).
+const KEEP_ITEMS: &[&str] = &[
+    "iter",
+    "into_iter",
+    "iter_mut",
+    "drain",
+    "filter",
+    "skip",
+    "take",
+    "rev",
+    "cloned",
+    "copied",
+    "peekable",
+    "inspect",
+    "skip_while",
+    "take_while",
+    "step_by",
+    "fuse",
+];
+
+/// The resolved type of the items an expression yields when iterated: a collection local, or
+/// item-keeping adapters over one, or `Path::ancestors()`.
+pub fn items_of(cx: &Context<'_>, e: &syn::Expr) -> Option<String> {
+    use syn::Expr;
+    match e {
+        Expr::Path(p) => cx.local(&p.path.get_ident()?.to_string())?.item.clone(),
+        Expr::Reference(r) => items_of(cx, &r.expr),
+        Expr::Paren(p) => items_of(cx, &p.expr),
+        Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            if KEEP_ITEMS.contains(&name.as_str()) {
+                return items_of(cx, &m.receiver);
+            }
+            let recv = cx.type_of(&m.receiver)?;
+            let is_path = recv == "std::path::Path" || recv == "std::path::PathBuf";
+            (is_path && name == "ancestors").then(|| "std::path::Path".to_string())
+        }
+        _ => None,
+    }
+}
+
+/// Per-item adapters whose closure takes the item as its first parameter.
+const ITEM_FIRST: &[&str] = &[
+    "map",
+    "for_each",
+    "filter",
+    "filter_map",
+    "flat_map",
+    "try_for_each",
+    "inspect",
+    "map_while",
+    "take_while",
+    "skip_while",
+    "any",
+    "all",
+    "find",
+    "find_map",
+    "position",
+    "retain",
+    "partition",
+];
+
+/// The item type the closure argument of `receiver.<adapter>(|item| ..)` receives.
+pub fn item_arg(cx: &Context<'_>, adapter: &str, receiver: &syn::Expr) -> Option<String> {
+    if !ITEM_FIRST.contains(&adapter) {
+        return None;
+    }
+    items_of(cx, receiver)
+}

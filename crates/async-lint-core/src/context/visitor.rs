@@ -9,15 +9,14 @@ use super::macros::{self, parse_body, MacroBody};
 use super::spawn::{may_name_spawn_method, may_name_spawner, SpawnKind, SPAWN_WORDS};
 use super::testcode;
 use super::{
-    BlockExit, Context, ExitKind, Frame, FrameKind, IndexLink, IndexScope, Locals, Loop,
-    LoopKind, Statics, StructFields,
+    BlockExit, Context, ExitKind, Frame, FrameKind, IndexLink, IndexScope, Locals, Loop, LoopKind,
+    Statics, StructFields,
 };
 use crate::catalog::{Catalog, Returns};
 use crate::config::RuleSettings;
 use crate::finding::Finding;
 use crate::index::{
-    future_output, is_result_type, type_text, Call, Callee, CrateIndex, FileSummary,
-    FnSig, ModDecl,
+    future_output, is_result_type, type_text, Call, Callee, CrateIndex, FileSummary, FnSig, ModDecl,
 };
 use crate::resolve::{Resolver, Scope};
 use crate::rules::Rule;
@@ -176,6 +175,8 @@ struct Visitor<'a> {
     rules: &'a [&'a dyn Rule],
     out: Vec<Finding>,
     closure_role: Option<ClosureRole>,
+    /// The item type the next closure argument's first parameter receives (`paths.iter().filter(|p| ..)`).
+    closure_item: Option<String>,
     /// Bounds of the per-item adapter whose closure arguments are being visited.
     adapter_bounds: Option<LoopBounds>,
     /// Method calls whose receivers are being visited, innermost last.
@@ -237,6 +238,7 @@ impl<'a> Visitor<'a> {
             rules: input.rules,
             out: Vec::new(),
             closure_role: None,
+            closure_item: None,
             adapter_bounds: None,
             chain: Vec::new(),
             extent_lines: input.extent_lines,
@@ -330,6 +332,7 @@ impl<'a> Visitor<'a> {
                 syn::FnArg::Typed(pt) => {
                     let ty = super::params::param_type(&self.cx, sig, &pt.ty);
                     self.bind_pat(&pt.pat, ty.map(Returns::Type));
+                    self.set_item(&pt.pat, &pt.ty);
                     if let (syn::Pat::Ident(pi), true) = (&*pt.pat, is_mut_ref(&pt.ty)) {
                         self.cx.locals.set_mut_ref(&pi.ident.to_string());
                     }
@@ -546,9 +549,15 @@ impl<'a> Visitor<'a> {
                 None => {}
             }
         }
+        let per_item = frame.per_item.is_some();
+        let mut item = self
+            .closure_item
+            .take()
+            .filter(|_| per_item)
+            .map(Returns::Type);
         self.push_frame(frame);
         for input in &c.inputs {
-            self.bind_pat(input, None);
+            self.bind_pat(input, item.take());
         }
         self.visit_expr(&c.body);
         self.pop_frame();
@@ -733,7 +742,9 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
         self.record_extent(s);
         self.cx.guards_open_temps();
         let cfgs = self.cx.cfgs.len();
-        self.cx.cfgs.extend(super::cfg::conditions(super::cfg::stmt_attrs(s)));
+        self.cx
+            .cfgs
+            .extend(super::cfg::conditions(super::cfg::stmt_attrs(s)));
         visit::visit_stmt(self, s);
         self.cx.cfgs.truncate(cfgs);
         self.cx.guards_close_temps();
@@ -809,8 +820,9 @@ impl Visitor<'_> {
                         || LoopBounds::of_for(self.cx.file, f),
                     ),
                 };
+                let item = super::params::items_of(&self.cx, &f.expr).map(Returns::Type);
                 self.with_loop(l, |v| {
-                    v.bind_pat(&f.pat, None);
+                    v.bind_pat(&f.pat, item);
                     v.visit_block(&f.body);
                 });
             }
@@ -944,8 +956,12 @@ impl Visitor<'_> {
                     }
                 }
                 self.task_body = self.spawned_future(e, name.as_deref());
+                self.closure_item = name
+                    .as_deref()
+                    .and_then(|n| super::params::item_arg(&self.cx, n, &m.receiver));
                 let callee = name.map(|n| (n, self.cx.span(&m.method), true));
                 self.visit_args(callee, m.args.iter());
+                self.closure_item = None;
                 self.task_body = None;
                 self.adapter_bounds = saved;
             }

@@ -46,7 +46,9 @@ fn spawns(c: &Call) -> bool {
 pub fn once_in(caller: &FnSig, at: usize, in_loop: bool) -> bool {
     !in_loop
         && !caller.calls.iter().any(|c| {
-            c.span.start < at && matches!(c.frame, FrameKind::AsyncFn | FrameKind::SyncFn) && spawns(c)
+            c.span.start < at
+                && matches!(c.frame, FrameKind::AsyncFn | FrameKind::SyncFn)
+                && spawns(c)
         })
 }
 
@@ -104,7 +106,12 @@ impl CrateIndex {
     }
 
     /// The calls of `summary`'s fns that may call `f`.
-    fn calls_into(&self, summary: &std::sync::Arc<FileSummary>, f: &FnRef, out: &mut Vec<(FnRef, usize)>) {
+    fn calls_into(
+        &self,
+        summary: &std::sync::Arc<FileSummary>,
+        f: &FnRef,
+        out: &mut Vec<(FnRef, usize)>,
+    ) {
         for (gi, g) in summary.fns.iter().enumerate() {
             if g.test {
                 continue;

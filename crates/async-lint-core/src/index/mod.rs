@@ -15,8 +15,8 @@ mod logging;
 mod summary;
 
 pub use blocking::{display_name, diverges, followed, BlockingChain, MAX_CHAIN};
-pub use callers::{is_main, once_in};
 pub(crate) use blocking::{node as blocking_node, search as blocking_search};
+pub use callers::{is_main, once_in};
 pub use logging::{of_summary as logging_of, LoggerBackend, Logging};
 pub use summary::{
     future_output, is_result_type, type_text, BlockingLeaf, Call, Callee, FileSummary, FnSig,

@@ -20,6 +20,7 @@ impl Visitor<'_> {
             mut_ref,
             span: self.cx.span(&r.self_token),
             closure: None,
+            item: None,
         });
     }
 
@@ -39,6 +40,7 @@ impl Visitor<'_> {
                     mut_ref: false,
                     span: self.cx.span(&pi.ident),
                     closure: None,
+                    item: None,
                 });
                 if let Some((_, sub)) = &pi.subpat {
                     self.bind_pat(sub, None);
@@ -47,6 +49,7 @@ impl Visitor<'_> {
             Pat::Type(pt) => {
                 let ty = self.cx.resolve_type(&pt.ty).map(Returns::Type).or(ret);
                 self.bind_pat(&pt.pat, ty);
+                self.set_item(&pt.pat, &pt.ty);
                 if let (Pat::Ident(pi), true) = (&*pt.pat, is_mut_ref(&pt.ty)) {
                     self.cx.locals.set_mut_ref(&pi.ident.to_string());
                 }
@@ -71,6 +74,15 @@ impl Visitor<'_> {
             Pat::Slice(s) => s.elems.iter().for_each(|p| self.bind_pat(p, None)),
             Pat::Or(o) => o.cases.iter().for_each(|p| self.bind_pat(p, None)),
             _ => {}
+        }
+    }
+
+    /// Notes on the binding of `pat` (an identifier) the item type of its declared type `ty`.
+    pub(super) fn set_item(&mut self, pat: &syn::Pat, ty: &syn::Type) {
+        let syn::Pat::Ident(pi) = pat else { return };
+        let item = crate::context::params::item_type(&self.cx, ty);
+        if let (Some(item), Some(b)) = (item, self.cx.locals.get_mut(&pi.ident.to_string())) {
+            b.item = Some(item);
         }
     }
 }

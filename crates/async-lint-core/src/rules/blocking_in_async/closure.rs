@@ -4,8 +4,8 @@
 
 use super::META;
 use crate::context::closures::{bound_closure, ClosureBlocks};
-use crate::context::{INLINE_ONCE, PER_ITEM_ADAPTERS};
 use crate::context::Context;
+use crate::context::{INLINE_ONCE, PER_ITEM_ADAPTERS};
 use crate::finding::Finding;
 use std::sync::Arc;
 use syn::Expr;

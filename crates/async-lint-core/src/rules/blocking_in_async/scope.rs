@@ -27,7 +27,7 @@ pub fn reason(cx: &Context<'_>, site: &Expr, cheap_once: bool) -> Option<&'stati
     }
     if one_off(cx, site) {
         return Some(
-            "one-off code: it runs once on the way from `main` (start-up, a one-shot command), before anything is spawned, so it delays the start but holds up no other task",
+            "one-off code: it runs once on the way from `main` (start-up, a one-shot command, shutdown), outside loops and before its callers spawn tasks, so it rarely holds up other tasks",
         );
     }
     cheap_once.then_some(
