@@ -1,7 +1,10 @@
 //! ## What it does
 //! Flags calls that block the thread (file system, sleeping, std sockets and channels,
 //! processes, blocking HTTP/database clients, `block_on`) inside an async fn, async block or
-//! async closure, from the catalogue in `rules/blocking-apis.toml`.
+//! async closure, from the catalogue in `rules/blocking-apis.toml`; also through the crate's
+//! sync fns and through sync closures bound to locals. Right but rarely worth acting on —
+//! examples, one-off code from `main`, one metadata call outside loops — is reported at the
+//! `low-value` severity (info) with the reason.
 //!
 //! ## Why is this bad?
 //! An executor runs many tasks on few threads. A blocking call holds its thread: every other
