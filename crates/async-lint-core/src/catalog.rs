@@ -35,6 +35,8 @@ struct RawFunction {
     fix: Option<String>,
     #[serde(default)]
     severity: Option<String>,
+    #[serde(default)]
+    cheap: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -49,6 +51,8 @@ struct RawMethod {
     severity: Option<String>,
     #[serde(default)]
     on: Option<String>,
+    #[serde(default)]
+    cheap: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,6 +102,9 @@ pub struct BlockingApi {
     pub severity: Severity,
     /// For methods: the blocking receiver is the first argument (diesel's `query.load(&mut conn)`).
     pub on_argument: bool,
+    /// One metadata system call (`stat`, `mkdir`, `unlink`): microseconds from the OS cache,
+    /// so worth moving only when repeated (see `blocking-in-async`'s `low-value` option).
+    pub cheap: bool,
 }
 
 /// What a call evaluates to, as far as the engine follows types.
@@ -142,6 +149,7 @@ impl Catalog {
                 safe_fix: f.fix.as_deref() == Some("safe"),
                 severity: severity(f.severity.as_deref()),
                 on_argument: false,
+                cheap: f.cheap,
             };
             for p in f.paths {
                 cat.functions.insert(p, api.clone());
@@ -154,6 +162,7 @@ impl Catalog {
                 safe_fix: false,
                 severity: severity(m.severity.as_deref()),
                 on_argument: m.on.as_deref() == Some("argument"),
+                cheap: m.cheap,
             };
             for name in &m.names {
                 for r in &m.receivers {

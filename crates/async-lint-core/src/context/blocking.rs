@@ -23,6 +23,17 @@ pub struct BlockingCall<'c> {
     pub api: Cow<'c, BlockingApi>,
 }
 
+impl BlockingCall<'_> {
+    /// The call as a crate summary keeps it.
+    pub fn leaf(&self) -> crate::index::BlockingLeaf {
+        crate::index::BlockingLeaf {
+            api: self.shown.clone(),
+            why: self.api.why.clone(),
+            cheap: self.api.cheap,
+        }
+    }
+}
+
 /// The blocking API `expr` calls, if it is a call (`f(..)` or `x.m(..)`) the catalogue or the
 /// config lists and the config does not trust. Awaited or not, async or not: the caller
 /// decides whether the place matters.
@@ -123,5 +134,6 @@ fn configured_api() -> BlockingApi {
         safe_fix: false,
         severity: Severity::Warning,
         on_argument: false,
+        cheap: false,
     }
 }

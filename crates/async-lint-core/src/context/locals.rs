@@ -19,6 +19,11 @@ pub struct Binding {
     pub mut_ref: bool,
     /// The binding's identifier.
     pub span: Span,
+    /// For a sync closure bound in async code: what its body blocks on.
+    pub closure: Option<std::sync::Arc<super::closures::ClosureBlocks>>,
+    /// For a collection (`Vec<PathBuf>`, `&[PathBuf]`, `HashSet<T>`…): the resolved type of
+    /// its items, which loops and adapters over it give their bindings.
+    pub item: Option<String>,
 }
 
 impl Binding {
@@ -84,5 +89,10 @@ impl Locals {
     /// The innermost binding called `name`.
     pub fn get(&self, name: &str) -> Option<&Binding> {
         self.scopes.iter().rev().find_map(|s| s.get(name))
+    }
+
+    /// The innermost binding called `name`, to change.
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Binding> {
+        self.scopes.iter_mut().rev().find_map(|s| s.get_mut(name))
     }
 }

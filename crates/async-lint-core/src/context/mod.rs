@@ -4,19 +4,22 @@
 pub mod awaits;
 pub mod blocking;
 pub mod bounds;
+pub mod cfg;
+pub mod closures;
 pub mod dataflow;
 pub mod exits;
 mod frame;
 mod guards;
 mod locals;
 mod macros;
+mod params;
 pub mod send_hazards;
 pub mod spawn;
 pub mod testcode;
 pub mod uses;
 mod visitor;
 
-pub use frame::{Frame, FrameKind, Loop, LoopKind};
+pub use frame::{Frame, FrameKind, Loop, LoopKind, INLINE_ONCE, PER_ITEM_ADAPTERS};
 pub use guards::Guard;
 use guards::Guards;
 pub use locals::{Binding, Locals};
@@ -66,6 +69,11 @@ pub struct Context<'a> {
     pub(crate) guards: Guards,
     /// Lints allowed by `#[allow(..)]`/`#[expect(..)]` on the enclosing items and the file.
     pub(crate) allowed_lints: Vec<String>,
+    /// The `#[cfg(..)]` conditions of the enclosing items and statements (see [`cfg`]).
+    pub(crate) cfgs: Vec<String>,
+    /// Associated fns of this file's impls that return their type (`fn open(..) -> Result<Self>`):
+    /// resolved path → the type.
+    pub(crate) ctors: Statics,
 }
 
 /// A block being visited whose last statement is a `break` or a `return`: its code runs once,
@@ -572,6 +580,11 @@ impl<'a> Context<'a> {
         self.allowed_lints.iter().any(|l| l == lint)
     }
 
+    /// The `#[cfg(..)]` conditions the code here is compiled under (see [`cfg`]).
+    pub fn cfgs(&self) -> &[String] {
+        &self.cfgs
+    }
+
     /// The settings of a rule from the config (level and options).
     pub fn settings(&self, rule: &str) -> Option<&RuleSettings> {
         self.settings.get(rule)
@@ -619,6 +632,12 @@ impl<'a> Context<'a> {
             Expr::Try(e) => self.returns_within(&e.expr, depth),
             Expr::Cast(c) => self.resolve_type(&c.ty).map(Returns::Type),
             Expr::Struct(s) => self.resolve(&s.path).map(Returns::Type),
+            Expr::Tuple(t) if !t.elems.is_empty() => Some(Returns::Tuple(
+                t.elems
+                    .iter()
+                    .map(|e| type_of(e).unwrap_or_default())
+                    .collect(),
+            )),
             Expr::Field(f) => {
                 let base = type_of(&f.base)?;
                 let syn::Member::Named(name) = &f.member else {
@@ -633,6 +652,9 @@ impl<'a> Context<'a> {
                     self.resolve_callee(&p.path, |c| self.catalog.call_returns(c).is_some())?;
                 if let Some(r) = self.catalog.call_returns(&path) {
                     return Some(r.clone());
+                }
+                if let Some(t) = self.ctors.get(&path) {
+                    return Some(Returns::Type(t.clone()));
                 }
                 let (ty, func) = path.rsplit_once("::")?;
                 match func {

@@ -1,21 +1,22 @@
 //! The one visitor per file: keeps the [`Context`] up to date and calls every enabled rule at
 //! every expression, block and macro.
 
+mod bind;
+
 use super::bounds::{chain_limit, Limit, LoopBounds};
 use super::frame::{INLINE_ONCE, OFFLOADING_CALLEES, PER_ITEM_ADAPTERS};
 use super::macros::{self, parse_body, MacroBody};
 use super::spawn::{may_name_spawn_method, may_name_spawner, SpawnKind, SPAWN_WORDS};
 use super::testcode;
 use super::{
-    Binding, BlockExit, Context, ExitKind, Frame, FrameKind, IndexLink, IndexScope, Locals, Loop,
-    LoopKind, Statics, StructFields,
+    BlockExit, Context, ExitKind, Frame, FrameKind, IndexLink, IndexScope, Locals, Loop, LoopKind,
+    Statics, StructFields,
 };
 use crate::catalog::{Catalog, Returns};
 use crate::config::RuleSettings;
 use crate::finding::Finding;
 use crate::index::{
-    future_output, is_result_type, type_text, BlockingLeaf, Call, Callee, CrateIndex, FileSummary,
-    FnSig, ModDecl,
+    future_output, is_result_type, type_text, Call, Callee, CrateIndex, FileSummary, FnSig, ModDecl,
 };
 use crate::resolve::{Resolver, Scope};
 use crate::rules::Rule;
@@ -116,9 +117,9 @@ fn collect_structs(
     items: &[syn::Item],
     module: &[String],
     r: &mut Resolver,
-    out: (&mut StructFields, &mut Statics),
+    out: (&mut StructFields, &mut Statics, &mut Statics),
 ) {
-    let (out, statics) = out;
+    let (out, statics, ctors) = out;
     for item in items {
         match item {
             syn::Item::Struct(s) => {
@@ -131,6 +132,7 @@ fn collect_structs(
                 path.push(s.ident.to_string());
                 out.insert(path.join("::"), fields);
             }
+            syn::Item::Impl(i) => ctors.extend(super::params::constructors(i, r)),
             syn::Item::Static(s) => {
                 if let Some(ty) = r.resolve_type(&s.ty) {
                     let mut path = module.to_vec();
@@ -143,7 +145,7 @@ fn collect_structs(
                     let mut sub = module.to_vec();
                     sub.push(m.ident.to_string());
                     r.push(Scope::module(sub.clone(), inner));
-                    collect_structs(inner, &sub, r, (&mut *out, &mut *statics));
+                    collect_structs(inner, &sub, r, (&mut *out, &mut *statics, &mut *ctors));
                     r.pop();
                 }
             }
@@ -173,6 +175,8 @@ struct Visitor<'a> {
     rules: &'a [&'a dyn Rule],
     out: Vec<Finding>,
     closure_role: Option<ClosureRole>,
+    /// The item type the next closure argument's first parameter receives (`paths.iter().filter(|p| ..)`).
+    closure_item: Option<String>,
     /// Bounds of the per-item adapter whose closure arguments are being visited.
     adapter_bounds: Option<LoopBounds>,
     /// Method calls whose receivers are being visited, innermost last.
@@ -200,13 +204,13 @@ impl<'a> Visitor<'a> {
     ) -> Self {
         let mut resolver = Resolver::default();
         let mut structs = StructFields::new();
-        let mut statics = Statics::new();
+        let (mut statics, mut ctors) = (Statics::new(), Statics::new());
         resolver.push(Scope::module(input.module.clone(), &ast.items));
         collect_structs(
             &ast.items,
             &input.module,
             &mut resolver,
-            (&mut structs, &mut statics),
+            (&mut structs, &mut statics, &mut ctors),
         );
         let cx = Context {
             file: input.file,
@@ -226,12 +230,15 @@ impl<'a> Visitor<'a> {
             statics,
             guards: Default::default(),
             allowed_lints: allowed_lints(&ast.attrs),
+            cfgs: super::cfg::conditions(&ast.attrs),
+            ctors,
         };
         Visitor {
             cx,
             rules: input.rules,
             out: Vec::new(),
             closure_role: None,
+            closure_item: None,
             adapter_bounds: None,
             chain: Vec::new(),
             extent_lines: input.extent_lines,
@@ -257,10 +264,12 @@ impl<'a> Visitor<'a> {
 
     /// Visits an item with the lints its `#[allow(..)]`/`#[expect(..)]` attributes name.
     fn with_allows(&mut self, attrs: &[syn::Attribute], f: impl FnOnce(&mut Self)) {
-        let before = self.cx.allowed_lints.len();
+        let (before, cfgs) = (self.cx.allowed_lints.len(), self.cx.cfgs.len());
         self.cx.allowed_lints.extend(allowed_lints(attrs));
+        self.cx.cfgs.extend(super::cfg::conditions(attrs));
         f(self);
         self.cx.allowed_lints.truncate(before);
+        self.cx.cfgs.truncate(cfgs);
     }
 
     /// `static` items of a block: their types, under the path the resolver gives them.
@@ -321,8 +330,9 @@ impl<'a> Visitor<'a> {
         for input in &sig.inputs {
             match input {
                 syn::FnArg::Typed(pt) => {
-                    let ty = self.cx.resolve_type(&pt.ty).map(Returns::Type);
-                    self.bind_pat(&pt.pat, ty);
+                    let ty = super::params::param_type(&self.cx, sig, &pt.ty);
+                    self.bind_pat(&pt.pat, ty.map(Returns::Type));
+                    self.set_item(&pt.pat, &pt.ty);
                     if let (syn::Pat::Ident(pi), true) = (&*pt.pat, is_mut_ref(&pt.ty)) {
                         self.cx.locals.set_mut_ref(&pi.ident.to_string());
                     }
@@ -358,10 +368,12 @@ impl<'a> Visitor<'a> {
                 name,
                 is_async: sig.asyncness.is_some(),
                 has_self: sig.receiver().is_some(),
+                params: sig.inputs.len() - usize::from(sig.receiver().is_some()),
                 returns_future,
                 output_result,
                 output,
                 test: self.cx.in_test_code(),
+                cfg: self.cx.cfgs.clone(),
                 span,
                 line: self.cx.file.lines.line_of(span.start) + 1,
                 calls: Vec::new(),
@@ -415,10 +427,12 @@ impl<'a> Visitor<'a> {
             awaited: self.cx.is_awaited(e),
             frame: self.cx.frame().map_or(FrameKind::SyncFn, |f| f.kind),
             in_loop: self.cx.in_loop(),
-            blocking: super::blocking::blocking_call(&self.cx, e).map(|b| BlockingLeaf {
-                api: b.shown,
-                why: b.api.why.clone(),
-            }),
+            blocking: super::blocking::blocking_call(&self.cx, e).map(|b| b.leaf()),
+            args: match e {
+                Expr::Call(c) => c.args.len(),
+                Expr::MethodCall(m) => m.args.len(),
+                _ => 0,
+            },
         };
         if let Some(f) = self.summary.as_mut().and_then(|s| s.fns.get_mut(i)) {
             f.calls.push(call);
@@ -482,72 +496,6 @@ impl<'a> Visitor<'a> {
         });
     }
 
-    /// Binds `self` as a local: its type is the impl's, and `&mut self` / `mut self` give
-    /// exclusive access to it.
-    fn bind_self(&mut self, r: &syn::Receiver) {
-        let mut_ref = match &r.kind {
-            syn::ReceiverKind::Reference(_, _, m) => m.is_some(),
-            syn::ReceiverKind::Typed(_, ty) => is_mut_ref(ty),
-            _ => false,
-        };
-        self.cx.locals.bind(Binding {
-            name: "self".into(),
-            ty: self.cx.self_type().map(str::to_string),
-            mutable: r.mutability.is_some(),
-            mut_ref,
-            span: self.cx.span(&r.self_token),
-        });
-    }
-
-    /// Binds every identifier of a pattern, with the type it receives when known.
-    fn bind_pat(&mut self, pat: &syn::Pat, ret: Option<Returns>) {
-        use syn::Pat;
-        match pat {
-            Pat::Ident(pi) => {
-                let ty = match ret {
-                    Some(Returns::Type(t)) => Some(t),
-                    _ => None,
-                };
-                self.cx.locals.bind(Binding {
-                    name: pi.ident.to_string(),
-                    ty,
-                    mutable: pi.mutability.is_some(),
-                    mut_ref: false,
-                    span: self.cx.span(&pi.ident),
-                });
-                if let Some((_, sub)) = &pi.subpat {
-                    self.bind_pat(sub, None);
-                }
-            }
-            Pat::Type(pt) => {
-                let ty = self.cx.resolve_type(&pt.ty).map(Returns::Type).or(ret);
-                self.bind_pat(&pt.pat, ty);
-                if let (Pat::Ident(pi), true) = (&*pt.pat, is_mut_ref(&pt.ty)) {
-                    self.cx.locals.set_mut_ref(&pi.ident.to_string());
-                }
-            }
-            Pat::Tuple(t) => {
-                let types = match ret {
-                    Some(Returns::Tuple(v)) if v.len() == t.elems.len() => {
-                        v.into_iter().map(Some).collect()
-                    }
-                    _ => vec![None; t.elems.len()],
-                };
-                for (p, ty) in t.elems.iter().zip(types) {
-                    self.bind_pat(p, ty.map(Returns::Type));
-                }
-            }
-            Pat::Reference(r) => self.bind_pat(&r.pat, ret),
-            Pat::Paren(p) => self.bind_pat(&p.pat, ret),
-            Pat::Guard(g) => self.bind_pat(&g.pat, ret),
-            Pat::TupleStruct(t) => t.elems.iter().for_each(|p| self.bind_pat(p, None)),
-            Pat::Struct(s) => s.fields.iter().for_each(|f| self.bind_pat(&f.pat, None)),
-            Pat::Slice(s) => s.elems.iter().for_each(|p| self.bind_pat(p, None)),
-            Pat::Or(o) => o.cases.iter().for_each(|p| self.bind_pat(p, None)),
-            _ => {}
-        }
-    }
-
     /// Visits the guard expression a pattern may carry (`Some(x) if x > 1`).
     fn visit_guard(&mut self, pat: &syn::Pat) {
         if let syn::Pat::Guard(g) = pat {
@@ -601,9 +549,15 @@ impl<'a> Visitor<'a> {
                 None => {}
             }
         }
+        let per_item = frame.per_item.is_some();
+        let mut item = self
+            .closure_item
+            .take()
+            .filter(|_| per_item)
+            .map(Returns::Type);
         self.push_frame(frame);
         for input in &c.inputs {
-            self.bind_pat(input, None);
+            self.bind_pat(input, item.take());
         }
         self.visit_expr(&c.body);
         self.pop_frame();
@@ -787,7 +741,12 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
     fn visit_stmt(&mut self, s: &'ast syn::Stmt) {
         self.record_extent(s);
         self.cx.guards_open_temps();
+        let cfgs = self.cx.cfgs.len();
+        self.cx
+            .cfgs
+            .extend(super::cfg::conditions(super::cfg::stmt_attrs(s)));
         visit::visit_stmt(self, s);
+        self.cx.cfgs.truncate(cfgs);
         self.cx.guards_close_temps();
         if let syn::Stmt::Expr(e, _) = s {
             self.cx.guards_stmt_value(e);
@@ -808,6 +767,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
             if matches!(&*init.expr, Expr::Reference(r) if r.mutability.is_some()) {
                 self.cx.locals.set_mut_ref(&pi.ident.to_string());
             }
+            super::closures::note(&mut self.cx, &pi.ident, &init.expr);
         }
         if let Some(init) = &l.init {
             self.cx.guards_bind(&l.pat, &init.expr);
@@ -860,8 +820,9 @@ impl Visitor<'_> {
                         || LoopBounds::of_for(self.cx.file, f),
                     ),
                 };
+                let item = super::params::items_of(&self.cx, &f.expr).map(Returns::Type);
                 self.with_loop(l, |v| {
-                    v.bind_pat(&f.pat, None);
+                    v.bind_pat(&f.pat, item);
                     v.visit_block(&f.body);
                 });
             }
@@ -995,8 +956,12 @@ impl Visitor<'_> {
                     }
                 }
                 self.task_body = self.spawned_future(e, name.as_deref());
+                self.closure_item = name
+                    .as_deref()
+                    .and_then(|n| super::params::item_arg(&self.cx, n, &m.receiver));
                 let callee = name.map(|n| (n, self.cx.span(&m.method), true));
                 self.visit_args(callee, m.args.iter());
+                self.closure_item = None;
                 self.task_body = None;
                 self.adapter_bounds = saved;
             }

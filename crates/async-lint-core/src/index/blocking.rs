@@ -10,7 +10,7 @@
 //! callees) and each answer are memoised in the index. Calls through trait objects, generics
 //! and unknown receivers resolve to nothing and add no edge.
 
-use super::{lock, Call, Callee, CrateIndex, FileSummary, FnRef};
+use super::{lock, Call, Callee, CrateIndex, FileSummary, FnRef, FnSig};
 use crate::context::FrameKind;
 use crate::source::Span;
 use std::collections::{HashMap, HashSet};
@@ -52,6 +52,11 @@ pub struct BlockingChain {
     pub api: String,
     /// Why it blocks.
     pub why: String,
+    /// The `#[cfg(..)]` conditions of the fns of the chain, each once.
+    pub cfgs: Vec<String>,
+    /// The blocking call is one metadata system call (the catalogue's `cheap`) made outside
+    /// any loop of its fn: it runs once per call of the chain.
+    pub cheap_once: bool,
     /// Where the blocking call is: its file, line and span there.
     pub file: PathBuf,
     pub line: usize,
@@ -117,6 +122,12 @@ pub fn followed(name: &str) -> bool {
     !name.starts_with(|c: char| c.is_ascii_uppercase()) && !STD_TRAIT_METHODS.contains(&name)
 }
 
+/// Does `f` never return (`-> !`)? Such a fn is an exit path (a panic, `process::exit`): what
+/// it blocks on runs once, as the program or task goes down, so it is not followed.
+pub fn diverges(f: &FnSig) -> bool {
+    f.output.as_deref() == Some("!")
+}
+
 /// The name a call of a summary calls (`f` of `a::f(..)`, `m` of `x.m(..)`).
 fn callee_name(c: &Call) -> &str {
     match &c.callee {
@@ -165,7 +176,10 @@ pub(crate) fn node(
             continue;
         }
         let Some(g) = resolve(c) else { continue };
-        if g.is_async || g.returns_future || trusted(&g.path) || twin(&g) {
+        if g.is_async || g.returns_future || diverges(&g) || trusted(&g.path) || twin(&g) {
+            continue;
+        }
+        if crate::context::cfg::exclusive(&f.cfg, &g.cfg) {
             continue;
         }
         if seen.insert(seen_key(&g)) {
@@ -199,9 +213,15 @@ pub(crate) fn search(root: &FnRef, node_of: &dyn Fn(&FnRef) -> Arc<Node>) -> Opt
         let node = node_of(&visits[i].f);
         if let Some(leaf) = node.leaf {
             let mut fns = Vec::new();
+            let mut cfgs: Vec<String> = Vec::new();
             let mut at = Some(i);
             while let Some(j) = at {
                 fns.push(display_name(&visits[j].f.path));
+                for c in &visits[j].f.cfg {
+                    if !cfgs.contains(c) {
+                        cfgs.push(c.clone());
+                    }
+                }
                 at = visits[j].parent;
             }
             fns.reverse();
@@ -212,6 +232,8 @@ pub(crate) fn search(root: &FnRef, node_of: &dyn Fn(&FnRef) -> Arc<Node>) -> Opt
                 fns,
                 api: b.api.clone(),
                 why: b.why.clone(),
+                cheap_once: b.cheap && !call.in_loop,
+                cfgs,
                 file: f.file().path.clone(),
                 line: call.line,
                 span: call.span,

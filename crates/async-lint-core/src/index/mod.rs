@@ -10,11 +10,13 @@
 //! `DO NOT EDIT` header) are not summarized.
 
 mod blocking;
+mod callers;
 mod logging;
 mod summary;
 
-pub use blocking::{display_name, followed, BlockingChain, MAX_CHAIN};
+pub use blocking::{display_name, diverges, followed, BlockingChain, MAX_CHAIN};
 pub(crate) use blocking::{node as blocking_node, search as blocking_search};
+pub use callers::{is_main, once_in};
 pub use logging::{of_summary as logging_of, LoggerBackend, Logging};
 pub use summary::{
     future_output, is_result_type, type_text, BlockingLeaf, Call, Callee, FileSummary, FnSig,
@@ -90,6 +92,8 @@ pub struct CrateIndex {
     blocking: blocking::Memo,
     /// The logging backend the crate installs, found on first use.
     logging: OnceLock<Arc<Logging>>,
+    /// Which fns run once, on the way from `main`.
+    callers: callers::Memo,
 }
 
 impl CrateIndex {

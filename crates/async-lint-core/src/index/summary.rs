@@ -56,6 +56,8 @@ pub struct FnSig {
     pub is_async: bool,
     /// Takes `self` in some form.
     pub has_self: bool,
+    /// How many parameters it takes besides `self`.
+    pub params: usize,
     /// Calling it gives a future: an `async fn`, or `-> impl Future`, `BoxFuture`,
     /// `Pin<Box<dyn Future ..>>`.
     pub returns_future: bool,
@@ -66,6 +68,8 @@ pub struct FnSig {
     pub output: Option<String>,
     /// Test code: a `#[test]`-like fn, inside a `#[cfg(test)]` item, or in a test file.
     pub test: bool,
+    /// The `#[cfg(..)]` conditions it is compiled under (its own and its enclosing items').
+    pub cfg: Vec<String>,
     /// The fn's name in its file.
     pub span: Span,
     /// 1-based line of the name.
@@ -88,6 +92,8 @@ pub struct Call {
     pub frame: FrameKind,
     /// Inside a loop (or a per-item adapter closure) of that frame.
     pub in_loop: bool,
+    /// How many arguments it passes (besides the receiver of a method call).
+    pub args: usize,
     /// The call blocks per the catalogue and the config (see [`crate::context::blocking`]),
     /// wherever it is; [`Self::frame`] says whether it runs in the fn's own body.
     pub blocking: Option<BlockingLeaf>,
@@ -118,6 +124,8 @@ pub struct BlockingLeaf {
     pub api: String,
     /// Why it blocks (the catalogue's words).
     pub why: String,
+    /// One metadata system call (the catalogue's `cheap`).
+    pub cheap: bool,
 }
 
 /// What a call names.

@@ -1,7 +1,10 @@
 //! ## What it does
 //! Flags calls that block the thread (file system, sleeping, std sockets and channels,
 //! processes, blocking HTTP/database clients, `block_on`) inside an async fn, async block or
-//! async closure, from the catalogue in `rules/blocking-apis.toml`.
+//! async closure, from the catalogue in `rules/blocking-apis.toml`; also through the crate's
+//! sync fns and through sync closures bound to locals. Right but rarely worth acting on —
+//! examples, one-off code from `main`, one metadata call outside loops — is reported at the
+//! `low-value` severity (info) with the reason.
 //!
 //! ## Why is this bad?
 //! An executor runs many tasks on few threads. A blocking call holds its thread: every other
@@ -22,12 +25,17 @@
 //! }
 //! ```
 
+mod closure;
+mod scope;
+mod statement;
+
 use super::{OptionKind, Rule, RuleMeta, RuleOption};
 use crate::catalog::BlockingApi;
 use crate::context::blocking::{blocking_call, listed};
+use crate::context::cfg;
 use crate::context::{send_hazards, Context};
 use crate::finding::{Applicability, Finding, Severity, Suggestion};
-use crate::index::{display_name, followed};
+use crate::index::{display_name, diverges, followed};
 use crate::Runtime;
 use syn::Expr;
 
@@ -54,6 +62,11 @@ static META: RuleMeta = RuleMeta {
             kind: OptionKind::Bool,
             help: "also report calls of the crate's sync fns that block, through any chain of sync fns (default true)",
         },
+        RuleOption {
+            key: scope::OPTION,
+            kind: OptionKind::Choice(scope::LEVELS),
+            help: "severity of findings rarely worth acting on (examples, one-off code from `main`, a single metadata call outside loops): info (default), warning, or off",
+        },
     ],
     triggers: &["async", "stream!"],
 };
@@ -74,7 +87,14 @@ impl Rule for BlockingInAsync {
                 }
                 _ => None,
             };
-            out.push(report(cx, expr, &b.shown, &b.api, args.as_deref()));
+            let f = report(cx, expr, &b.shown, &b.api, args.as_deref());
+            if let Some(f) = scoped(cx, expr, f, b.api.cheap) {
+                statement::push_merged(cx, expr, &b.shown, f, out);
+            }
+            return;
+        }
+        if let Some((f, cheap_once, site)) = closure::run_closure(cx, expr) {
+            out.extend(scoped(cx, site, f, cheap_once));
             return;
         }
         let transitive = cx
@@ -82,13 +102,29 @@ impl Rule for BlockingInAsync {
             .and_then(|s| s.bool("transitive"))
             .unwrap_or(true);
         if transitive && matches!(expr, Expr::Call(_) | Expr::MethodCall(_)) {
-            out.extend(through_helper(cx, expr));
+            if let Some((f, cheap_once)) = through_helper(cx, expr) {
+                out.extend(scoped(cx, expr, f, cheap_once));
+            }
         }
     }
 }
 
-/// A call of a sync fn of the crate that blocks, directly or through further sync fns.
-fn through_helper(cx: &Context<'_>, expr: &Expr) -> Option<Finding> {
+/// The finding at its severity: a low-value one (see [`scope`]) at the `low-value` level with
+/// the reason as a note, or `None` when that level is `off`. Calls that panic or deadlock
+/// (severity error) are never low-value.
+fn scoped(cx: &Context<'_>, site: &Expr, f: Finding, cheap_once: bool) -> Option<Finding> {
+    if f.severity == Severity::Error {
+        return Some(f);
+    }
+    match scope::reason(cx, site, cheap_once) {
+        None => Some(f),
+        Some(why) => Some(f.severity(scope::severity(cx, META.name)?).note(why)),
+    }
+}
+
+/// A call of a sync fn of the crate that blocks, directly or through further sync fns; with
+/// whether it blocks through one metadata call made once.
+fn through_helper(cx: &Context<'_>, expr: &Expr) -> Option<(Finding, bool)> {
     let name = match expr {
         Expr::Call(c) => match &*c.func {
             Expr::Path(p) => p.path.segments.last()?.ident.to_string(),
@@ -101,10 +137,23 @@ fn through_helper(cx: &Context<'_>, expr: &Expr) -> Option<Finding> {
         return None;
     }
     let f = cx.called_fn(expr)?;
-    if f.is_async || f.returns_future || listed(cx, "trusted", &f.path) {
+    if f.is_async || f.returns_future || diverges(&f) || listed(cx, "trusted", &f.path) {
         return None;
     }
     let chain = cx.blocking_chain(&f)?;
+    // A chain through code no build compiles together with the call is no path at all.
+    if cfg::exclusive(cx.cfgs(), &chain.cfgs) {
+        return None;
+    }
+    let under = cfg::unstated(&chain.cfgs, cx.cfgs())
+        .iter()
+        .map(|c| format!("`cfg({})`", c.replace('=', " = ")))
+        .collect::<Vec<_>>();
+    let under = if under.is_empty() {
+        String::new()
+    } else {
+        format!(", with {}", under.join(", "))
+    };
     let frame = cx
         .frame()
         .map(|fr| fr.describe())
@@ -122,7 +171,7 @@ fn through_helper(cx: &Context<'_>, expr: &Expr) -> Option<Finding> {
             META.name,
             cx.span(expr),
         format!(
-            "blocking call `{called}` in {frame}: {} ({place})",
+            "blocking call `{called}` in {frame}: {} ({place}{under})",
             chain.trail()
         ),
     )
@@ -132,11 +181,12 @@ fn through_helper(cx: &Context<'_>, expr: &Expr) -> Option<Finding> {
             "run it on the blocking pool (`tokio::task::spawn_blocking(move || ..).await`), or make `{last}` async and use an async replacement of `{}`",
             chain.api
         ));
-    Some(if in_this_file {
+    let finding = if in_this_file {
         finding.secondary(chain.span, format!("`{}` blocks here", chain.api))
     } else {
         finding
-    })
+    };
+    Some((finding, chain.cheap_once))
 }
 
 /// The same-arguments async fn for the crate's runtime (tokio's when the runtime is unknown),
