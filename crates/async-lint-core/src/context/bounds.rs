@@ -150,7 +150,9 @@ impl LoopBounds {
         b.head_root = root_name(&call.receiver);
         for arg in &call.args {
             if let Expr::Closure(c) = strip(arg) {
-                c.inputs.iter().for_each(|p| pat_names(p, &mut b.item_names));
+                c.inputs
+                    .iter()
+                    .for_each(|p| pat_names(p, &mut b.item_names));
             }
         }
         // `rx.for_each(|msg| ..)`: a stream of messages from a channel.
@@ -419,7 +421,12 @@ fn method_extent(m: &syn::ExprMethodCall, depth: usize) -> Option<Extent> {
         | "char_indices" | "incoming" | "into_stream" => Some(Extent::Unknown),
         "take" => match m.args.first() {
             Some(n) if is_literal(n) => Some(Extent::Fixed("`take` with a literal count")),
-            Some(Expr::Path(p)) if p.path.segments.last().is_some_and(|s| is_constant(&s.ident)) => {
+            Some(Expr::Path(p))
+                if p.path
+                    .segments
+                    .last()
+                    .is_some_and(|s| is_constant(&s.ident)) =>
+            {
                 Some(Extent::Fixed("`take` with a constant count"))
             }
             _ => extent_at(&m.receiver, depth + 1),
@@ -595,7 +602,9 @@ impl<'ast> Visit<'ast> for Scan<'_> {
                     self.out.let_names.push(name);
                 }
                 if let Some(init) = l.init.as_ref().filter(|i| is_local_future_source(&i.expr)) {
-                    self.out.channel.get_or_insert(self.file.span_of(&*init.expr));
+                    self.out
+                        .channel
+                        .get_or_insert(self.file.span_of(&*init.expr));
                 }
                 let (Some(name), Some(init)) = (pat_ident(&l.pat), &l.init) else {
                     continue;

@@ -76,11 +76,14 @@ pub(super) fn awaits_name(stmt: &syn::Stmt, name: &str) -> bool {
         fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
             if let (true, syn::Pat::Ident(item)) = (mentions(&f.expr, self.name), &*f.pat) {
                 let item = item.ident.to_string();
-                let body = syn::Stmt::Expr(Expr::Block(syn::ExprBlock {
-                    attrs: Vec::new(),
-                    label: None,
-                    block: f.body.clone(),
-                }), None);
+                let body = syn::Stmt::Expr(
+                    Expr::Block(syn::ExprBlock {
+                        attrs: Vec::new(),
+                        label: None,
+                        block: f.body.clone(),
+                    }),
+                    None,
+                );
                 if awaits_name(&body, &item) {
                     self.found = true;
                 }
@@ -194,10 +197,32 @@ const SOURCE_PREFIXES: &[&str] = &["recv_", "receive_", "accept_"];
 /// (`queue.next_job()`) or a file (`read_line`) a backlog can fill.
 const NEXT_PREFIXES: &[&str] = &["next_", "wait_for_", "read_"];
 const ARRIVALS: &[&str] = &[
-    "transport", "update", "request", "message", "msg", "event", "conn", "connection", "session",
-    "client", "peer", "packet", "frame", "incoming", "command", "cmd", "datagram",
+    "transport",
+    "update",
+    "request",
+    "message",
+    "msg",
+    "event",
+    "conn",
+    "connection",
+    "session",
+    "client",
+    "peer",
+    "packet",
+    "frame",
+    "incoming",
+    "command",
+    "cmd",
+    "datagram",
     // `rd.read_u8()`, `read_u32_le()`: a binary protocol parsed off a peer's stream.
-    "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
 ];
 
 /// Is `e` (awaited, or the future of a `select!` arm) a call that waits for the next thing
@@ -248,7 +273,9 @@ pub(super) fn is_config_place(e: &Expr) -> bool {
             Expr::Path(p) => {
                 // A bare `config` is the configuration itself, not one of its collections.
                 return fields > 0
-                    && p.path.get_ident().is_some_and(|id| names_config(&id.to_string()));
+                    && p.path
+                        .get_ident()
+                        .is_some_and(|id| names_config(&id.to_string()));
             }
             Expr::Reference(r) => {
                 e = strip(&r.expr);
@@ -267,9 +294,7 @@ pub(super) fn is_config_place(e: &Expr) -> bool {
 
 fn names_config(name: &str) -> bool {
     let lower = name.to_lowercase();
-    lower
-        .split('_')
-        .any(|w| CONFIG_WORDS.contains(&w))
+    lower.split('_').any(|w| CONFIG_WORDS.contains(&w))
 }
 
 /// `let upd = pin!(async { client.next_update().await });`, `let next = async { .. }`: a future
