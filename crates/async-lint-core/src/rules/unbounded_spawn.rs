@@ -1,10 +1,10 @@
 //! ## What it does
 //! Flags a task spawned once per item of a loop or iterator adapter (`for`, `while`, `loop`,
 //! `.map(..)`, `.for_each(..)`, `.for_each_concurrent(None, ..)`) — `tokio::spawn`,
-//! `spawn_local`, `spawn_blocking`, `JoinSet::spawn`, `smol::spawn`, `FuturesUnordered::push`… —
-//! with nothing bounding how many run at once, and `join_all`/`try_join_all` over an iterator
-//! of unknown size. Accept loops (one task per connection) are a separate case with their own
-//! option.
+//! `spawn_local`, `spawn_blocking`, `JoinSet::spawn`, `smol::spawn`… — with nothing bounding how
+//! many run at once, and `join_all`/`try_join_all`/`collect::<FuturesUnordered<_>>()` over a
+//! caller's iterator of unknown size. Accept loops (one task per connection) and futures pushed
+//! into a `FuturesUnordered` are separate cases with their own options.
 //!
 //! ## Why is this bad?
 //! Each task holds memory and competes for the executor. With a large or attacker-controlled
@@ -320,7 +320,32 @@ fn check_join_all(cx: &Context<'_>, call: &syn::ExprCall, out: &mut Vec<Finding>
     }
     let Some(arg) = call.args.first() else { return };
     let what = format!("`{}`", last.ident);
+    // `let futs = ids.iter().map(..); join_all(futs)`: the chain the local was bound to.
+    if let Some(init) = local_init(cx, arg, cx.span(call)) {
+        check_polled_together(cx, cx.span(&call.func), &what, &init, out);
+        return;
+    }
     check_polled_together(cx, cx.span(&call.func), &what, arg, out);
+}
+
+/// The initialiser of the local `arg` names (`let futs = <init>;`), read back from the source
+/// between the binding and `before` (the engine keeps no initialisers). `None` when `arg` is
+/// not a local bound by a plain `let` before `before`, or that text does not parse.
+fn local_init(cx: &Context<'_>, arg: &Expr, before: Span) -> Option<Expr> {
+    let Expr::Path(p) = arg else { return None };
+    let binding = cx.local(&p.path.get_ident()?.to_string())?;
+    if binding.span.end >= before.start {
+        return None;
+    }
+    let text = cx.file.slice(Span::new(binding.span.end, before.start));
+    let stream: proc_macro2::TokenStream = text.parse().ok()?;
+    let mut tokens = stream.into_iter();
+    // `: Type` may come first; the initialiser follows the first top-level `=`.
+    tokens.find(|t| matches!(t, proc_macro2::TokenTree::Punct(p) if p.as_char() == '='))?;
+    let init: proc_macro2::TokenStream = tokens
+        .take_while(|t| !matches!(t, proc_macro2::TokenTree::Punct(p) if p.as_char() == ';'))
+        .collect();
+    syn::parse2(init).ok()
 }
 
 /// `xs.iter().map(|x| async { .. }).collect::<FuturesUnordered<_>>()`: the same as `join_all`.
