@@ -110,9 +110,15 @@ fn check_spawn(cx: &Context<'_>, s: &Spawn<'_>, out: &mut Vec<Finding>) {
     if bounded {
         return;
     }
-    let Some(l) = loops.iter().copied().find(|l| multiplies(l, span)) else {
+    let Some(at) = loops.iter().position(|l| multiplies(l, span)) else {
         return;
     };
+    let l = loops[at];
+    // A loop inside an iteration of a channel-fed loop fans out one message (a batch, the
+    // handlers of one event): its size is the producer's, as if the items came one by one.
+    if loops[at + 1..].iter().any(|o| fed_by_channel(o)) {
+        return;
+    }
     if hands_over_item(cx, s, l) {
         return;
     }
@@ -186,13 +192,18 @@ fn receiver_root(mut e: &Expr) -> &Expr {
     e
 }
 
+/// Is the loop driven by a channel or what a peer sends, not by accepted connections?
+fn fed_by_channel(l: &Loop) -> bool {
+    l.bounds.channel.is_some() && l.bounds.accept.is_none() && l.kind != LoopKind::For
+}
+
 /// Does the loop run the code at `span` once per item of something of unknown size?
 fn multiplies(l: &Loop, span: Span) -> bool {
     if l.bounds.runs_once(span) {
         return false;
     }
     // A loop fed by a channel runs the work its producers send; they decide how much.
-    if l.bounds.channel.is_some() && l.bounds.accept.is_none() && l.kind != LoopKind::For {
+    if fed_by_channel(l) {
         return false;
     }
     match l.bounds.extent {
