@@ -11,6 +11,9 @@ use quote::ToTokens;
 use syn::visit::{self, Visit};
 use syn::{BinOp, Expr};
 
+mod calls;
+use calls::*;
+
 /// How many items a loop or an iterator chain goes through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Extent {
@@ -78,6 +81,15 @@ pub struct LoopBounds {
     slots: Vec<Span>,
     /// Names bound by `let` in the iteration (values made per item, not handed in).
     let_names: Vec<String>,
+    /// Names the loop binds for each item (`x` in `for x in xs`, `|x| ..`).
+    item_names: Vec<String>,
+    /// The variable the loop's items come from (`xs` in `for x in xs.iter()`, `req.ids`).
+    pub head_root: Option<String>,
+    /// Semaphore acquires inside the futures made in the loop (`spawn(async { sem.acquire() })`):
+    /// they bound the work of a pushed future, not how many tasks are spawned.
+    inner_permits: Vec<Span>,
+    /// A `permit` is used only inside a future made in the loop.
+    nested_permit_use: bool,
 }
 
 impl LoopBounds {
@@ -86,8 +98,10 @@ impl LoopBounds {
         let mut scan = Scan::new(file);
         scan.visit_expr(&f.expr);
         scan.visit_block(&f.body);
-        let mut b = scan.out;
+        let mut b = scan.finish();
         b.extent = Some(for_extent(&f.expr));
+        b.head_root = root_name(&f.expr);
+        pat_names(&f.pat, &mut b.item_names);
         b.pace(&f.body);
         b
     }
@@ -97,7 +111,7 @@ impl LoopBounds {
         let mut scan = Scan::new(file);
         scan.visit_expr(&w.cond);
         scan.visit_block(&w.body);
-        let mut b = scan.out;
+        let mut b = scan.finish();
         if has_ordering(&w.cond) {
             b.limit.get_or_insert(Limit::Capped);
         }
@@ -112,7 +126,7 @@ impl LoopBounds {
     pub fn of_loop(file: &SourceFile, l: &syn::ExprLoop) -> LoopBounds {
         let mut scan = Scan::new(file);
         scan.visit_block(&l.body);
-        let mut b = scan.out;
+        let mut b = scan.finish();
         b.pace(&l.body);
         b
     }
@@ -131,8 +145,16 @@ impl LoopBounds {
             Expr::Async(a) => scan.visit_block(&a.block),
             other => scan.visit_expr(other),
         }
-        let mut b = scan.out;
+        let mut b = scan.finish();
         b.extent = adapter_extent(&call.method.to_string(), &call.receiver);
+        b.head_root = root_name(&call.receiver);
+        for arg in &call.args {
+            if let Expr::Closure(c) = strip(arg) {
+                c.inputs
+                    .iter()
+                    .for_each(|p| pat_names(p, &mut b.item_names));
+            }
+        }
         // `rx.for_each(|msg| ..)`: a stream of messages from a channel.
         if is_receiver(&call.receiver) {
             b.channel = Some(file.span_of(&*call.receiver));
@@ -172,6 +194,16 @@ impl LoopBounds {
             .iter()
             .chain(&self.slots)
             .any(|c| c.contains(span))
+    }
+
+    /// Is `name` one of the loop's items (`x` in `for x in xs`, `|x| ..`)?
+    pub fn is_item(&self, name: &str) -> bool {
+        self.item_names.iter().any(|n| n == name)
+    }
+
+    /// Is a semaphore permit taken inside the future at `span` (`push(async { sem.acquire() })`)?
+    pub fn permit_inside(&self, span: Span) -> bool {
+        self.inner_permits.iter().any(|p| span.contains(*p))
     }
 
     /// Is `name` bound by a `let` in the iteration (made per item rather than handed in)?
@@ -298,6 +330,12 @@ fn collection_extent(e: &Expr, depth: usize) -> Extent {
         }
         Expr::Tuple(_) => Extent::Fixed("a tuple"),
         Expr::Field(f) if is_self(&f.base) => Extent::Structural,
+        // A configured collection (`cfg.hooks`, `self.config.listeners`).
+        other if is_config_place(other) => Extent::Structural,
+        // A copy of a collection has as many items.
+        Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "clone" | "to_vec") => {
+            collection_extent(&m.receiver, depth + 1)
+        }
         Expr::Reference(r) => collection_extent(&r.expr, depth + 1),
         _ => Extent::Unknown,
     }
@@ -377,10 +415,20 @@ fn method_extent(m: &syn::ExprMethodCall, depth: usize) -> Option<Extent> {
             Some(collection_extent(&m.receiver, depth + 1))
         }
         // A queue drained, a listener, chunks of data: items of unknown number.
+        // `xs.chunks(xs.len().div_ceil(workers))`: as many chunks as workers.
+        "chunks" | "chunks_exact" if m.args.first().is_some_and(divides) => Some(Extent::Count),
         "drain" | "chunks" | "chunks_exact" | "windows" | "lines" | "split_whitespace"
         | "char_indices" | "incoming" | "into_stream" => Some(Extent::Unknown),
         "take" => match m.args.first() {
             Some(n) if is_literal(n) => Some(Extent::Fixed("`take` with a literal count")),
+            Some(Expr::Path(p))
+                if p.path
+                    .segments
+                    .last()
+                    .is_some_and(|s| is_constant(&s.ident)) =>
+            {
+                Some(Extent::Fixed("`take` with a constant count"))
+            }
             _ => extent_at(&m.receiver, depth + 1),
         },
         // Adapters: no more items than their receiver.
@@ -409,6 +457,15 @@ fn method_extent(m: &syn::ExprMethodCall, depth: usize) -> Option<Extent> {
         }
         "flat_map" | "flatten" => extent_at(&m.receiver, depth + 1).map(|_| Extent::Unknown),
         _ => None,
+    }
+}
+
+/// Is the expression a size divided by a count (`len / n`, `len.div_ceil(n)`)?
+fn divides(e: &Expr) -> bool {
+    match strip(e) {
+        Expr::Binary(b) => matches!(b.op, BinOp::Div(_)) || divides(&b.left),
+        Expr::MethodCall(m) => m.method == "div_ceil" || divides(&m.receiver),
+        _ => false,
     }
 }
 
@@ -451,56 +508,6 @@ fn is_literal(e: &Expr) -> bool {
     }
 }
 
-/// Methods that take a semaphore permit.
-const ACQUIRE: &[&str] = &[
-    "acquire",
-    "acquire_owned",
-    "acquire_many",
-    "acquire_many_owned",
-    "try_acquire",
-    "try_acquire_owned",
-    "try_acquire_many",
-    "try_acquire_many_owned",
-];
-
-/// Methods whose awaited result drains one finished task from a set.
-const DRAIN: &[&str] = &[
-    "join_next",
-    "join_next_with_id",
-    "try_join_next",
-    "join_one",
-    "next",
-    "try_next",
-];
-
-/// Methods that wait for the next connection (no arguments: a TLS `acceptor.accept(stream)`
-/// is a handshake, not a listener).
-const ACCEPT: &[&str] = &["accept", "accept_bi", "accept_uni", "incoming"];
-
-/// The poll form of an accept (`conn.poll_accept(cx)`), whatever its arguments.
-const POLL_ACCEPT: &[&str] = &["poll_accept", "poll_accept_bi", "poll_accept_uni"];
-
-/// Methods that wait for a service to have capacity (tower's backpressure).
-const READY: &[&str] = &["ready", "poll_ready", "ready_oneshot", "ready_and"];
-
-/// Methods that take the next message of a channel, with their argument count (a socket's
-/// `recv(&mut buf)` or `try_recv(buf)` takes a buffer: a datagram, not a message from a producer).
-const RECEIVE: &[(&str, usize)] = &[
-    ("recv", 0),
-    ("try_recv", 0),
-    ("recv_async", 0),
-    ("blocking_recv", 0),
-    ("poll_recv", 1),
-    ("recv_many", 2),
-];
-
-/// Words that name a budget or limit in a fallible call charged per item
-/// (`limits.try_charge_query(&q)?`).
-const BUDGET_WORDS: &[&str] = &["limit", "budget", "quota", "charge"];
-
-/// Calls whose awaited result is a timer tick.
-const TIMERS: &[&str] = &["tick", "sleep", "sleep_until", "delay_for", "delay_until"];
-
 /// The walk over one loop's head and body.
 struct Scan<'f> {
     file: &'f SourceFile,
@@ -526,6 +533,26 @@ impl<'f> Scan<'f> {
 
     fn own_code(&self) -> bool {
         self.nested_bodies == 0
+    }
+
+    /// A semaphore acquire: a limit on the loop when the iteration takes it before starting
+    /// the work, only a limit on the future it is in when a future made in the loop takes it.
+    fn permit_at(&mut self, e: &Expr) {
+        if self.own_code() {
+            self.out.limit = Some(Limit::Permit);
+        } else {
+            self.out.inner_permits.push(self.file.span_of(e));
+        }
+    }
+
+    /// The bounds found. A `permit` named only inside the futures, with no acquire there
+    /// either, was taken elsewhere and moved in: it still limits the loop.
+    fn finish(self) -> LoopBounds {
+        let mut b = self.out;
+        if b.nested_permit_use && b.inner_permits.is_empty() {
+            b.limit.get_or_insert(Limit::Permit);
+        }
+        b
     }
 
     /// Does this expression leave the loop being scanned?
@@ -573,6 +600,11 @@ impl<'ast> Visit<'ast> for Scan<'_> {
                 let syn::Stmt::Local(l) = stmt else { continue };
                 if let Some(name) = pat_ident(&l.pat) {
                     self.out.let_names.push(name);
+                }
+                if let Some(init) = l.init.as_ref().filter(|i| is_local_future_source(&i.expr)) {
+                    self.out
+                        .channel
+                        .get_or_insert(self.file.span_of(&*init.expr));
                 }
                 let (Some(name), Some(init)) = (pat_ident(&l.pat), &l.init) else {
                     continue;
@@ -625,8 +657,10 @@ impl<'ast> Visit<'ast> for Scan<'_> {
                     let id = id.to_string().to_lowercase();
                     id.contains("permit")
                 });
-                if permit {
+                if permit && self.own_code() {
                     self.out.limit = Some(Limit::Permit);
+                } else if permit {
+                    self.out.nested_permit_use = true;
                 }
             }
             Expr::Try(t) => {
@@ -640,6 +674,9 @@ impl<'ast> Visit<'ast> for Scan<'_> {
             }
             Expr::Async(a) => self.nested(|s| s.visit_block(&a.block)),
             Expr::Await(a) => {
+                if self.own_code() && self.out.channel.is_none() && is_source_call(&a.base) {
+                    self.out.channel = Some(self.file.span_of(e));
+                }
                 if let Expr::MethodCall(m) = strip(&a.base) {
                     let name = m.method.to_string();
                     if DRAIN.contains(&name.as_str()) && self.own_code() && !self.in_select {
@@ -661,7 +698,7 @@ impl<'ast> Visit<'ast> for Scan<'_> {
             Expr::MethodCall(m) => {
                 let name = m.method.to_string();
                 if ACQUIRE.contains(&name.as_str()) {
-                    self.out.limit = Some(Limit::Permit);
+                    self.permit_at(e);
                 }
                 if READY.contains(&name.as_str()) && self.own_code() {
                     self.out.limit.get_or_insert(Limit::Ready);
@@ -699,7 +736,7 @@ impl<'ast> Visit<'ast> for Scan<'_> {
                 if let Expr::Path(p) = strip(&c.func) {
                     let last = p.path.segments.last().map(|s| s.ident.to_string());
                     if last.as_deref().is_some_and(|l| ACQUIRE.contains(&l)) {
-                        self.out.limit = Some(Limit::Permit);
+                        self.permit_at(e);
                     }
                 }
                 visit::visit_expr(self, e);
@@ -714,6 +751,9 @@ impl<'ast> Visit<'ast> for Scan<'_> {
             Some(MacroBody::Select(arms)) => {
                 for arm in &arms {
                     if let Some(f) = &arm.future {
+                        if self.own_code() && self.out.channel.is_none() && is_source_call(f) {
+                            self.out.channel = Some(self.file.span_of(f));
+                        }
                         let was = std::mem::replace(&mut self.in_select, true);
                         self.visit_expr(f);
                         self.in_select = was;
@@ -735,121 +775,37 @@ impl<'ast> Visit<'ast> for Scan<'_> {
     fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
 
-/// Does `stmt` await the local `name` (`name.await`, `timeout(d, name).await`, or `name` in a
-/// `join!`/`select!`)?
-fn awaits_name(stmt: &syn::Stmt, name: &str) -> bool {
-    struct Finder<'n> {
-        name: &'n str,
-        found: bool,
-    }
-    impl<'ast> Visit<'ast> for Finder<'_> {
-        fn visit_expr_await(&mut self, a: &'ast syn::ExprAwait) {
-            if mentions(&a.base, self.name) {
-                self.found = true;
-            }
-            visit::visit_expr_await(self, a);
-        }
-        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-            let waits = matches!(
-                macro_name(mac).as_str(),
-                "join" | "try_join" | "select" | "select_biased"
-            );
-            if waits && token_mentions(mac.tokens.clone(), self.name) {
-                self.found = true;
-            }
-        }
-    }
-    let mut f = Finder { name, found: false };
-    f.visit_stmt(stmt);
-    f.found
-}
-
-/// Does the expression use the local `name` as a value (a path expression)?
-fn mentions(e: &Expr, name: &str) -> bool {
-    struct Finder<'n> {
-        name: &'n str,
-        found: bool,
-    }
-    impl<'ast> Visit<'ast> for Finder<'_> {
-        fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
-            if p.path.is_ident(self.name) {
-                self.found = true;
-            }
-        }
-    }
-    let mut f = Finder { name, found: false };
-    f.visit_expr(e);
-    f.found
-}
-
-fn token_mentions(ts: proc_macro2::TokenStream, name: &str) -> bool {
-    ts.into_iter().any(|t| match t {
-        proc_macro2::TokenTree::Ident(i) => i == name,
-        proc_macro2::TokenTree::Group(g) => token_mentions(g.stream(), name),
-        _ => false,
-    })
-}
-
-/// `interval.tick().await`, `sleep(d).await?`, `let _ = ticker.tick().await`, also as the
-/// scrutinee of a `while let`.
-fn is_timer_await(e: &Expr) -> bool {
-    match strip(e) {
-        Expr::Await(a) => is_timer(&a.base),
-        Expr::Try(t) => is_timer_await(&t.expr),
-        Expr::Let(l) => is_timer_await(&l.expr),
-        Expr::MethodCall(m) if m.method == "unwrap" || m.method == "expect" => {
-            is_timer_await(&m.receiver)
-        }
-        _ => false,
-    }
-}
-
-/// `interval.tick()`, `sleep(d)`, `tokio::time::sleep(d)`, `Timer::after(d)`.
-fn is_timer(e: &Expr) -> bool {
-    match strip(e) {
-        Expr::MethodCall(m) => TIMERS.contains(&m.method.to_string().as_str()),
-        Expr::Call(c) => match strip(&c.func) {
-            Expr::Path(p) => p.path.segments.last().is_some_and(|s| {
-                let id = s.ident.to_string();
-                TIMERS.contains(&id.as_str()) || id == "after"
-            }),
-            _ => false,
-        },
-        _ => false,
-    }
-}
-
-/// A receiver named like a connection listener (`listener.next()`, `incoming.next()`,
-/// `listener.incoming().next()`).
-fn is_listener(e: &Expr) -> bool {
-    name_of(e).is_some_and(|n| n.contains("listener") || n.contains("incoming"))
-}
-
-/// A receiver named like a channel's receiving end (`rx.next()`, `self.receiver.next()`).
-fn is_receiver(e: &Expr) -> bool {
-    name_of(e).is_some_and(|n| n.ends_with("rx") || n.contains("receiver"))
-}
-
-/// The name an expression is known by: a variable, a field, the last method of a chain.
-fn name_of(e: &Expr) -> Option<String> {
-    let name = match strip(e) {
-        Expr::Path(p) => p.path.segments.last()?.ident.to_string(),
-        Expr::Field(f) => match &f.member {
-            syn::Member::Named(n) => n.to_string(),
-            syn::Member::Unnamed(_) => return None,
-        },
-        Expr::MethodCall(m) => m.method.to_string(),
-        Expr::Reference(r) => return name_of(&r.expr),
-        _ => return None,
-    };
-    Some(name.to_lowercase())
-}
-
 fn is_comparison(op: &BinOp) -> bool {
     matches!(
         op,
         BinOp::Lt(_) | BinOp::Le(_) | BinOp::Gt(_) | BinOp::Ge(_) | BinOp::Eq(_) | BinOp::Ne(_)
     )
+}
+
+/// The variable an iterator chain or collection place starts from (`xs` in `&xs.items.iter()`).
+fn root_name(e: &Expr) -> Option<String> {
+    let mut e = strip(e);
+    for _ in 0..MAX_CHAIN {
+        e = match e {
+            Expr::MethodCall(m) => strip(&m.receiver),
+            Expr::Field(f) => strip(&f.base),
+            Expr::Reference(r) => strip(&r.expr),
+            Expr::Path(p) => return p.path.get_ident().map(|i| i.to_string()),
+            _ => return None,
+        };
+    }
+    None
+}
+
+/// The names a pattern binds (`x`, `(k, v)`, `&(a, b)`).
+fn pat_names(p: &syn::Pat, out: &mut Vec<String>) {
+    match p {
+        syn::Pat::Ident(pi) => out.push(pi.ident.to_string()),
+        syn::Pat::Type(pt) => pat_names(&pt.pat, out),
+        syn::Pat::Reference(r) => pat_names(&r.pat, out),
+        syn::Pat::Tuple(t) => t.elems.iter().for_each(|e| pat_names(e, out)),
+        _ => {}
+    }
 }
 
 fn pat_ident(p: &syn::Pat) -> Option<String> {

@@ -63,7 +63,14 @@ impl Rule for TinyTask {
         let Some(body) = s.body.map(strip) else {
             return;
         };
+        // A pool for CPU work (`AsyncComputeTaskPool::get().spawn(..)`, `cpu_pool.spawn(..)`)
+        // is given code that never awaits on purpose: moving it off this thread is the point.
+        if s.receiver.is_some_and(|r| on_compute_pool(cx, r)) {
+            return;
+        }
         let (head, busy) = match body {
+            // `spawn(async {})`: a handle that is already finished (a placeholder), no work.
+            Expr::Async(a) if a.block.stmts.is_empty() => return,
             Expr::Async(a) => (
                 cx.span(&a.async_token),
                 block_may_await(&a.block)
@@ -124,6 +131,47 @@ fn calls_only_a_local(cx: &Context<'_>, b: &syn::Block) -> bool {
             .is_some_and(|id| cx.local(&id.to_string()).is_some()),
         Expr::Field(_) => true,
         _ => false,
+    }
+}
+
+/// Words that name a pool for CPU-bound work in a spawner's receiver: its type, or the names
+/// in the receiver chain (paths, fields, methods; never string arguments) when the type is
+/// unknown.
+const COMPUTE_POOL_WORDS: &[&str] = &["compute", "cpu", "rayon", "thread_pool", "threadpool"];
+
+/// Is the spawn's receiver a pool for CPU work (`AsyncComputeTaskPool::get()`,
+/// `self.cpu_pool`, `thread_pool`)?
+fn on_compute_pool(cx: &Context<'_>, receiver: &Expr) -> bool {
+    let mut names = cx.type_of(receiver).unwrap_or_default();
+    chain_names(receiver, &mut names, 0);
+    let names = names.to_lowercase();
+    COMPUTE_POOL_WORDS.iter().any(|w| names.contains(w))
+}
+
+/// The identifiers of a receiver chain, space-separated, within a bounded depth.
+fn chain_names(e: &Expr, out: &mut String, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    let mut push = |s: &dyn std::fmt::Display| {
+        out.push(' ');
+        out.push_str(&s.to_string());
+    };
+    match strip(e) {
+        Expr::MethodCall(m) => {
+            push(&m.method);
+            chain_names(&m.receiver, out, depth + 1);
+        }
+        Expr::Call(c) => chain_names(&c.func, out, depth + 1),
+        Expr::Field(f) => {
+            if let syn::Member::Named(n) = &f.member {
+                push(n);
+            }
+            chain_names(&f.base, out, depth + 1);
+        }
+        Expr::Path(p) => p.path.segments.iter().for_each(|s| push(&s.ident)),
+        Expr::Reference(r) => chain_names(&r.expr, out, depth + 1),
+        _ => {}
     }
 }
 

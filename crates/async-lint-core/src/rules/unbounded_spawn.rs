@@ -1,10 +1,10 @@
 //! ## What it does
 //! Flags a task spawned once per item of a loop or iterator adapter (`for`, `while`, `loop`,
 //! `.map(..)`, `.for_each(..)`, `.for_each_concurrent(None, ..)`) — `tokio::spawn`,
-//! `spawn_local`, `spawn_blocking`, `JoinSet::spawn`, `smol::spawn`, `FuturesUnordered::push`… —
-//! with nothing bounding how many run at once, and `join_all`/`try_join_all` over an iterator
-//! of unknown size. Accept loops (one task per connection) are a separate case with their own
-//! option.
+//! `spawn_local`, `spawn_blocking`, `JoinSet::spawn`, `smol::spawn`… — with nothing bounding how
+//! many run at once, and `join_all`/`try_join_all`/`collect::<FuturesUnordered<_>>()` over a
+//! caller's iterator of unknown size. Accept loops (one task per connection) and futures pushed
+//! into a `FuturesUnordered` are separate cases with their own options.
 //!
 //! ## Why is this bad?
 //! Each task holds memory and competes for the executor. With a large or attacker-controlled
@@ -32,10 +32,11 @@
 
 use super::{OptionKind, Rule, RuleMeta, RuleOption};
 use crate::context::bounds::{iter_extent, Extent};
-use crate::context::spawn::{pushed_future, spawn_call, Spawn, SpawnKind};
+use crate::context::spawn::{pushed_future, spawn_call, task_future, Spawn, SpawnKind};
 use crate::context::{Context, Loop, LoopKind};
 use crate::finding::{Finding, Severity};
 use crate::source::Span;
+use syn::visit::{self, Visit};
 use syn::Expr;
 
 pub struct UnboundedSpawn;
@@ -45,12 +46,18 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Warning,
     summary: "tasks spawned once per item of a loop with nothing bounding how many run at once",
     doc: include_str!("../../../../rules/unbounded-spawn.md"),
-    options: &[RuleOption {
-        key: "accept-loops",
-        kind: OptionKind::Choice(&["warn", "allow"]),
-        help:
-            "report a task spawned per accepted connection (`warn`) or not (`allow`, the default)",
-    }],
+    options: &[
+        RuleOption {
+            key: "accept-loops",
+            kind: OptionKind::Choice(&["warn", "allow"]),
+            help: "report a task spawned per accepted connection (`warn`) or not (`allow`, the default)",
+        },
+        RuleOption {
+            key: "pushed-futures",
+            kind: OptionKind::Choice(&["warn", "allow"]),
+            help: "report futures pushed into a `FuturesUnordered`/`FuturesOrdered` once per item of a caller's collection (`warn`) or not (`allow`, the default)",
+        },
+    ],
     // Spawns name a spawner, pushed futures a `FuturesUnordered`/`FuturesOrdered` type.
     triggers: &["spawn", "Futures", "join_all"],
 };
@@ -76,6 +83,8 @@ impl Rule for UnboundedSpawn {
             check_spawn(cx, &s, out);
         } else if let Expr::Call(call) = expr {
             check_join_all(cx, call, out);
+        } else if let Expr::MethodCall(m) = expr {
+            check_collected_set(cx, m, out);
         }
     }
 }
@@ -96,14 +105,35 @@ fn check_spawn(cx: &Context<'_>, s: &Spawn<'_>, out: &mut Vec<Finding>) {
             || l.bounds.collection_checked(s.receiver, span)
             || l.bounds.awaited_in_iteration(span)
             || l.bounds.capped_at(span)
+            || (s.kind == SpawnKind::Pushed && l.bounds.permit_inside(span))
     });
     if bounded {
         return;
     }
-    let Some(l) = loops.iter().copied().find(|l| multiplies(l, span)) else {
+    let Some(at) = loops.iter().position(|l| multiplies(l, span)) else {
         return;
     };
+    let l = loops[at];
+    // A loop inside an iteration of a channel-fed loop fans out one message (a batch, the
+    // handlers of one event): its size is the producer's, as if the items came one by one.
+    if loops[at + 1..].iter().any(|o| fed_by_channel(o)) {
+        return;
+    }
     if hands_over_item(cx, s, l) {
+        return;
+    }
+    // A pushed future is polled by the task that owns the set, not spawned. Sets filled in a
+    // loop and drained by the same code are, in practice, a deliberate fan-out over a known
+    // set (peers, addresses, configured items): reported only on request, and then, like
+    // `join_all`, only over a collection the caller handed in.
+    if s.kind == SpawnKind::Pushed
+        && (option(cx, "pushed-futures") != "warn"
+            || !l
+                .bounds
+                .head_root
+                .as_deref()
+                .is_some_and(|r| is_parameter(cx, r)))
+    {
         return;
     }
     let case = match (&l.kind, l.bounds.accept) {
@@ -111,20 +141,48 @@ fn check_spawn(cx: &Context<'_>, s: &Spawn<'_>, out: &mut Vec<Finding>) {
         (LoopKind::Adapter(_), None) => Case::Adapter,
         _ => Case::Loop,
     };
-    if case == Case::Accept
-        && cx
-            .settings(META.name)
-            .and_then(|s| s.string("accept-loops"))
-            .unwrap_or("allow")
-            != "warn"
-    {
+    if case == Case::Accept && option(cx, "accept-loops") != "warn" {
         return;
     }
     out.push(report(cx, s, l, case));
 }
 
+/// The value of a choice option of the rule (both default to `allow`).
+fn option<'c>(cx: &'c Context<'_>, key: &str) -> &'c str {
+    cx.settings(META.name)
+        .and_then(|s| s.string(key))
+        .unwrap_or("allow")
+}
+
 /// The innermost receiver of a method chain (`a` in `a.b().c()`), within a bounded depth.
 fn chain_root(mut e: &Expr) -> &Expr {
+    for _ in 0..64 {
+        match e {
+            Expr::MethodCall(m) => e = &m.receiver,
+            Expr::Await(a) => e = &a.base,
+            Expr::Try(t) => e = &t.expr,
+            _ => break,
+        }
+    }
+    e
+}
+
+/// The variable a place starts from (`conn` in `conn.inner.stream`).
+fn place_root(mut e: &Expr) -> Option<String> {
+    for _ in 0..16 {
+        match e {
+            Expr::Field(f) => e = &f.base,
+            Expr::Reference(r) => e = &r.expr,
+            Expr::Paren(p) => e = &p.expr,
+            Expr::Path(p) => return p.path.get_ident().map(|i| i.to_string()),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The innermost receiver of a method chain only (`a` in `a.b().c()`), for spans.
+fn receiver_root(mut e: &Expr) -> &Expr {
     for _ in 0..64 {
         match e {
             Expr::MethodCall(m) => e = &m.receiver,
@@ -134,13 +192,18 @@ fn chain_root(mut e: &Expr) -> &Expr {
     e
 }
 
+/// Is the loop driven by a channel or what a peer sends, not by accepted connections?
+fn fed_by_channel(l: &Loop) -> bool {
+    l.bounds.channel.is_some() && l.bounds.accept.is_none() && l.kind != LoopKind::For
+}
+
 /// Does the loop run the code at `span` once per item of something of unknown size?
 fn multiplies(l: &Loop, span: Span) -> bool {
     if l.bounds.runs_once(span) {
         return false;
     }
     // A loop fed by a channel runs the work its producers send; they decide how much.
-    if l.bounds.channel.is_some() && l.bounds.accept.is_none() && l.kind != LoopKind::For {
+    if fed_by_channel(l) {
         return false;
     }
     match l.bounds.extent {
@@ -153,12 +216,18 @@ fn multiplies(l: &Loop, span: Span) -> bool {
 }
 
 /// Is the spawned (or pushed) future a value the loop was handed — its item, not something
-/// made in the iteration (`for fut in futs { set.spawn(fut); }`, an executor's queue)? The
-/// futures exist already; whoever made them chose how many.
+/// made in the iteration (`for fut in futs { set.spawn(fut); }`, an executor's queue) — or made
+/// by a method of the item (`for conn in idle { spawn(conn.disconnect()) }`)? The futures or
+/// the resources they drive exist already; whoever made them chose how many.
 fn hands_over_item(cx: &Context<'_>, s: &Spawn<'_>, l: &Loop) -> bool {
     let Some(mut body) = s.body else {
         return false;
     };
+    if let Expr::MethodCall(_) = task_future(body) {
+        if place_root(chain_root(task_future(body))).is_some_and(|r| l.bounds.is_item(&r)) {
+            return true;
+        }
+    }
     // `Box::pin(fut)`
     if let Expr::Call(c) = body {
         if c.args.len() == 1 && cx.text(&c.func).ends_with("pin") {
@@ -181,7 +250,7 @@ fn hands_over_item(cx: &Context<'_>, s: &Spawn<'_>, l: &Loop) -> bool {
 pub(super) fn spawner_span(cx: &Context<'_>, call: &Expr) -> Span {
     match call {
         Expr::Call(c) => cx.span(&c.func),
-        Expr::MethodCall(m) => cx.span(chain_root(&m.receiver)).to(cx.span(&m.method)),
+        Expr::MethodCall(m) => cx.span(receiver_root(&m.receiver)).to(cx.span(&m.method)),
         other => cx.span(other),
     }
 }
@@ -212,10 +281,10 @@ fn report(cx: &Context<'_>, s: &Spawn<'_>, l: &Loop, case: Case) -> Finding {
     let span = spawner_span(cx, s.call);
     let mut f = Finding::new(META.name, span, format!("{what} {per}, {limit}"))
         .severity(Severity::Warning)
-        .label(if case == Case::Accept {
-            "one task per connection"
-        } else {
-            "one task per item"
+        .label(match (case, s.kind) {
+            (Case::Accept, _) => "one task per connection",
+            (_, SpawnKind::Pushed) => "one future per item, all polled at once",
+            _ => "one task per item",
         });
     f = match (case, l.bounds.accept) {
         (Case::Accept, Some(a)) => f.secondary(a, "connections accepted here"),
@@ -261,6 +330,65 @@ fn check_join_all(cx: &Context<'_>, call: &syn::ExprCall, out: &mut Vec<Finding>
         }
     }
     let Some(arg) = call.args.first() else { return };
+    let what = format!("`{}`", last.ident);
+    // `let futs = ids.iter().map(..); join_all(futs)`: the chain the local was bound to.
+    if let Some(init) = local_init(cx, arg, cx.span(call)) {
+        check_polled_together(cx, cx.span(&call.func), &what, &init, out);
+        return;
+    }
+    check_polled_together(cx, cx.span(&call.func), &what, arg, out);
+}
+
+/// The initialiser of the local `arg` names (`let futs = <init>;`), read back from the source
+/// between the binding and `before` (the engine keeps no initialisers). `None` when `arg` is
+/// not a local bound by a plain `let` before `before`, or that text does not parse.
+fn local_init(cx: &Context<'_>, arg: &Expr, before: Span) -> Option<Expr> {
+    let Expr::Path(p) = arg else { return None };
+    let binding = cx.local(&p.path.get_ident()?.to_string())?;
+    if binding.span.end >= before.start {
+        return None;
+    }
+    let text = cx.file.slice(Span::new(binding.span.end, before.start));
+    let stream: proc_macro2::TokenStream = text.parse().ok()?;
+    let mut tokens = stream.into_iter();
+    // `: Type` may come first; the initialiser follows the first top-level `=`.
+    tokens.find(|t| matches!(t, proc_macro2::TokenTree::Punct(p) if p.as_char() == '='))?;
+    let init: proc_macro2::TokenStream = tokens
+        .take_while(|t| !matches!(t, proc_macro2::TokenTree::Punct(p) if p.as_char() == ';'))
+        .collect();
+    syn::parse2(init).ok()
+}
+
+/// `xs.iter().map(|x| async { .. }).collect::<FuturesUnordered<_>>()`: the same as `join_all`.
+fn check_collected_set(cx: &Context<'_>, m: &syn::ExprMethodCall, out: &mut Vec<Finding>) {
+    if m.method != "collect" {
+        return;
+    }
+    let Some(turbofish) = &m.turbofish else {
+        return;
+    };
+    let set = turbofish.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(syn::Type::Path(t)) => t
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .filter(|n| n == "FuturesUnordered" || n == "FuturesOrdered"),
+        _ => None,
+    });
+    let Some(set) = set else { return };
+    let what = format!("collecting into `{set}`");
+    check_polled_together(cx, cx.span(&m.method), &what, &m.receiver, out);
+}
+
+/// The futures of the per-item chain `arg`, all polled together by `what` at `at`.
+fn check_polled_together(
+    cx: &Context<'_>,
+    at: Span,
+    what: &str,
+    arg: &Expr,
+    out: &mut Vec<Finding>,
+) {
     let Some(adapter) = per_item_adapter(arg) else {
         return;
     };
@@ -272,15 +400,22 @@ fn check_join_all(cx: &Context<'_>, call: &syn::ExprCall, out: &mut Vec<Finding>
     if !rooted_in_parameter(cx, arg) {
         return;
     }
-    // The tasks a per-item closure spawns are reported at the spawn; a closure that only
-    // awaits its item (a reply, a handle) starts nothing.
-    if cx.text(adapter).contains("spawn") || adapter.args.iter().any(awaits_only_its_item) {
+    // The tasks a per-item closure spawns are reported at the spawn (unless the closure's
+    // future awaits them itself); a closure that only awaits its item (a reply, a handle) or
+    // drives the item itself (`|conn| conn.flush()`, one future per open connection) starts
+    // nothing new.
+    let spawns_detached =
+        cx.text(adapter).contains("spawn") && !adapter.args.iter().any(returns_async_block);
+    if spawns_detached
+        || adapter.args.iter().any(awaits_only_its_item)
+        || adapter.args.iter().any(drives_its_item)
+    {
         return;
     }
     let f = Finding::new(
         META.name,
-        cx.span(&call.func),
-        format!("`{}` over an iterator of unknown size runs all its futures at once", last.ident),
+        at,
+        format!("{what} over an iterator of unknown size runs all its futures at once"),
     )
     .severity(Severity::Warning)
     .label("polls every future together")
@@ -307,8 +442,13 @@ fn rooted_in_parameter(cx: &Context<'_>, e: &Expr) -> bool {
     let Some(id) = p.path.get_ident() else {
         return false;
     };
-    let name = id.to_string();
-    let (Some(binding), Some(f)) = (cx.local(&name), cx.enclosing_fn()) else {
+    is_parameter(cx, &id.to_string())
+}
+
+/// Is `name` a parameter of the enclosing fn (not `self`) that holds work to start, not
+/// replies to wait for?
+fn is_parameter(cx: &Context<'_>, name: &str) -> bool {
+    let (Some(binding), Some(f)) = (cx.local(name), cx.enclosing_fn()) else {
         return false;
     };
     // Receivers and join handles are waited on: the work was started elsewhere.
@@ -317,6 +457,55 @@ fn rooted_in_parameter(cx: &Context<'_>, e: &Expr) -> bool {
         .iter()
         .any(|w| lower.contains(w));
     name != "self" && !waits && f.span.contains(binding.span)
+}
+
+/// `|x| async move { .. }`: the closure makes a future whose spawns it awaits itself.
+fn returns_async_block(arg: &Expr) -> bool {
+    matches!(arg, Expr::Closure(c) if matches!(&*c.body, Expr::Async(_)))
+}
+
+/// `|c| c.quit()`, `|(server, conn)| async { conn.flush().await }`: the future is a method of
+/// the item — one future per thing that exists already (a connection, a client), not a new
+/// request per item of an input.
+fn drives_its_item(arg: &Expr) -> bool {
+    struct Finder<'n> {
+        items: &'n [String],
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Finder<'_> {
+        fn visit_expr_await(&mut self, a: &'ast syn::ExprAwait) {
+            if place_root(chain_root(&a.base)).is_some_and(|r| self.items.contains(&r)) {
+                self.found = true;
+            }
+            visit::visit_expr_await(self, a);
+        }
+    }
+    let Expr::Closure(c) = arg else { return false };
+    let mut items = Vec::new();
+    c.inputs.iter().for_each(|p| closure_names(p, &mut items));
+    if let Expr::MethodCall(_) = &*c.body {
+        return place_root(chain_root(&c.body)).is_some_and(|r| items.contains(&r));
+    }
+    let Expr::Async(body) = &*c.body else {
+        return false;
+    };
+    let mut f = Finder {
+        items: &items,
+        found: false,
+    };
+    f.visit_block(&body.block);
+    f.found
+}
+
+/// The names a closure parameter binds (`c`, `(k, v)`, `&(a, b)`).
+fn closure_names(p: &syn::Pat, out: &mut Vec<String>) {
+    match p {
+        syn::Pat::Ident(pi) => out.push(pi.ident.to_string()),
+        syn::Pat::Type(pt) => closure_names(&pt.pat, out),
+        syn::Pat::Reference(r) => closure_names(&r.pat, out),
+        syn::Pat::Tuple(t) => t.elems.iter().for_each(|e| closure_names(e, out)),
+        _ => {}
+    }
 }
 
 /// `|r| async move { r.await }`: the future made per item is the item itself, awaited.
