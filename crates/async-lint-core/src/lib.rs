@@ -96,7 +96,7 @@ impl Engine {
         }
         let mut words: Vec<&'static str> = enabled
             .iter()
-            .flat_map(|r| r.meta().triggers)
+            .flat_map(|r| r.triggers())
             .copied()
             .collect();
         words.sort_unstable();

@@ -19,7 +19,7 @@ pub use frame::{Frame, FrameKind, Loop, LoopKind};
 pub use guards::Guard;
 use guards::Guards;
 pub use locals::{Binding, Locals};
-pub use macros::{macro_args, macro_name};
+pub use macros::{macro_args, macro_name, select_arms, SelectArm};
 pub use visitor::{check_file, check_file_in, summarize, CheckInput, Checked};
 
 use crate::catalog::{Catalog, Returns};
