@@ -35,7 +35,8 @@
 use super::{describe_call, Rule, RuleMeta};
 use crate::catalog::cancel::{CancelSafety, Operation};
 use crate::context::spawn::task_future;
-use crate::context::{select_arms, Context, HotPath, Loop, LoopKind, SelectArm};
+use crate::context::{select_arms, Context, FrameKind, HotPath, Loop, LoopKind, SelectArm};
+use crate::index::Callee;
 use crate::finding::{Finding, Severity};
 use std::sync::OnceLock;
 use syn::visit::Visit;
@@ -109,6 +110,8 @@ struct Hit<'e> {
     call: &'e Expr,
     name: String,
     op: &'static Operation,
+    /// For a crate async fn: the operation it awaits (`read_exact`).
+    via: Option<String>,
 }
 
 /// How the macro is shown when it is a catalogued racing macro (`tokio::select!`).
@@ -167,13 +170,17 @@ fn operation<'e>(
             {
                 return None;
             }
-            let op = cat.method(&name, ty.as_deref())?;
+            let Some(op) = cat.method(&name, ty.as_deref()) else {
+                return crate_fn(cx, cat, e);
+            };
             (op, name, m.args.iter().collect::<Vec<_>>())
         }
         Expr::Call(c) => {
             let Expr::Path(p) = &*c.func else { return None };
-            let path = cx.resolve_callee(&p.path, |c| cat.function(c).is_some())?;
-            let op = cat.function(&path)?;
+            let path = cx.resolve_callee(&p.path, |c| cat.function(c).is_some());
+            let Some((op, path)) = path.and_then(|p| Some((cat.function(&p)?, p))) else {
+                return crate_fn(cx, cat, e);
+            };
             (op, path, c.args.iter().collect())
         }
         _ => return None,
@@ -195,7 +202,34 @@ fn operation<'e>(
         call: e,
         name,
         op,
+        via: None,
     })
+}
+
+/// A call of an async fn of the crate that awaits, in its own body, an operation that loses
+/// work whatever its arguments (`read_exact`, `write_all`…, as the crate index recorded its
+/// calls): dropping the fn's future drops that operation's.
+fn crate_fn<'e>(cx: &Context<'_>, cat: &'static CancelSafety, e: &'e Expr) -> Option<Hit<'e>> {
+    let f = cx.called_fn(e)?;
+    if !f.is_async || f.file().is_duplicated(&f.path) {
+        return None;
+    }
+    f.calls
+        .iter()
+        .filter(|c| c.awaited && c.frame == FrameKind::AsyncFn)
+        .find_map(|c| {
+            let (op, name) = match &c.callee {
+                Callee::Method { name, receiver } => (cat.method(name, receiver.as_deref())?, name),
+                Callee::Path { path, .. } => (cat.function(path)?, path),
+            };
+            let always = !op.cancel_safe && op.kept_in.is_none() && op.moves.is_none();
+            always.then(|| Hit {
+                call: e,
+                name: f.name.clone(),
+                op,
+                via: Some(name.clone()),
+            })
+        })
 }
 
 /// The operands of the `.await`s of an async block, outside nested closures and blocks.
@@ -319,6 +353,10 @@ fn finding(
 ) -> Finding {
     let call = describe_call(cx, hit.call);
     let op = hit.op;
+    let what = match &hit.via {
+        Some(inner) => format!("`{call}` is not cancel safe (it awaits `{inner}`)"),
+        None => format!("`{call}` is not cancel safe"),
+    };
     let rival_span = match &rival.future {
         Some(f) => cx.span(f),
         None => cx.span(&rival.handler),
@@ -336,7 +374,7 @@ fn finding(
     Finding::new(
         META.name,
         cx.span(hit.call),
-        format!("`{call}` is not cancel safe: made afresh in a loop, it loses {} when another arm of `{shown}` wins", op.lost),
+        format!("{what}: made afresh in a loop, it loses {} when another arm of `{shown}` wins", op.lost),
     )
     .severity(Severity::Warning)
     .label(format!("dropped unfinished whenever another arm wins: {} is lost", op.lost))
