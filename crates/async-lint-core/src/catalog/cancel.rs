@@ -142,17 +142,18 @@ impl CancelSafety {
         self.select.iter().any(|p| p == path)
     }
 
-    /// Is `name` the last segment of a racing macro's path (a bare `select!` brought in by a
-    /// glob import or `#[macro_use]`)?
-    pub fn is_select_name(&self, name: &str) -> bool {
+    /// The last segments of the racing macros' paths (`select`, `select_biased`, …): the names
+    /// they are invoked by, a bare `select!` brought in by a glob or `#[macro_use]` included.
+    pub fn select_macro_names(&self) -> impl Iterator<Item = &str> {
         self.select
             .iter()
-            .any(|p| p.rsplit("::").next() == Some(name))
+            .map(|p| p.rsplit("::").next().unwrap_or(p))
     }
 
-    /// The names the racing macros are invoked by (`select`, `select_biased`).
-    pub fn select_names(&self) -> Vec<&str> {
-        last_names(self.select.iter().map(String::as_str))
+    /// Words one of which a file that invokes a racing macro holds, as rustfmt writes it:
+    /// `select!`, `select_biased!`, or an import under another name (`select as race`).
+    pub fn select_words(&self) -> Vec<String> {
+        words(self.select_macro_names(), &["!", " as"])
     }
 
     /// The index of the future argument of the timeout fn at a resolved path, and how the
@@ -170,14 +171,31 @@ impl CancelSafety {
             .map(|(_, s)| s.as_str())
     }
 
-    /// The names timeouts are called by (`timeout`, `timeout_at`).
-    pub fn timeout_names(&self) -> Vec<&str> {
-        last_names(
-            self.timeouts
-                .keys()
-                .map(String::as_str)
-                .chain(self.timeout_methods.iter().map(|(m, _)| m.as_str())),
-        )
+    /// The last segments of the timeout fns' paths (`timeout`, `timeout_at`), each once.
+    pub fn timeout_fn_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .timeouts
+            .keys()
+            .map(|p| p.rsplit("::").next().unwrap_or(p))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// The names of the timeout methods (`timeout`).
+    pub fn timeout_method_names(&self) -> Vec<&str> {
+        self.timeout_methods
+            .iter()
+            .map(|(m, _)| m.as_str())
+            .collect()
+    }
+
+    /// Words one of which a file that calls a timeout holds, as rustfmt writes it:
+    /// `timeout(`, `timeout_at(`, or an import under another name (`timeout as deadline`).
+    pub fn timeout_words(&self) -> Vec<String> {
+        let names = self.timeout_fn_names().into_iter();
+        words(names.chain(self.timeout_method_names()), &["(", " as"])
     }
 
     /// The operation a free fn at a resolved path is.
@@ -202,19 +220,18 @@ impl CancelSafety {
     }
 }
 
-/// The distinct last segments of paths, shortest first, leaving out those that contain
-/// another (`select_biased` contains `select`): the words whose absence from a file proves
-/// that none of the paths is named in it.
-fn last_names<'a>(paths: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut names: Vec<&str> = paths
-        .map(|p| p.rsplit("::").next().unwrap_or(p))
+/// Each name followed by each suffix, each once, leaving out words that contain another (the
+/// other's presence is what the search finds first either way).
+fn words<'a>(names: impl Iterator<Item = &'a str>, suffixes: &[&str]) -> Vec<String> {
+    let mut all: Vec<String> = names
+        .flat_map(|n| suffixes.iter().map(move |s| format!("{n}{s}")))
         .collect();
-    names.sort_by_key(|n| (n.len(), *n));
-    names.dedup();
-    let mut out: Vec<&str> = Vec::new();
-    for n in names {
-        if !out.iter().any(|o| n.contains(o)) {
-            out.push(n);
+    all.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
+    all.dedup();
+    let mut out: Vec<String> = Vec::new();
+    for w in all {
+        if !out.iter().any(|o| w.contains(o.as_str())) {
+            out.push(w);
         }
     }
     out
@@ -228,10 +245,17 @@ mod tests {
     fn builtin_cancel_catalogue_loads_and_answers() {
         let c = CancelSafety::builtin();
         assert!(c.is_select("tokio::select") && c.is_select("futures::select_biased"));
-        assert_eq!(c.select_names(), vec!["select"]);
-        assert_eq!(c.timeout_names(), vec!["timeout"]);
+        assert_eq!(
+            c.select_words(),
+            vec!["select!", "select as", "select_biased!", "select_biased as"]
+        );
+        assert_eq!(
+            c.timeout_words(),
+            vec!["timeout(", "timeout as", "timeout_at(", "timeout_at as"]
+        );
         assert_eq!(c.timeout_fn("tokio::time::timeout").map(|t| t.0), Some(1));
         assert!(c.timeout_method("timeout").is_some());
+        assert_eq!(c.timeout_fn_names(), vec!["timeout", "timeout_at"]);
         let op = |n, r| c.method(n, r).map(|o| o.cancel_safe);
         assert_eq!(op("read_exact", None), Some(false));
         assert_eq!(op("read_exact", Some("tokio::net::TcpStream")), Some(false));
@@ -239,7 +263,11 @@ mod tests {
         assert_eq!(op("send", Some("tokio::net::UdpSocket")), Some(true));
         assert_eq!(op("send", Some("tokio::sync::mpsc::Sender")), Some(false));
         assert_eq!(op("wait", None), None, "a barrier needs its type");
-        assert!(c.function("tokio::io::copy").is_some_and(|o| !o.cancel_safe));
-        assert!(c.function("tokio::time::sleep").is_some_and(|o| o.cancel_safe));
+        assert!(c
+            .function("tokio::io::copy")
+            .is_some_and(|o| !o.cancel_safe));
+        assert!(c
+            .function("tokio::time::sleep")
+            .is_some_and(|o| o.cancel_safe));
     }
 }

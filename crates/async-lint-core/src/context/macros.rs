@@ -133,7 +133,7 @@ fn parse_select(input: ParseStream) -> syn::Result<Vec<SelectArm>> {
     while !input.is_empty() {
         let default = input.peek(Token![default]);
         let (pat, future, guard) =
-            if input.peek(Token![else]) || default || peek_complete(input) {
+            if input.peek(Token![else]) || input.peek(Token![default]) || peek_complete(input) {
                 input.parse::<proc_macro2::TokenTree>()?;
                 (None, None, None)
             } else {

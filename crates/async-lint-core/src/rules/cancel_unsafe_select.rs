@@ -36,8 +36,8 @@ use super::{describe_call, Rule, RuleMeta};
 use crate::catalog::cancel::{CancelSafety, Operation};
 use crate::context::spawn::task_future;
 use crate::context::{select_arms, Context, FrameKind, HotPath, Loop, LoopKind, SelectArm};
-use crate::index::Callee;
 use crate::finding::{Finding, Severity};
+use crate::index::Callee;
 use std::sync::OnceLock;
 use syn::visit::Visit;
 use syn::Expr;
@@ -59,10 +59,14 @@ impl Rule for CancelUnsafeSelect {
         &META
     }
 
-    /// The names of the catalogued racing macros: no `select` in a file, no finding.
+    /// How the catalogued racing macros are invoked or imported (`select!`, `select as`).
     fn triggers(&self) -> &'static [&'static str] {
         static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
-        WORDS.get_or_init(|| CancelSafety::builtin().select_names())
+        WORDS.get_or_init(|| {
+            static OWNED: OnceLock<Vec<String>> = OnceLock::new();
+            let owned = OWNED.get_or_init(|| CancelSafety::builtin().select_words());
+            owned.iter().map(String::as_str).collect()
+        })
     }
 
     fn check_macro(&self, cx: &Context<'_>, mac: &syn::Macro, out: &mut Vec<Finding>) {
@@ -116,16 +120,21 @@ struct Hit<'e> {
 
 /// How the macro is shown when it is a catalogued racing macro (`tokio::select!`).
 fn select_macro(cx: &Context<'_>, cat: &CancelSafety, mac: &syn::Macro) -> Option<String> {
-    let last = mac.path.segments.last()?.ident.to_string();
+    let ident = &mac.path.segments.last()?.ident;
     // A racing macro's name, or a one-segment import under another name.
-    if !cat.is_select_name(&last) && !cx.may_name(&mac.path, std::iter::empty()) {
+    if !cat.select_macro_names().any(|n| ident == n) && !cx.may_name(&mac.path, std::iter::empty())
+    {
         return None;
     }
+    let last = ident.to_string();
     match cx.resolve(&mac.path) {
         Some(path) if cat.is_select(&path) => Some(format!("{path}!")),
         Some(_) => None,
         // A bare `select!` imported by a glob or `#[macro_use]`.
-        None => cat.is_select_name(&last).then(|| format!("{last}!")),
+        None => cat
+            .select_macro_names()
+            .any(|n| n == last)
+            .then(|| format!("{last}!")),
     }
 }
 
@@ -277,7 +286,9 @@ fn declared_in_loop(cx: &Context<'_>, p: &syn::ExprPath, lp: &Loop) -> bool {
     match cx.local(&id.to_string()) {
         Some(b) => b.span.start > lp.span.start,
         // Not a local in scope: an item (a const), or a binding of the async block itself.
-        None => id.to_string().starts_with(|c: char| c.is_lowercase() || c == '_'),
+        None => id
+            .to_string()
+            .starts_with(|c: char| c.is_lowercase() || c == '_'),
     }
 }
 
@@ -344,13 +355,7 @@ fn diverging_macro(mac: &syn::Macro) -> bool {
     })
 }
 
-fn finding(
-    cx: &Context<'_>,
-    shown: &str,
-    lp: &Loop,
-    hit: &Hit<'_>,
-    rival: &SelectArm,
-) -> Finding {
+fn finding(cx: &Context<'_>, shown: &str, lp: &Loop, hit: &Hit<'_>, rival: &SelectArm) -> Finding {
     let call = describe_call(cx, hit.call);
     let op = hit.op;
     let what = match &hit.via {
@@ -364,20 +369,23 @@ fn finding(
     let help = if op.moves.is_some() {
         "make room first and send only once the race is won (`permit = tx.reserve() => permit?.send(msg)`), or keep the message outside the loop and retry it".to_string()
     } else if hit.name == "read_line" {
-        "read with `lines()` and `next_line()` (cancel safe), or make the future once before the loop, pin it (`tokio::pin!`) and poll `&mut fut` in the arm".to_string()
+        "read with `lines()` and `next_line()` (cancel safe), or make the future once before the loop, pin it (`std::pin::pin!`, `tokio::pin!`) and poll `&mut fut` in the arm".to_string()
     } else {
         format!(
-            "make the future once before the loop, pin it (`tokio::pin!(fut)`) and poll `&mut fut` in the arm, making a new one only after it completes; or run `{}` in a task of its own and select on a channel",
+            "make the future once before the loop, pin it (`std::pin::pin!`, `tokio::pin!`) and poll `&mut fut` in the arm, making a new one only after it completes; or run `{}` in a task of its own and select on a channel",
             hit.name
         )
     };
     Finding::new(
         META.name,
         cx.span(hit.call),
-        format!("{what}: made afresh in a loop, it loses {} when another arm of `{shown}` wins", op.lost),
+        format!(
+            "{what}: made afresh in a loop, it is dropped unfinished when another arm of `{shown}` wins, losing {}",
+            op.lost
+        ),
     )
     .severity(Severity::Warning)
-    .label(format!("dropped unfinished whenever another arm wins: {} is lost", op.lost))
+    .label("dropped unfinished whenever another arm wins")
     .secondary(rival_span, "this arm can win, and the loop goes on")
     .secondary(lp.span, "each iteration makes a new future")
     .note(op.source.clone())

@@ -8,8 +8,8 @@ mod lock_across_await;
 mod sequential_awaits;
 mod swallowed_task_error;
 mod sync_logging;
-mod tiny_task;
 mod timeout_never_fires;
+mod tiny_task;
 mod unbounded_spawn;
 
 use crate::context::Context;

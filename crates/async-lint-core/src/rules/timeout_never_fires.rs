@@ -54,10 +54,14 @@ impl Rule for TimeoutNeverFires {
         &META
     }
 
-    /// The names of the catalogued timeouts: no `timeout` in a file, no finding.
+    /// How the catalogued timeouts are called or imported (`timeout(`, `timeout as`).
     fn triggers(&self) -> &'static [&'static str] {
         static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
-        WORDS.get_or_init(|| CancelSafety::builtin().timeout_names())
+        WORDS.get_or_init(|| {
+            static OWNED: OnceLock<Vec<String>> = OnceLock::new();
+            let owned = OWNED.get_or_init(|| CancelSafety::builtin().timeout_words());
+            owned.iter().map(String::as_str).collect()
+        })
     }
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
@@ -120,7 +124,10 @@ fn timeout_call<'e>(cx: &Context<'_>, e: &'e Expr) -> Option<Timeout<'e>> {
     match e {
         Expr::Call(c) => {
             let Expr::Path(p) = &*c.func else { return None };
-            if !cx.may_name(&p.path, cat.timeout_names().into_iter()) && !renamed(cx, &p.path) {
+            static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+            let names = NAMES.get_or_init(|| CancelSafety::builtin().timeout_fn_names());
+            let last = &p.path.segments.last()?.ident;
+            if !names.iter().any(|n| last == n) && !renamed(cx, &p.path) {
                 return None;
             }
             let path = cx.resolve_callee(&p.path, |c| cat.timeout_fn(c).is_some())?;
@@ -133,6 +140,11 @@ fn timeout_call<'e>(cx: &Context<'_>, e: &'e Expr) -> Option<Timeout<'e>> {
             })
         }
         Expr::MethodCall(m) if m.args.len() == 1 => {
+            static METHODS: OnceLock<Vec<&'static str>> = OnceLock::new();
+            let methods = METHODS.get_or_init(|| CancelSafety::builtin().timeout_method_names());
+            if !methods.iter().any(|n| m.method == n) {
+                return None;
+            }
             let name = m.method.to_string();
             let source = cat.timeout_method(&name)?;
             Some(Timeout {
@@ -264,7 +276,10 @@ fn finding(cx: &Context<'_>, t: &Timeout<'_>, future: &Expr, what: &str, stall: 
     };
     f = f
         .severity(Severity::Warning)
-        .secondary(t.head, "the timer is only looked at when the future returns `Pending`")
+        .secondary(
+            t.head,
+            "the timer is only looked at when the future returns `Pending`",
+        )
         .note(t.source)
         .help(help);
     if let (Stall::NeverAwaits, Expr::Async(a)) = (&stall, future) {
