@@ -4,6 +4,8 @@
 //! The `returns` tables are what lets the context follow a receiver's type through `let`
 //! bindings (`let f = File::open(p)?; f.read_to_string(..)`), so they are shared by all rules.
 
+pub mod cancel;
+
 use crate::finding::Severity;
 use serde::Deserialize;
 use std::collections::HashMap;

@@ -94,11 +94,8 @@ impl Engine {
             }
             settings.insert(meta.name, s);
         }
-        let mut words: Vec<&'static str> = enabled
-            .iter()
-            .flat_map(|r| r.meta().triggers)
-            .copied()
-            .collect();
+        let mut words: Vec<&'static str> =
+            enabled.iter().flat_map(|r| r.triggers()).copied().collect();
         words.sort_unstable();
         words.dedup();
         let triggers = words.into_iter().map(memchr::memmem::Finder::new).collect();

@@ -93,6 +93,52 @@ pub fn block_has_open_loop(b: &syn::Block) -> bool {
     f.0
 }
 
+/// Where the block may first wait, in source order: the first `.await` keyword, awaiting
+/// macro, or macro not known to be synchronous (nested blocks and closures included, so the
+/// answer errs early). `None`: it never waits, and runs to its end in one poll.
+pub fn first_await(b: &syn::Block) -> Option<proc_macro2::Span> {
+    let mut f = FirstAwait(None);
+    f.visit_block(b);
+    f.0
+}
+
+/// [`first_await`] of an async fn's body as a byte offset in `file` (`None` for a sync fn):
+/// the crate index's answer to "does this async fn wait, and from where".
+pub(crate) fn first_await_offset(
+    file: &crate::source::SourceFile,
+    sig: &syn::Signature,
+    body: Option<&syn::Block>,
+) -> Option<usize> {
+    use crate::source::SpanOf;
+    sig.asyncness?;
+    first_await(body?).map(|s| file.span_of_proc(s).start)
+}
+
+struct FirstAwait(Option<proc_macro2::Span>);
+
+impl<'ast> Visit<'ast> for FirstAwait {
+    fn visit_expr(&mut self, e: &'ast syn::Expr) {
+        if self.0.is_some() {
+            return;
+        }
+        visit::visit_expr(self, e);
+        if let (syn::Expr::Await(a), None) = (e, self.0) {
+            self.0 = Some(a.await_token.span);
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if self.0.is_some() {
+            return;
+        }
+        let mut f = AwaitFinder(false);
+        f.visit_macro(mac);
+        if f.0 {
+            self.0 = mac.path.segments.first().map(|s| s.ident.span());
+        }
+    }
+}
+
 struct AwaitFinder(bool);
 
 impl<'ast> Visit<'ast> for AwaitFinder {
@@ -144,5 +190,16 @@ mod tests {
         assert!(!awaits("{ let y = compute(x); tx.send(y); }"));
         assert!(!awaits("{ println!(\"{}\", x); }"));
         assert!(awaits("{ tick!(clock); }"));
+    }
+
+    #[test]
+    fn first_await_is_the_earliest_wait_in_source_order() {
+        let first = |src: &str| {
+            let b: syn::Block = syn::parse_str(src).expect("block parses");
+            first_await(&b).map(|s| s.start().column)
+        };
+        assert_eq!(first("{ a(); b(c.await).await; }"), Some(11));
+        assert_eq!(first("{ a(); tick!(x); }"), Some(7));
+        assert_eq!(first("{ a(); println!(\"{}\", x); }"), None);
     }
 }

@@ -21,6 +21,8 @@ pub struct SelectArm {
     pub future: Option<Expr>,
     pub guard: Option<Expr>,
     pub handler: Expr,
+    /// futures' `default => ..`: runs when no arm's future is ready at the first poll.
+    pub default: bool,
 }
 
 /// The last path segment of a macro invocation (`tokio::select` → `select`).
@@ -67,6 +69,12 @@ pub fn parse_body(mac: &syn::Macro) -> Option<MacroBody> {
         }
         _ => None,
     }
+}
+
+/// The arms of a `select!`-like body (`biased;`, guards, `else`/`default`/`complete` arms),
+/// whatever the macro is called (a renamed import); `None` when the body is not one.
+pub fn select_arms(mac: &syn::Macro) -> Option<Vec<SelectArm>> {
+    parse_select.parse2(mac.tokens.clone()).ok()
 }
 
 /// The argument expressions of a macro whose arguments are expressions (`write!(out, ..)`,
@@ -123,6 +131,7 @@ fn parse_select(input: ParseStream) -> syn::Result<Vec<SelectArm>> {
     skip_biased(input)?;
     let mut arms = Vec::new();
     while !input.is_empty() {
+        let default = input.peek(Token![default]);
         let (pat, future, guard) =
             if input.peek(Token![else]) || input.peek(Token![default]) || peek_complete(input) {
                 input.parse::<proc_macro2::TokenTree>()?;
@@ -154,6 +163,7 @@ fn parse_select(input: ParseStream) -> syn::Result<Vec<SelectArm>> {
             future,
             guard,
             handler,
+            default,
         });
     }
     Ok(arms)

@@ -23,7 +23,7 @@ pub use frame::{Frame, FrameKind, Loop, LoopKind, INLINE_ONCE, PER_ITEM_ADAPTERS
 pub use guards::Guard;
 use guards::Guards;
 pub use locals::{Binding, Locals};
-pub use macros::{macro_args, macro_name};
+pub use macros::{macro_args, macro_name, select_arms, SelectArm};
 pub use visitor::{check_file, check_file_in, summarize, CheckInput, Checked};
 
 use crate::catalog::{Catalog, Returns};

@@ -323,7 +323,7 @@ impl<'a> Visitor<'a> {
         let mut frame = Frame::new(kind, self.cx.file.span_of_sig(sig));
         frame.name = Some(sig.ident.to_string());
         frame.returns_result = returns_result(&sig.output);
-        let index = self.record_fn(sig, owner);
+        let index = self.record_fn(sig, body, owner);
         let Some(body) = body else { return };
         self.fn_stack.push(index);
         self.push_frame(frame);
@@ -346,7 +346,12 @@ impl<'a> Visitor<'a> {
     }
 
     /// Adds a fn to the summary being made; its index there.
-    fn record_fn(&mut self, sig: &syn::Signature, owner: Option<String>) -> Option<usize> {
+    fn record_fn(
+        &mut self,
+        sig: &syn::Signature,
+        body: Option<&syn::Block>,
+        owner: Option<String>,
+    ) -> Option<usize> {
         let summary = self.summary.as_mut()?;
         let name = sig.ident.to_string();
         let owner = owner.unwrap_or_else(|| self.cx.resolver.module_path().join("::"));
@@ -376,6 +381,7 @@ impl<'a> Visitor<'a> {
                 cfg: self.cx.cfgs.clone(),
                 span,
                 line: self.cx.file.lines.line_of(span.start) + 1,
+                first_await: super::awaits::first_await_offset(self.cx.file, sig, body),
                 calls: Vec::new(),
             },
             nested,

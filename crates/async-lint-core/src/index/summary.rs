@@ -74,6 +74,10 @@ pub struct FnSig {
     pub span: Span,
     /// 1-based line of the name.
     pub line: usize,
+    /// For an async fn: the byte offset of the first place its body may wait (an `.await`,
+    /// an awaiting or unknown macro), in source order; `None` when it never waits, so that a
+    /// call runs it to its end in one poll (see [`crate::context::awaits::first_await`]).
+    pub first_await: Option<usize>,
     /// Calls in the body, nested closures and async blocks included, in source order.
     pub calls: Vec<Call>,
 }

@@ -3,10 +3,12 @@
 
 mod await_in_loop;
 mod blocking_in_async;
+mod cancel_unsafe_select;
 mod lock_across_await;
 mod sequential_awaits;
 mod swallowed_task_error;
 mod sync_logging;
+mod timeout_never_fires;
 mod tiny_task;
 mod unbounded_spawn;
 
@@ -52,6 +54,12 @@ pub struct RuleMeta {
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
 
+    /// The trigger words the driver's pre-check uses: [`RuleMeta::triggers`], unless the rule
+    /// takes them from a catalogue at run time.
+    fn triggers(&self) -> &'static [&'static str] {
+        self.meta().triggers
+    }
+
     /// Called for every expression, before its children are visited.
     fn check_expr(&self, _cx: &Context<'_>, _expr: &syn::Expr, _out: &mut Vec<Finding>) {}
 
@@ -84,6 +92,8 @@ pub static RULES: &[&dyn Rule] = &[
     &swallowed_task_error::SwallowedTaskError,
     &lock_across_await::LockAcrossAwait,
     &sync_logging::SyncLogging,
+    &cancel_unsafe_select::CancelUnsafeSelect,
+    &timeout_never_fires::TimeoutNeverFires,
 ];
 
 /// A call as messages name it: its text when it is one short line, else its chain with the
