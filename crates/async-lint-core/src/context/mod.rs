@@ -10,6 +10,7 @@ mod frame;
 mod guards;
 mod locals;
 mod macros;
+mod serving;
 pub mod spawn;
 pub mod testcode;
 pub mod uses;
@@ -20,6 +21,7 @@ pub use guards::Guard;
 use guards::Guards;
 pub use locals::{Binding, Locals};
 pub use macros::{macro_args, macro_name};
+pub use serving::Serving;
 pub use visitor::{check_file, check_file_in, summarize, CheckInput, Checked};
 
 use crate::catalog::{Catalog, Returns};

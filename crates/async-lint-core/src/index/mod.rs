@@ -10,12 +10,17 @@
 //! `DO NOT EDIT` header) are not summarized.
 
 mod blocking;
+mod callers;
 mod logging;
 mod summary;
 
 pub use blocking::{display_name, followed, BlockingChain, MAX_CHAIN};
 pub(crate) use blocking::{node as blocking_node, search as blocking_search};
-pub use logging::{of_summary as logging_of, LoggerBackend, Logging};
+pub use callers::{is_handler_output, serves_network, ServedBy};
+pub use logging::{
+    default_level, of_summary as logging_of, writes_files_only, LogLevel, LoggerBackend, Logging,
+    DEFAULT_THRESHOLD,
+};
 pub use summary::{
     future_output, is_result_type, type_text, BlockingLeaf, Call, Callee, FileSummary, FnSig,
     ModDecl,
@@ -90,6 +95,8 @@ pub struct CrateIndex {
     blocking: blocking::Memo,
     /// The logging backend the crate installs, found on first use.
     logging: OnceLock<Arc<Logging>>,
+    /// Which fns serve work as it arrives, by their callers (see [`Self::served`]).
+    callers: callers::Memo,
 }
 
 impl CrateIndex {

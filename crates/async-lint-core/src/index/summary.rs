@@ -88,6 +88,8 @@ pub struct Call {
     pub frame: FrameKind,
     /// Inside a loop (or a per-item adapter closure) of that frame.
     pub in_loop: bool,
+    /// Runs once per request, connection or message (see [`crate::context::Serving`]).
+    pub serving: bool,
     /// The call blocks per the catalogue and the config (see [`crate::context::blocking`]),
     /// wherever it is; [`Self::frame`] says whether it runs in the fn's own body.
     pub blocking: Option<BlockingLeaf>,
