@@ -295,7 +295,11 @@ fn served_fn(cx: &Context<'_>) -> Option<Served> {
     let described = frame.describe();
     let head = cx.file.slice(frame.span);
     let output = sig.output.as_deref().unwrap_or("");
-    let takes_request = head.contains("Request<") || head.contains("HttpRequest");
+    // A parameter whose type is named `Request` (`http::Request<B>`, axum's `Request`,
+    // actix's `HttpRequest`), not a type that merely ends so (`ChatRequest`).
+    let takes_request = [": Request", "::Request", "HttpRequest"]
+        .iter()
+        .any(|w| head.contains(w));
     if is_handler_output(output) || (takes_request && output.contains("Response")) {
         return Some(Served {
             text: format!("in {described}, a request handler"),
