@@ -1,35 +1,38 @@
 //! ## What it does
-//! Flags synchronous writes to the terminal on the serving paths of async code: `println!`,
+//! Flags synchronous writes to the terminal in async code that serves the network: `println!`,
 //! `print!`, `eprintln!`, `eprint!`, writes to `std::io::stdout()`/`stderr()` (`write!`,
 //! `writeln!`, `write_all`, `flush`, through `lock()` too), and `log`/`tracing` macros at a
 //! level the program shows when the crate installs a logger that writes on the logging thread
 //! (`env_logger`, `simple_logger`, `fern`, `log4rs`, `tracing_subscriber::fmt()` without
-//! `tracing_appender::non_blocking`). Serving code runs per request, connection or message: a
-//! spawned task, an open-ended loop (`loop`, `while`, `while let`), a stream's per-item async
-//! block, a request handler (by its response type), or a fn such code calls (the crate's call
-//! graph). `dbg!` is flagged anywhere in async code. Loops over a collection in one-shot code,
-//! levels the backend filters out by default, and `examples/` are reported at `info` behind
-//! options.
+//! `tracing_appender::non_blocking`). Such code runs per connection or request: the open-ended
+//! loops and spawned tasks of a fn that binds or accepts, a request handler (by its
+//! signature), or a fn they call (the crate's call graph). `dbg!` is flagged anywhere in async
+//! code. Other serving code, loops of one-shot code, levels the program does not show,
+//! file-only loggers and `examples/` are reported at `info` behind options.
 //!
 //! ## Why is this bad?
 //! stdout and stderr are shared behind a lock, and each write is a blocking system call that
 //! waits for the terminal, the pipe or the log collector. On an executor thread, every other
-//! task scheduled there waits too — once per request, connection or message.
+//! task scheduled there waits too — once per request or connection.
 //!
 //! ## Example
 //! ```rust
-//! async fn serve(mut jobs: tokio::sync::mpsc::Receiver<u32>) {
-//!     while let Some(job) = jobs.recv().await {
-//!         println!("handling job {job}");
+//! async fn serve(listener: tokio::net::TcpListener) -> std::io::Result<()> {
+//!     loop {
+//!         let (socket, peer) = listener.accept().await?;
+//!         println!("accepted {peer}");
+//!         tokio::spawn(handle(socket));
 //!     }
 //! }
 //! ```
 //!
 //! ## Use instead
 //! ```rust
-//! async fn serve(mut jobs: tokio::sync::mpsc::Receiver<u32>) {
-//!     while let Some(job) = jobs.recv().await {
-//!         tracing::info!(job, "handling job");
+//! async fn serve(listener: tokio::net::TcpListener) -> std::io::Result<()> {
+//!     loop {
+//!         let (socket, peer) = listener.accept().await?;
+//!         tracing::info!(%peer, "accepted");
+//!         tokio::spawn(handle(socket));
 //!     }
 //! }
 //! ```
@@ -49,7 +52,7 @@ pub struct SyncLogging;
 static META: RuleMeta = RuleMeta {
     name: "sync-logging",
     default_severity: Severity::Warning,
-    summary: "`println!`, stdout/stderr writes and `log` macros behind a synchronous logger on the serving paths of async code",
+    summary: "`println!`, stdout/stderr writes and `log` macros behind a synchronous logger in async code that serves the network",
     doc: include_str!("../../../../rules/sync-logging.md"),
     options: &[
         RuleOption {
