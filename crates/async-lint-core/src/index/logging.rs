@@ -463,4 +463,37 @@ mod tests {
         assert!(non_blocking("tracing_appender::non_blocking"));
         assert!(!non_blocking("tracing_appender::rolling::daily"));
     }
+
+    #[test]
+    fn the_default_level_is_the_least_verbose_setting_the_code_names() {
+        let one =
+            "fn init() { env_logger::Builder::new().filter_level(LevelFilter::Debug).init(); }";
+        assert_eq!(default_level(one), Some(LogLevel::Debug));
+        let choice = "let l = match v { 0 => LevelFilter::Warn, 1 => LevelFilter::Info, _ => LevelFilter::Trace };";
+        assert_eq!(default_level(choice), Some(LogLevel::Warn));
+        let directive = "let f = EnvFilter::new(\"error,my_app=trace\");";
+        assert_eq!(default_level(directive), Some(LogLevel::Trace));
+        let quieted =
+            "EnvFilter::builder().from_env_lossy().add_directive(\"rustls=off\".parse()?);";
+        assert_eq!(default_level(quieted), None);
+        let uses = "#[instrument(level = \"debug\")]\nfn f() { tracing::event!(Level::TRACE, \"x\"); }\n// LevelFilter::Trace";
+        assert_eq!(default_level(uses), None);
+        let mapping = "match d { Note => Level::TRACE, _ => Level::ERROR }";
+        assert_eq!(default_level(mapping), None);
+        let per_target = ".level_for(\"hyper\", LevelFilter::Error)";
+        assert_eq!(default_level(per_target), None);
+    }
+
+    #[test]
+    fn a_setup_naming_only_files_writes_only_files() {
+        let file = "let f = File::create(p)?;\n// stdout would be nicer\nfmt().with_writer(Mutex::new(f)).init();";
+        assert!(writes_files_only(file));
+        assert!(!writes_files_only(
+            "fmt().with_writer(std::io::stderr).init();"
+        ));
+        assert!(!writes_files_only("tracing_subscriber::fmt().init();"));
+        assert!(writes_files_only(
+            "fern::Dispatch::new().chain(fern::log_file(p)?).apply()?;"
+        ));
+    }
 }
