@@ -14,6 +14,7 @@ mod locals;
 mod macros;
 mod params;
 pub mod send_hazards;
+mod serving;
 pub mod spawn;
 pub mod testcode;
 pub mod uses;
@@ -24,6 +25,7 @@ pub use guards::Guard;
 use guards::Guards;
 pub use locals::{Binding, Locals};
 pub use macros::{macro_args, macro_name, select_arms, SelectArm};
+pub use serving::Serving;
 pub use visitor::{check_file, check_file_in, summarize, CheckInput, Checked};
 
 use crate::catalog::{Catalog, Returns};

@@ -433,6 +433,7 @@ impl<'a> Visitor<'a> {
             awaited: self.cx.is_awaited(e),
             frame: self.cx.frame().map_or(FrameKind::SyncFn, |f| f.kind),
             in_loop: self.cx.in_loop(),
+            serving: self.cx.serving().is_some(),
             blocking: super::blocking::blocking_call(&self.cx, e).map(|b| b.leaf()),
             args: match e {
                 Expr::Call(c) => c.args.len(),

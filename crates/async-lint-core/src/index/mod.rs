@@ -10,14 +10,19 @@
 //! `DO NOT EDIT` header) are not summarized.
 
 mod blocking;
-mod callers;
+mod one_off;
+mod served;
 mod logging;
 mod summary;
 
 pub use blocking::{display_name, diverges, followed, BlockingChain, MAX_CHAIN};
 pub(crate) use blocking::{node as blocking_node, search as blocking_search};
-pub use callers::{is_main, once_in};
-pub use logging::{of_summary as logging_of, LoggerBackend, Logging};
+pub use one_off::{is_main, once_in};
+pub use served::{is_handler_output, serves_network, ServedBy};
+pub use logging::{
+    default_level, of_summary as logging_of, writes_files_only, LogLevel, LoggerBackend, Logging,
+    DEFAULT_THRESHOLD,
+};
 pub use summary::{
     future_output, is_result_type, type_text, BlockingLeaf, Call, Callee, FileSummary, FnSig,
     ModDecl,
@@ -93,7 +98,9 @@ pub struct CrateIndex {
     /// The logging backend the crate installs, found on first use.
     logging: OnceLock<Arc<Logging>>,
     /// Which fns run once, on the way from `main`.
-    callers: callers::Memo,
+    one_off: one_off::Memo,
+    /// Which fns serve work as it arrives, by their callers (see [`Self::served`]).
+    serving: served::Memo,
 }
 
 impl CrateIndex {

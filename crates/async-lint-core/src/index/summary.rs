@@ -98,6 +98,8 @@ pub struct Call {
     pub in_loop: bool,
     /// How many arguments it passes (besides the receiver of a method call).
     pub args: usize,
+    /// Runs once per request, connection or message (see [`crate::context::Serving`]).
+    pub serving: bool,
     /// The call blocks per the catalogue and the config (see [`crate::context::blocking`]),
     /// wherever it is; [`Self::frame`] says whether it runs in the fn's own body.
     pub blocking: Option<BlockingLeaf>,

@@ -1,31 +1,38 @@
 //! ## What it does
-//! Flags synchronous writes to the terminal on hot paths of async code: `println!`, `print!`,
-//! `eprintln!`, `eprint!`, writes to `std::io::stdout()`/`stderr()` (`write!`, `writeln!`,
-//! `write_all`, `flush`, through `lock()` too), and `log`/`tracing` macros when the crate
-//! installs a logger that writes on the logging thread (`env_logger`, `simple_logger`, `fern`,
-//! `log4rs`, `tracing_subscriber::fmt()` without `tracing_appender::non_blocking`). A hot path
-//! is a loop, a per-item closure or a spawned task's body; `dbg!` is flagged anywhere in async
-//! code.
+//! Flags synchronous writes to the terminal in async code that serves the network: `println!`,
+//! `print!`, `eprintln!`, `eprint!`, writes to `std::io::stdout()`/`stderr()` (`write!`,
+//! `writeln!`, `write_all`, `flush`, through `lock()` too), and `log`/`tracing` macros at a
+//! level the program shows when the crate installs a logger that writes on the logging thread
+//! (`env_logger`, `simple_logger`, `fern`, `log4rs`, `tracing_subscriber::fmt()` without
+//! `tracing_appender::non_blocking`). Such code runs per connection or request: the open-ended
+//! loops and spawned tasks of a fn that binds or accepts, a request handler (by its
+//! signature), or a fn they call (the crate's call graph). `dbg!` is flagged anywhere in async
+//! code. Other serving code, loops of one-shot code, levels the program does not show,
+//! file-only loggers and `examples/` are reported at `info` behind options.
 //!
 //! ## Why is this bad?
 //! stdout and stderr are shared behind a lock, and each write is a blocking system call that
 //! waits for the terminal, the pipe or the log collector. On an executor thread, every other
-//! task scheduled there waits too — once per iteration on a hot path.
+//! task scheduled there waits too — once per request or connection.
 //!
 //! ## Example
 //! ```rust
-//! async fn serve(jobs: Vec<u32>) {
-//!     for job in jobs {
-//!         println!("handling job {job}");
+//! async fn serve(listener: tokio::net::TcpListener) -> std::io::Result<()> {
+//!     loop {
+//!         let (socket, peer) = listener.accept().await?;
+//!         println!("accepted {peer}");
+//!         tokio::spawn(handle(socket));
 //!     }
 //! }
 //! ```
 //!
 //! ## Use instead
 //! ```rust
-//! async fn serve(jobs: Vec<u32>) {
-//!     for job in jobs {
-//!         tracing::info!(job, "handling job");
+//! async fn serve(listener: tokio::net::TcpListener) -> std::io::Result<()> {
+//!     loop {
+//!         let (socket, peer) = listener.accept().await?;
+//!         tracing::info!(%peer, "accepted");
+//!         tokio::spawn(handle(socket));
 //!     }
 //! }
 //! ```
@@ -34,7 +41,10 @@
 use super::{OptionKind, Rule, RuleMeta, RuleOption};
 use crate::context::{macro_args, macro_name, Context};
 use crate::finding::{Finding, Severity};
-use crate::index::Logging;
+use crate::index::{
+    default_level, is_handler_output, serves_network, writes_files_only, LogLevel, Logging,
+    DEFAULT_THRESHOLD,
+};
 use syn::Expr;
 
 pub struct SyncLogging;
@@ -42,13 +52,25 @@ pub struct SyncLogging;
 static META: RuleMeta = RuleMeta {
     name: "sync-logging",
     default_severity: Severity::Warning,
-    summary: "`println!`, stdout/stderr writes and `log` macros behind a synchronous logger on hot paths of async code",
+    summary: "`println!`, stdout/stderr writes and `log` macros behind a synchronous logger in async code that serves the network",
     doc: include_str!("../../../../rules/sync-logging.md"),
-    options: &[RuleOption {
-        key: "scope",
-        kind: OptionKind::Choice(&["hot-paths", "all-async"]),
-        help: "where to report: on hot paths only (loops, per-item closures, spawned tasks; the default) or anywhere in async code",
-    }],
+    options: &[
+        RuleOption {
+            key: "scope",
+            kind: OptionKind::Choice(&["servers", "serving", "hot-paths", "all-async"]),
+            help: "where to report: the serving code (spawned tasks, open-ended loops, request handlers and what they call) of a program that serves the network (the default); also that of other programs; also loops and per-item closures of one-shot code; or anywhere in async code (the additions at `info`)",
+        },
+        RuleOption {
+            key: "filtered-levels",
+            kind: OptionKind::Bool,
+            help: "also report log macros at levels the program does not show by default (`debug` and `trace`, or below the level its code sets), at `info`",
+        },
+        RuleOption {
+            key: "check-examples",
+            kind: OptionKind::Bool,
+            help: "also report in `examples/`, at `info`",
+        },
+    ],
     triggers: &["async", "stream!"],
 };
 
@@ -87,15 +109,13 @@ impl Rule for SyncLogging {
                 } else {
                     "stdout"
                 };
-                out.push(print_finding(
-                    cx,
-                    mac,
-                    &format!("`{name}!`"),
-                    stream,
-                    &place,
-                ));
+                out.push(print_finding(cx, mac, &format!("`{name}!`"), stream, place));
             }
             "dbg" if is_std_macro(cx, mac) => {
+                let example = in_example(cx);
+                if example && !option(cx, "check-examples") {
+                    return;
+                }
                 let place = cx.hot_path().map(|h| h.describe()).unwrap_or_default();
                 let place = located(cx, &place);
                 out.push(
@@ -104,6 +124,7 @@ impl Rule for SyncLogging {
                         cx.span(mac),
                         format!("`dbg!` {place} writes to stderr synchronously"),
                     )
+                    .severity(if example { Severity::Info } else { Severity::Warning })
                     .label("locks stderr and writes on the executor thread")
                     .note("`dbg!` is a debugging aid: it formats its argument and writes it to stderr under a lock, blocking the executor thread")
                     .help("remove the `dbg!`, or log with `tracing` through a `tracing_appender::non_blocking` writer"),
@@ -122,7 +143,7 @@ impl Rule for SyncLogging {
                     mac,
                     &format!("`{name}!` to {stream}"),
                     stream,
-                    &place,
+                    place,
                 ));
             }
             n if LOG_MACROS.contains(&n) => {
@@ -154,7 +175,7 @@ impl Rule for SyncLogging {
             expr,
             &format!("`.{name}()` on {stream}"),
             stream,
-            &place,
+            place,
         ));
     }
 }
@@ -177,17 +198,145 @@ fn std_stream(cx: &Context<'_>, e: &Expr) -> Option<&'static str> {
         .map(|(_, stream)| *stream)
 }
 
-/// Where the code is, when it is to be reported: on a hot path, or anywhere in async code
-/// with `scope = "all-async"`.
-fn place(cx: &Context<'_>) -> Option<String> {
-    if let Some(h) = cx.hot_path() {
-        return Some(h.describe());
+fn option(cx: &Context<'_>, key: &str) -> bool {
+    cx.settings(META.name)
+        .and_then(|s| s.bool(key))
+        .unwrap_or(false)
+}
+
+/// A file of the package's `examples/`: a demonstration, not a program's hot path.
+fn in_example(cx: &Context<'_>) -> bool {
+    !cx.in_module_tree()
+        && cx
+            .file
+            .path
+            .components()
+            .any(|c| c.as_os_str() == "examples")
+}
+
+/// Where code to be reported is, and at which severity.
+struct Place {
+    /// "in a task spawned by `tokio::spawn`", "in async fn `get_user`, a request handler";
+    /// empty for a one-off line, which messages place in its frame.
+    text: String,
+    severity: Severity,
+}
+
+/// How far the rule looks (`scope`), each step adding findings at `info`.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Scope {
+    /// Code serving the network (the default).
+    Network,
+    /// Code serving any work as it arrives (channel loops, watchers, UI events).
+    Serving,
+    /// Also loops and per-item closures of one-shot code.
+    HotPaths,
+    /// Anywhere in async code.
+    AllAsync,
+}
+
+fn scope(cx: &Context<'_>) -> Scope {
+    match cx.settings(META.name).and_then(|s| s.string("scope")) {
+        Some("serving") => Scope::Serving,
+        Some("hot-paths") => Scope::HotPaths,
+        Some("all-async") => Scope::AllAsync,
+        _ => Scope::Network,
     }
-    let all = cx
-        .settings(META.name)
-        .and_then(|s| s.string("scope"))
-        .is_some_and(|s| s == "all-async");
-    all.then(String::new)
+}
+
+/// Where the code is, when it is to be reported: code that serves the network at the rule's
+/// severity; wider scopes add other serving code, loops of one-shot code, then anywhere in
+/// async code, at `info`. In `examples/` only with `check-examples`, at `info`.
+fn place(cx: &Context<'_>) -> Option<Place> {
+    let example = in_example(cx);
+    if example && !option(cx, "check-examples") {
+        return None;
+    }
+    let scope = scope(cx);
+    let here = cx.serving().map(|s| s.describe());
+    let served = served_fn(cx);
+    let network = served.as_ref().is_some_and(|s| s.network);
+    let serving = match (here, served) {
+        (Some(text), _) => Some(text),
+        (None, Some(s)) if s.whole => Some(s.text),
+        _ => None,
+    };
+    let (text, severity) = match serving {
+        Some(text) if network && !example => (text, Severity::Warning),
+        Some(text) if network || scope >= Scope::Serving => (text, Severity::Info),
+        _ => match cx.hot_path() {
+            Some(h) if scope >= Scope::HotPaths => (h.describe(), Severity::Info),
+            _ if scope == Scope::AllAsync => (String::new(), Severity::Info),
+            _ => return None,
+        },
+    };
+    Some(Place { text, severity })
+}
+
+/// How the enclosing fn is reached.
+struct Served {
+    /// "in async fn `save`, which `handle` runs per request or message (src/a.rs:3)".
+    text: String,
+    /// Its work comes from the network.
+    network: bool,
+    /// The whole fn runs per unit of work (a handler, a fn its callers run per request);
+    /// not so for a fn that accepts connections, whose loops and tasks do.
+    whole: bool,
+}
+
+/// How the enclosing fn serves work: it is a request handler (it returns a server framework's
+/// response, or takes an HTTP `Request<..>` and returns a `Response`), it serves the network
+/// itself (binds, accepts), or the crate's call graph shows a caller that runs it per request,
+/// connection or message.
+fn served_fn(cx: &Context<'_>) -> Option<Served> {
+    let frame = cx.enclosing_fn()?;
+    let own = cx.own_summary()?;
+    let sig = own
+        .fns
+        .iter()
+        .find(|f| f.span.start >= frame.span.start && f.span.end <= frame.span.end)?;
+    let described = frame.describe();
+    let head = cx.file.slice(frame.span);
+    let output = sig.output.as_deref().unwrap_or("");
+    // A parameter whose type is named `Request` (`http::Request<B>`, axum's `Request`,
+    // actix's `HttpRequest`), not a type that merely ends so (`ChatRequest`).
+    let takes_request = [": Request", "::Request", "HttpRequest"]
+        .iter()
+        .any(|w| head.contains(w));
+    if is_handler_output(output) || (takes_request && output.contains("Response")) {
+        return Some(Served {
+            text: format!("in {described}, a request handler"),
+            network: true,
+            whole: true,
+        });
+    }
+    if serves_network(sig).is_some() {
+        return Some(Served {
+            text: format!("in {described}"),
+            network: true,
+            whole: false,
+        });
+    }
+    if sig.test || !cx.in_module_tree() {
+        return None;
+    }
+    let by = cx.crate_index().served(&sig.path, &sig.name)?;
+    let shown = cx.crate_index().display_path(&by.file);
+    let per = if by.network {
+        "per request or connection"
+    } else {
+        "per message"
+    };
+    Some(Served {
+        text: format!(
+            "in {described}, which `{}` runs {per} ({}:{})",
+            by.caller,
+            shown.display(),
+            by.line
+        ),
+        network: by.network,
+        whole: true,
+    })
 }
 
 /// Where the code is for messages: on its hot path, or "in async fn `main`".
@@ -207,14 +356,15 @@ fn print_finding<T: syn::spanned::Spanned + ?Sized>(
     node: &T,
     what: &str,
     stream: &str,
-    place: &str,
+    place: Place,
 ) -> Finding {
-    let place = located(cx, place);
+    let text = located(cx, &place.text);
     Finding::new(
         META.name,
         cx.span(node),
-        format!("{what} {place} writes synchronously"),
+        format!("{what} {text} writes synchronously"),
     )
+    .severity(place.severity)
     .label(format!("locks {stream} and writes on the executor thread"))
     .note(format!(
         "{stream} is shared behind a lock and each write is a blocking system call that waits for the terminal or pipe: every task on this executor thread waits with it"
@@ -245,8 +395,22 @@ fn facade(cx: &Context<'_>, mac: &syn::Macro) -> Option<Facade> {
     }
 }
 
+/// The level of a log macro: its name, or for `log!`/`event!` the `Level::X` it is given
+/// first (`None` when that is not written out).
+fn macro_level(cx: &Context<'_>, mac: &syn::Macro, name: &str) -> Option<LogLevel> {
+    if let Some(l) = LogLevel::parse(name) {
+        return Some(l);
+    }
+    let first = macro_args(mac).into_iter().next()?;
+    let text = cx.text(&first);
+    let after = text
+        .rsplit("Level::")
+        .next()
+        .filter(|_| text.contains("Level::"))?;
+    LogLevel::parse(after.trim())
+}
+
 fn log_finding(cx: &Context<'_>, mac: &syn::Macro, name: &str) -> Option<Finding> {
-    let place = place(cx)?;
     let facade = facade(cx, mac)?;
     if name == "event" && facade != Facade::Tracing {
         return None;
@@ -259,28 +423,78 @@ fn log_finding(cx: &Context<'_>, mac: &syn::Macro, name: &str) -> Option<Finding
     if facade == Facade::Tracing && !backend.tracing {
         return None;
     }
+    let mut place = place(cx)?;
     let in_this_file = cx.own_summary().is_some_and(|own| own.path == backend.file);
+    let files_only = if in_this_file {
+        writes_files_only(&cx.file.text)
+    } else {
+        backend.files_only
+    };
+    // A file output seldom waits for a reader: reported with the wider scopes, at `info`.
+    if files_only && place.severity == Severity::Warning {
+        if scope(cx) < Scope::Serving {
+            return None;
+        }
+        place.severity = Severity::Info;
+    }
+    let writes = if files_only {
+        "its log file"
+    } else {
+        backend.writes
+    };
     let at = if in_this_file {
         format!("line {}", backend.line)
     } else {
         let shown = cx.crate_index().display_path(&backend.file);
         format!("{}:{}", shown.display(), backend.line)
     };
-    let place = located(cx, &place);
-    Some(
-        Finding::new(
+    // The program's default level: the one its code sets, else the backend's usual one.
+    let shown_to = backend
+        .level
+        .or_else(|| default_level(&cx.file.text).filter(|_| in_this_file))
+        .unwrap_or(DEFAULT_THRESHOLD);
+    let level = macro_level(cx, mac, name);
+    let text = located(cx, &place.text);
+    let finding = match level {
+        Some(level) if level > shown_to => {
+            if !option(cx, "filtered-levels") {
+                return None;
+            }
+            Finding::new(
+                META.name,
+                cx.span(mac),
+                format!(
+                    "`{name}!` {text} would log synchronously through `{}` (installed at {at}) if `{}` records were enabled",
+                    backend.name,
+                    level.as_str()
+                ),
+            )
+            .severity(Severity::Info)
+            .label(format!(
+                "off by default: checks the level filter, writes nothing unless `{}` is turned on",
+                level.as_str()
+            ))
+            .note(format!(
+                "`{}` shows `{}` and above unless told otherwise (`RUST_LOG`, a verbosity option): turned on, each record is formatted and written to {} on the executor thread",
+                backend.name,
+                shown_to.as_str(),
+                writes
+            ))
+        }
+        _ => Finding::new(
             META.name,
             cx.span(mac),
             format!(
-                "`{name}!` {place} logs synchronously through `{}` (installed at {at})",
+                "`{name}!` {text} logs synchronously through `{}` (installed at {at})",
                 backend.name
             ),
         )
+        .severity(place.severity)
         .label("formats and writes the record on the executor thread")
         .note(format!(
             "`{}` formats each record and writes it to {} on the thread that logs, behind a lock: every task on this executor thread waits for the write",
-            backend.name, backend.writes
-        ))
-        .help("install the subscriber with a `tracing_appender::non_blocking` writer, or send records to a logging task over a channel"),
-    )
+            backend.name, writes
+        )),
+    };
+    Some(finding.help(backend.help))
 }

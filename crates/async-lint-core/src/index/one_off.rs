@@ -66,11 +66,11 @@ impl CrateIndex {
             return false;
         }
         let key = (f.file().path.clone(), f.path.clone());
-        if let Some(&known) = lock(&self.callers.answers).get(&key) {
+        if let Some(&known) = lock(&self.one_off.answers).get(&key) {
             return known;
         }
         // A cycle through `f` is not a path from `main`.
-        lock(&self.callers.answers).insert(key.clone(), false);
+        lock(&self.one_off.answers).insert(key.clone(), false);
         let answer = self.callers_of(f).is_some_and(|callers| {
             !callers.is_empty()
                 && callers.iter().all(|(caller, i)| {
@@ -80,14 +80,14 @@ impl CrateIndex {
                         && self.one_off_within(caller, depth + 1)
                 })
         });
-        lock(&self.callers.answers).insert(key, answer);
+        lock(&self.one_off.answers).insert(key, answer);
         answer
     }
 
     /// Every call in the crate that may call `f`: (the calling fn, the call's index). `None`
     /// when the crate's files cannot be listed.
     fn callers_of(&self, f: &FnRef) -> Option<Vec<(FnRef, usize)>> {
-        let files = self.callers.files.get_or_init(|| self.source_files());
+        let files = self.one_off.files.get_or_init(|| self.source_files());
         if files.is_empty() {
             return None;
         }
