@@ -1,6 +1,7 @@
 //! Context: what is known at a point of the visited file — async or not, inside which loops,
 //! which names resolve to what, which locals have which types. Rules ask; they never walk.
 
+mod await_macros;
 pub mod awaits;
 pub mod blocking;
 pub mod bounds;

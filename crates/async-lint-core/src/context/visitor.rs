@@ -1,11 +1,14 @@
 //! The one visitor per file: keeps the [`Context`] up to date and calls every enabled rule at
 //! every expression, block and macro.
 
+mod evalorder;
+
 use super::bounds::{chain_limit, Limit, LoopBounds};
 use super::frame::{INLINE_ONCE, OFFLOADING_CALLEES, PER_ITEM_ADAPTERS};
 use super::macros::{self, parse_body, MacroBody};
 use super::spawn::{may_name_spawn_method, may_name_spawner, SpawnKind, SPAWN_WORDS};
 use super::testcode;
+use evalorder::has_let;
 use super::{
     Binding, BlockExit, Context, ExitKind, Frame, FrameKind, IndexLink, IndexScope, Locals, Loop,
     LoopKind, Statics, StructFields,
@@ -799,6 +802,9 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
         if let Some(init) = &l.init {
             self.visit_expr(&init.expr);
             if let Some((_, diverge)) = &init.diverge {
+                // `let .. else`: the scrutinee's temporaries are dropped before the `else` block.
+                self.cx.guards_close_temps();
+                self.cx.guards_open_temps();
                 self.visit_expr(diverge);
             }
             ret = self.cx.returns_of(&init.expr);
@@ -947,8 +953,11 @@ impl Visitor<'_> {
                     self.cx.locals.push();
                     self.bind_pat(&arm.pat, None);
                     self.cx.guards_bind(&arm.pat, &m.expr);
+                    // A match guard is a temporary scope of its own, before the arm's body.
                     self.cx.guards_open_temps();
                     self.visit_guard(&arm.pat);
+                    self.cx.guards_close_temps();
+                    self.cx.guards_open_temps();
                     self.visit_expr(&arm.body);
                     self.cx.guards_close_temps();
                     self.cx.locals.pop();
@@ -1001,6 +1010,7 @@ impl Visitor<'_> {
                 self.adapter_bounds = saved;
             }
             Expr::Macro(m) => self.visit_macro(&m.mac),
+            Expr::Assign(_) | Expr::Binary(_) => self.visit_operands(e),
             _ => visit::visit_expr(self, e),
         }
     }
@@ -1128,17 +1138,6 @@ fn allowed_lints(attrs: &[syn::Attribute]) -> Vec<String> {
 }
 
 /// Does a condition bind (`let PAT = EXPR`, also inside a `&&` chain)?
-fn has_let(cond: &Expr) -> bool {
-    match cond {
-        Expr::Let(_) => true,
-        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
-            has_let(&b.left) || has_let(&b.right)
-        }
-        Expr::Paren(p) => has_let(&p.expr),
-        _ => false,
-    }
-}
-
 fn label(l: &Option<syn::Label>) -> Option<String> {
     l.as_ref().map(|l| l.name.ident.to_string())
 }
