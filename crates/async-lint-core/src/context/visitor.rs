@@ -8,7 +8,6 @@ use super::frame::{INLINE_ONCE, OFFLOADING_CALLEES, PER_ITEM_ADAPTERS};
 use super::macros::{self, parse_body, MacroBody};
 use super::spawn::{may_name_spawn_method, may_name_spawner, SpawnKind, SPAWN_WORDS};
 use super::testcode;
-use evalorder::has_let;
 use super::{
     Binding, BlockExit, Context, ExitKind, Frame, FrameKind, IndexLink, IndexScope, Locals, Loop,
     LoopKind, Statics, StructFields,
@@ -24,6 +23,7 @@ use crate::resolve::{Resolver, Scope};
 use crate::rules::Rule;
 use crate::source::{SourceFile, Span, SpanOf};
 use crate::CrateInfo;
+use evalorder::has_let;
 use std::collections::{HashMap, HashSet};
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
