@@ -7,6 +7,7 @@ pub mod blocking;
 pub mod bounds;
 pub mod dataflow;
 pub mod exits;
+pub mod failure;
 mod frame;
 mod guards;
 mod locals;

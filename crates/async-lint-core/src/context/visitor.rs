@@ -15,6 +15,7 @@ use super::{
 use crate::catalog::{Catalog, Returns};
 use crate::config::RuleSettings;
 use crate::finding::Finding;
+use super::failure::Failure;
 use crate::index::{
     future_output, is_result_type, type_text, BlockingLeaf, Call, Callee, CrateIndex, FileSummary,
     FnSig, ModDecl,
@@ -319,6 +320,9 @@ impl<'a> Visitor<'a> {
         frame.returns_result = returns_result(&sig.output);
         let index = self.record_fn(sig, owner);
         let Some(body) = body else { return };
+        if let (Some(i), Some(summary)) = (index, self.summary.as_mut()) {
+            summary.fns[i].failure = Failure::of_body(body);
+        }
         self.fn_stack.push(index);
         self.push_frame(frame);
         for input in &sig.inputs {
@@ -368,6 +372,7 @@ impl<'a> Visitor<'a> {
                 span,
                 line: self.cx.file.lines.line_of(span.start) + 1,
                 calls: Vec::new(),
+                failure: Failure::default(),
             },
             nested,
         ))

@@ -3,6 +3,7 @@
 //! syntax nodes, no proc-macro2 spans), so summaries outlive the parse that made them and can
 //! be shared between threads.
 
+use crate::context::failure::Failure;
 use crate::context::FrameKind;
 use crate::source::Span;
 use std::collections::{HashMap, HashSet};
@@ -72,6 +73,8 @@ pub struct FnSig {
     pub line: usize,
     /// Calls in the body, nested closures and async blocks included, in source order.
     pub calls: Vec<Call>,
+    /// Whether the body can fail and reports its failures (default for a fn without body).
+    pub failure: Failure,
 }
 
 /// One call inside a fn body.

@@ -41,6 +41,16 @@ pub(super) fn collection<'e>(
         return;
     }
     let Some(ev) = fills.iter().find_map(|s| fallible(cx, s)) else {
+        // Tasks that cannot fail: awaiting each with `let _ =` still loses its panic.
+        if let Some(s) = fills.first() {
+            for (span, drain) in drains {
+                if let Drain::Each(how) = drain {
+                    if loses_panic(how) {
+                        out.push(panic_discarded(cx, span, how, s));
+                    }
+                }
+            }
+        }
         return;
     };
     let mut ev = Some(ev);

@@ -25,14 +25,14 @@ pub(super) fn fallible(cx: &Context<'_>, s: &Spawn<'_>) -> Option<Evidence> {
         (SpawnKind::Blocking, Expr::Closure(c)) => body_fallible(cx, Exits::of_expr(&c.body)),
         (SpawnKind::Blocking, Expr::Path(p)) if p.qself.is_none() => {
             let f = cx.fn_sig(&cx.resolve_path_or_self(&p.path)?)?;
-            (!f.returns_future && f.output_result).then(|| Evidence {
+            (!f.returns_future && fails_silently(&f)).then(|| Evidence {
                 span: cx.span(p),
                 label: format!("`{}` returns a `Result`", cx.text(p)),
             })
         }
         (SpawnKind::Task | SpawnKind::Local, Expr::Call(_) | Expr::MethodCall(_)) => {
             let f = cx.called_fn(body)?;
-            (f.returns_future && f.output_result).then(|| returns_result(cx, body))
+            (f.returns_future && fails_silently(&f)).then(|| returns_result(cx, body))
         }
         _ => None,
     }
@@ -101,7 +101,7 @@ pub(super) fn result_value(cx: &Context<'_>, v: &Expr) -> Option<Evidence> {
 /// A call of a fn of this crate whose (awaited, when `awaited`) value is a `Result`.
 pub(super) fn called_result(cx: &Context<'_>, call: &Expr, awaited: bool) -> Option<Evidence> {
     let f = cx.called_fn(call)?;
-    let result = f.output_result && f.returns_future == awaited;
+    let result = fails_silently(&f) && f.returns_future == awaited;
     result.then(|| returns_result(cx, call))
 }
 
@@ -162,4 +162,10 @@ pub(super) fn is_variant(path: &syn::Path, variant: &str) -> bool {
     let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
     segs.last().is_some_and(|l| l == variant)
         && (segs.len() == 1 || segs[segs.len() - 2] == "Result" || segs[segs.len() - 2] == "Option")
+}
+
+/// A crate fn whose `Result` can hold an error nobody has seen yet: declared to return
+/// `Result`, with a body that can fail and does not log its failures itself.
+pub(super) fn fails_silently(f: &crate::index::FnSig) -> bool {
+    f.output_result && !f.failure.never_fails && !f.failure.logs_failures
 }

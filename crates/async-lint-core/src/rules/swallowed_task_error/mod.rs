@@ -47,8 +47,8 @@ use crate::context::Context;
 use crate::finding::{Finding, Severity};
 use crate::source::Span;
 use collections::{collected_spawns, collection, is_new_collection, join_all_name};
-use fallible::{fallible, is_some_call, is_variant};
-use report::{callee_span, dropped_handle, join_all_discarded, join_discarded};
+use fallible::{fails_silently, fallible, is_some_call, is_variant};
+use report::{callee_span, dropped_handle, join_all_discarded, join_discarded, panic_discarded};
 use results::dropped_result;
 use syn::{Expr, Stmt};
 
@@ -72,6 +72,9 @@ impl Rule for SwallowedTaskError {
     }
 
     fn check_stmt(&self, cx: &Context<'_>, stmt: &Stmt, rest: &[Stmt], out: &mut Vec<Finding>) {
+        if cx.skips_test_code(META.name) {
+            return;
+        }
         match stmt {
             Stmt::Expr(e, Some(_)) => discarded(cx, e, How::Statement, out),
             Stmt::Local(l) => {
@@ -82,7 +85,7 @@ impl Rule for SwallowedTaskError {
                 match strip_pat(&l.pat) {
                     syn::Pat::Wild(_) => {
                         discarded(cx, &init.expr, How::LetWild, out);
-                        dropped_result(cx, &init.expr, out);
+                        dropped_result(cx, &init.expr, rest, out);
                     }
                     pat => {
                         if let Some(name) = binding_name(pat) {
@@ -109,6 +112,9 @@ enum How {
     Ok,
     /// `if let Ok(..) = value { .. }` without `else`
     IfLetOk,
+    /// `let _ = value?;` (or `.unwrap()`, `.expect(..)`): the join error is checked, the
+    /// task's own `Result` inside it is dropped.
+    InnerDropped,
 }
 
 /// Why a task can fail: a place in its body and what to say there.
@@ -144,6 +150,11 @@ fn discarded(cx: &Context<'_>, e: &Expr, how: How, out: &mut Vec<Finding>) {
             }
         }
         Expr::Await(a) => awaited_discarded(cx, a, how, out),
+        inner if how == How::LetWild && unwrapped(inner).is_some() => {
+            if let Some(Expr::Await(a)) = unwrapped(inner).map(strip) {
+                awaited_discarded(cx, a, How::InnerDropped, out);
+            }
+        }
         inner => {
             let Some(s) = spawn_call(cx, inner) else {
                 return;
@@ -167,8 +178,10 @@ fn awaited_discarded(cx: &Context<'_>, a: &syn::ExprAwait, how: How, out: &mut V
     let base = strip(&a.base);
     if let Some(s) = spawn_call(cx, base) {
         if matches!(s.handle(cx), Handle::Join | Handle::Task) {
-            if let Some(ev) = fallible(cx, &s) {
-                out.push(join_discarded(cx.span(a), how, ev));
+            match fallible(cx, &s) {
+                Some(ev) => out.push(join_discarded(cx.span(a), how, ev)),
+                None if loses_panic(how) => out.push(panic_discarded(cx, cx.span(a), how, &s)),
+                None => {}
             }
         }
         return;
@@ -216,9 +229,12 @@ fn handle_binding(
     rest: &[Stmt],
     out: &mut Vec<Finding>,
 ) {
-    let Some(ev) = fallible(cx, s) else { return };
     let id = name.to_string();
     let uses = uses_of(rest, &id);
+    let Some(ev) = fallible(cx, s) else {
+        panics_discarded(cx, s, &uses, out);
+        return;
+    };
     if uses.is_empty() {
         let msg = format!("the handle `{id}` of a fallible task is never awaited");
         out.push(dropped_handle(cx, s, Some(cx.span(name)), ev, &msg));
@@ -284,6 +300,9 @@ fn fate(u: &Use<'_>, k: usize) -> Option<How> {
     };
     match next {
         Expr::Paren(_) | Expr::Group(_) => fate(u, k + 1),
+        _ if unwrapped(next).is_some() => {
+            (fate(u, k + 1) == Some(How::LetWild)).then_some(How::InnerDropped)
+        }
         Expr::MethodCall(m) if m.method == "ok" && m.args.is_empty() => {
             (fate(u, k + 1) == Some(How::Statement)).then_some(How::Ok)
         }
@@ -337,4 +356,33 @@ fn is_drop(cx: &Context<'_>, c: &syn::ExprCall) -> bool {
 
 fn is_drop_path(f: &Expr) -> bool {
     matches!(f, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "drop"))
+}
+
+/// The operand of `e?`, `e.unwrap()` or `e.expect(..)`: what hands out the `Ok` value.
+fn unwrapped(e: &Expr) -> Option<&Expr> {
+    match e {
+        Expr::Try(t) => Some(&t.expr),
+        Expr::MethodCall(m) if m.method == "unwrap" && m.args.is_empty() => Some(&m.receiver),
+        Expr::MethodCall(m) if m.method == "expect" && m.args.len() == 1 => Some(&m.receiver),
+        _ => None,
+    }
+}
+
+/// Does throwing the join result away this way hide a panic that rustc would not point at?
+/// (`value;` keeps rustc's `unused_must_use` warning; `?`/`.unwrap()` re-raise the panic.)
+fn loses_panic(how: How) -> bool {
+    matches!(how, How::LetWild | How::Ok)
+}
+
+/// The handle of a task that cannot fail: its uses that still throw its panic away.
+fn panics_discarded(cx: &Context<'_>, s: &Spawn<'_>, uses: &[Use<'_>], out: &mut Vec<Finding>) {
+    if uses.is_empty() {
+        return;
+    }
+    let sites: Option<Vec<(Span, How)>> = uses.iter().map(|u| handle_discard(cx, u)).collect();
+    for (span, how) in sites.into_iter().flatten() {
+        if loses_panic(how) {
+            out.push(panic_discarded(cx, span, how, s));
+        }
+    }
 }

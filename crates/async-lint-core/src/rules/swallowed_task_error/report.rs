@@ -50,6 +50,10 @@ pub(super) fn join_discarded(span: Span, how: How, ev: Evidence) -> Finding {
             "the join result of a fallible task is thrown away",
             "the task's error and panic are dropped unread",
         ),
+        How::InnerDropped => (
+            "the `Result` of a fallible task is thrown away with `let _ =`: only the join error is checked",
+            "the task's own error is dropped with the `Ok` value of the join",
+        ),
     };
     Finding::new(META.name, span, message)
         .label(label)
@@ -69,4 +73,21 @@ pub(super) fn join_all_discarded(span: Span, how: &str, ev: Evidence) -> Finding
     .secondary(ev.span, ev.label)
     .help(HELP)
     .note(NOTE)
+}
+
+/// The finding for the join result of a task that cannot fail thrown away: its panic is lost.
+/// Info: the panic hook has usually printed the panic already, but the program goes on as if
+/// the task had finished its work.
+pub(super) fn panic_discarded(cx: &Context<'_>, span: Span, how: How, s: &Spawn<'_>) -> Finding {
+    let via = if how == How::Ok { "`.ok()`" } else { "`let _ =`" };
+    Finding::new(
+        META.name,
+        span,
+        format!("the join result of a task is thrown away with {via}: a panic of the task goes unnoticed"),
+    )
+    .severity(Severity::Info)
+    .label("the `JoinError` of a panicked task is dropped here")
+    .secondary(callee_span(cx, s.call), "the task spawned here")
+    .help("check the join result (`handle.await.expect(\"task panicked\")`, or log its `Err`); abort the task first if cancelling it is what you mean")
+    .note("a panic inside a task is caught by the runtime and handed back only through its `JoinHandle`")
 }

@@ -26,12 +26,11 @@ pub(super) const BENIGN_ERRORS: &[&str] = &[
     "Closed",
 ];
 
-/// `let _ = <fn of this crate returning Result>(..).await;` — outside test code, where calling
-/// a fallible fn for its side effects and ignoring the outcome is deliberate.
-pub(super) fn dropped_result(cx: &Context<'_>, e: &Expr, out: &mut Vec<Finding>) {
-    if cx.skips_test_code(META.name) {
-        return;
-    }
+/// `let _ = <fn of this crate returning Result>(..).await;` followed by `rest`. Not when the
+/// callee cannot fail (every exit is `Ok(..)`) or logs its failures itself, nor on a failure
+/// path: when the rest of the block reports an `Err(..)`, a best-effort cleanup's own error
+/// would only hide the first one.
+pub(super) fn dropped_result(cx: &Context<'_>, e: &Expr, rest: &[Stmt], out: &mut Vec<Finding>) {
     let Expr::Await(a) = strip(e) else { return };
     let call = strip(&a.base);
     if spawn_call(cx, call).is_some() {
@@ -47,9 +46,10 @@ pub(super) fn dropped_result(cx: &Context<'_>, e: &Expr, out: &mut Vec<Finding>)
         .output
         .as_deref()
         .is_some_and(|t| BENIGN_ERRORS.iter().any(|e| t.contains(e)));
-    if !(f.returns_future && f.output_result)
+    if !(f.returns_future && fails_silently(&f))
         || benign_error
         || BENIGN_CALLEES.contains(&f.name.as_str())
+        || reports_err(rest)
     {
         return;
     }
@@ -63,4 +63,24 @@ pub(super) fn dropped_result(cx: &Context<'_>, e: &Expr, out: &mut Vec<Finding>)
         .help("handle the error (`?`, `if let Err(e) = .. { .. }`), or log it where it is dropped")
         .note("`let _ =` silences rustc's `must_use` warning on `Result`: the failure leaves no trace"),
     );
+}
+
+/// Do these statements make an `Err(..)` (returned, sent, or the block's value)?
+fn reports_err(rest: &[Stmt]) -> bool {
+    struct ErrFinder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for ErrFinder {
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            if matches!(&*c.func, Expr::Path(p) if is_variant(&p.path, "Err")) {
+                self.0 = true;
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut f = ErrFinder(false);
+    for s in rest {
+        syn::visit::Visit::visit_stmt(&mut f, s);
+    }
+    f.0
 }
