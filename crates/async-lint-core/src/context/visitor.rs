@@ -4,6 +4,7 @@
 mod evalorder;
 
 use super::bounds::{chain_limit, Limit, LoopBounds};
+use super::failure::Failure;
 use super::frame::{INLINE_ONCE, OFFLOADING_CALLEES, PER_ITEM_ADAPTERS};
 use super::macros::{self, parse_body, MacroBody};
 use super::spawn::{may_name_spawn_method, may_name_spawner, SpawnKind, SPAWN_WORDS};
@@ -15,7 +16,6 @@ use super::{
 use crate::catalog::{Catalog, Returns};
 use crate::config::RuleSettings;
 use crate::finding::Finding;
-use super::failure::Failure;
 use crate::index::{
     future_output, is_result_type, type_text, BlockingLeaf, Call, Callee, CrateIndex, FileSummary,
     FnSig, ModDecl,
@@ -321,7 +321,7 @@ impl<'a> Visitor<'a> {
         let index = self.record_fn(sig, owner);
         let Some(body) = body else { return };
         if let (Some(i), Some(summary)) = (index, self.summary.as_mut()) {
-            summary.fns[i].failure = Failure::of_body(body);
+            summary.set_failure(i, Failure::of_body(body));
         }
         self.fn_stack.push(index);
         self.push_frame(frame);
@@ -931,7 +931,7 @@ impl Visitor<'_> {
             Expr::If(i) => {
                 self.cx.locals.push();
                 // Temporaries of a plain condition end before the branch; those of an
-                // `if let` scrutinee live through it (edition 2024: not into `else`).
+                // `if let` scrutinee live through it, and before edition 2024 into `else`.
                 self.cx.guards_open_temps();
                 self.visit_expr(&i.cond);
                 if !has_let(&i.cond) {
@@ -939,10 +939,16 @@ impl Visitor<'_> {
                     self.cx.guards_open_temps();
                 }
                 self.visit_block(&i.then_branch);
-                self.cx.guards_close_temps();
+                let into_else = has_let(&i.cond) && self.cx.krate.edition.is_some_and(|e| e < 2024);
+                if !into_else {
+                    self.cx.guards_close_temps();
+                }
                 self.cx.locals.pop();
                 if let Some((_, els)) = &i.else_branch {
                     self.visit_expr(els);
+                }
+                if into_else {
+                    self.cx.guards_close_temps();
                 }
             }
             Expr::Let(l) => {

@@ -186,6 +186,18 @@ impl FileSummary {
         i
     }
 
+    /// Records how fn `i`'s body fails. A cfg'd duplicate's facts are merged into the first
+    /// definition, which lookups find: it never fails, or logs, only if every body does.
+    pub(crate) fn set_failure(&mut self, i: usize, failure: Failure) {
+        self.fns[i].failure = failure;
+        let first = self.by_path.get(&self.fns[i].path).copied();
+        if let Some(f) = first.filter(|&f| f != i) {
+            let merged = &mut self.fns[f].failure;
+            merged.never_fails &= failure.never_fails;
+            merged.logs_failures &= failure.logs_failures;
+        }
+    }
+
     /// Is `path` defined more than once in this file (which body runs is not known)?
     pub fn is_duplicated(&self, path: &str) -> bool {
         self.duplicated.contains(path)

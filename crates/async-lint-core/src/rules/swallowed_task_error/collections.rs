@@ -156,8 +156,13 @@ pub(super) fn for_loop_drain<'e>(
         return None;
     }
     let sites: Option<Vec<(Span, How)>> = inner.iter().map(|u| handle_discard(cx, u)).collect();
+    // A loop that keeps (checks, aborts, passes on) each handle drains nothing, but neither
+    // does it keep the results another loop over the collection throws away.
+    let Some(sites) = sites else {
+        return Some(CollectionUse::Neutral);
+    };
     Some(CollectionUse::Drain(
-        sites?
+        sites
             .into_iter()
             .map(|(s, how)| (s, Drain::Each(how)))
             .collect(),

@@ -79,7 +79,11 @@ pub(super) fn join_all_discarded(span: Span, how: &str, ev: Evidence) -> Finding
 /// Info: the panic hook has usually printed the panic already, but the program goes on as if
 /// the task had finished its work.
 pub(super) fn panic_discarded(cx: &Context<'_>, span: Span, how: How, s: &Spawn<'_>) -> Finding {
-    let via = if how == How::Ok { "`.ok()`" } else { "`let _ =`" };
+    let via = if how == How::Ok {
+        "`.ok()`"
+    } else {
+        "`let _ =`"
+    };
     Finding::new(
         META.name,
         span,
