@@ -67,6 +67,8 @@ pub struct Context<'a> {
     pub(crate) guards: Guards,
     /// Lints allowed by `#[allow(..)]`/`#[expect(..)]` on the enclosing items and the file.
     pub(crate) allowed_lints: Vec<String>,
+    /// How many enclosing branches run only on a failure (see [`Context::in_failure_branch`]).
+    pub(crate) failure_branches: usize,
 }
 
 /// A block being visited whose last statement is a `break` or a `return`: its code runs once,

@@ -1,6 +1,7 @@
 //! The one visitor per file: keeps the [`Context`] up to date and calls every enabled rule at
 //! every expression, block and macro.
 
+mod branches;
 mod evalorder;
 
 use super::bounds::{chain_limit, Limit, LoopBounds};
@@ -230,6 +231,7 @@ impl<'a> Visitor<'a> {
             statics,
             guards: Default::default(),
             allowed_lints: allowed_lints(&ast.attrs),
+            failure_branches: 0,
         };
         Visitor {
             cx,
@@ -938,7 +940,9 @@ impl Visitor<'_> {
                     self.cx.guards_close_temps();
                     self.cx.guards_open_temps();
                 }
-                self.visit_block(&i.then_branch);
+                self.failure_branch(branches::is_failure_test(&i.cond), |v| {
+                    v.visit_block(&i.then_branch)
+                });
                 let into_else = has_let(&i.cond) && self.cx.krate.edition.is_some_and(|e| e < 2024);
                 if !into_else {
                     self.cx.guards_close_temps();
@@ -969,7 +973,9 @@ impl Visitor<'_> {
                     self.visit_guard(&arm.pat);
                     self.cx.guards_close_temps();
                     self.cx.guards_open_temps();
-                    self.visit_expr(&arm.body);
+                    self.failure_branch(branches::is_err_pattern(&arm.pat), |v| {
+                        v.visit_expr(&arm.body)
+                    });
                     self.cx.guards_close_temps();
                     self.cx.locals.pop();
                 }

@@ -50,6 +50,7 @@ pub(super) fn dropped_result(cx: &Context<'_>, e: &Expr, rest: &[Stmt], out: &mu
         || benign_error
         || BENIGN_CALLEES.contains(&f.name.as_str())
         || reports_err(rest)
+        || cx.in_failure_branch()
     {
         return;
     }
