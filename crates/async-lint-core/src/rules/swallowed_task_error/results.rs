@@ -28,8 +28,9 @@ pub(super) const BENIGN_ERRORS: &[&str] = &[
 
 /// `let _ = <fn of this crate returning Result>(..).await;` followed by `rest`. Not when the
 /// callee cannot fail (every exit is `Ok(..)`) or logs its failures itself, nor on a failure
-/// path: when the rest of the block reports an `Err(..)`, a best-effort cleanup's own error
-/// would only hide the first one.
+/// path (an `Err` branch, or the rest of the block reports an `Err(..)`: a best-effort
+/// cleanup's own error would only hide the first one), nor in a fn that returns `Result`
+/// itself and so chose not to propagate this one.
 pub(super) fn dropped_result(cx: &Context<'_>, e: &Expr, rest: &[Stmt], out: &mut Vec<Finding>) {
     let Expr::Await(a) = strip(e) else { return };
     let call = strip(&a.base);
@@ -51,6 +52,7 @@ pub(super) fn dropped_result(cx: &Context<'_>, e: &Expr, rest: &[Stmt], out: &mu
         || BENIGN_CALLEES.contains(&f.name.as_str())
         || reports_err(rest)
         || cx.in_failure_branch()
+        || propagates_errors(cx)
     {
         return;
     }
@@ -84,4 +86,10 @@ fn reports_err(rest: &[Stmt]) -> bool {
         syn::visit::Visit::visit_stmt(&mut f, s);
     }
     f.0
+}
+
+/// Is the code directly in a fn that returns `Result`? There `?` was one character away:
+/// `let _ =` is a visible decision to carry on without this error (a best-effort step).
+fn propagates_errors(cx: &Context<'_>) -> bool {
+    cx.innermost_frame().is_some_and(|f| f.returns_result)
 }
