@@ -271,6 +271,9 @@ fn handle_binding(
 /// Where and how one use of a handle throws it (or its join result) away; `None` when the use
 /// keeps it (awaited and checked, aborted, moved, returned…).
 fn handle_discard(cx: &Context<'_>, u: &Use<'_>) -> Option<(Span, How)> {
+    if u.expr.is_none() {
+        return joined_away(cx, u.stmt);
+    }
     let p0 = u.parent(0)?;
     match p0 {
         Expr::Call(c) if is_drop(cx, c) => {
@@ -385,4 +388,24 @@ fn panics_discarded(cx: &Context<'_>, s: &Spawn<'_>, uses: &[Use<'_>], out: &mut
             out.push(panic_discarded(cx, span, how, s));
         }
     }
+}
+
+/// A statement that joins handles with `join!`/`try_join!` and throws the results away:
+/// `tokio::join!(a, b);` (a tuple, which rustc does not ask to use) or
+/// `let _ = tokio::try_join!(a, b);`. The macro's place and how.
+fn joined_away(cx: &Context<'_>, stmt: &Stmt) -> Option<(Span, How)> {
+    let (mac, how) = match stmt {
+        Stmt::Macro(m) if m.semi_token.is_some() => (&m.mac, How::Statement),
+        Stmt::Expr(Expr::Macro(m), Some(_)) => (&m.mac, How::Statement),
+        Stmt::Local(l) if matches!(strip_pat(&l.pat), syn::Pat::Wild(_)) => {
+            match l.init.as_ref()?.expr.as_ref() {
+                Expr::Macro(m) => (&m.mac, How::LetWild),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    let name = crate::context::macro_name(mac);
+    let joins = name == "join" || (name == "try_join" && how == How::LetWild);
+    (joins && cx.macro_awaits(mac)).then(|| (cx.span(&mac.path), how))
 }
