@@ -5,7 +5,8 @@
 //!   `//~^ rule-name` (one `^` per line up) points at a line above;
 //!   `//~ rule-name: text` also requires `text` in the message.
 //! - Header directives: `//@ config: <toml line>` (repeatable; joined into an async-lint.toml),
-//!   `//@ runtime: tokio|async-std|smol`, `//@ rules: a, b` (rules to run; default: the folder's).
+//!   `//@ runtime: tokio|async-std|smol`, `//@ rules: a, b` (rules to run; default: the folder's),
+//!   `//@ edition: 2021` (the crate's edition; default: unknown).
 //!
 //! Any missed or unexpected finding fails, named by `file:line`.
 //!
@@ -105,6 +106,9 @@ fn check_with(
     let krate = CrateInfo {
         name: None,
         runtime,
+        edition: directive(&text, "edition")
+            .first()
+            .and_then(|e| e.parse().ok()),
     };
     let result = lint(&engine, &file, &krate);
 

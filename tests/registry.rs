@@ -110,6 +110,7 @@ fn lint(rule: &str, code: &str) -> usize {
     let krate = CrateInfo {
         name: None,
         runtime: Runtime::Tokio,
+        edition: None,
     };
     let result = engine.lint(&file, &krate, module_path(Path::new("lib.rs")));
     assert!(

@@ -44,6 +44,8 @@ pub enum Runtime {
 pub struct CrateInfo {
     pub name: Option<String>,
     pub runtime: Runtime,
+    /// The Rust edition (`2021`), when the manifest says; temporary scopes depend on it.
+    pub edition: Option<u16>,
 }
 
 /// Rule selection from the command line, applied over the config's.

@@ -282,9 +282,22 @@ fn read_manifest(dir: &Path, settings: &Settings) -> Option<Crate> {
     let index = CrateIndex::new(dir, name.as_deref(), lib).with_settings(settings.clone());
     Some(Crate {
         root: dir.to_path_buf(),
-        info: CrateInfo { name, runtime },
+        info: CrateInfo {
+            name,
+            runtime,
+            edition: package_edition(&package),
+        },
         index,
         package,
         declared: std::sync::OnceLock::new(),
     })
+}
+
+/// The edition of a package's library target (or its first target): what its `src/` uses.
+fn package_edition(package: &Package) -> Option<u16> {
+    let lib = package
+        .targets
+        .iter()
+        .find(|t| t.kind.iter().any(|k| k == "lib"));
+    lib.or(package.targets.first())?.edition.parse().ok()
 }

@@ -6,7 +6,7 @@ use async_lint_core::{module_path, Config, CrateInfo, Engine, Runtime, Selection
 pub fn lint_and_check(text: &str) {
     let engine = Engine::new(&Config::default(), &Selection::default());
     let file = SourceFile::new("fuzz.rs", text.to_string());
-    let krate = CrateInfo { name: None, runtime: Runtime::Tokio };
+    let krate = CrateInfo { name: None, runtime: Runtime::Tokio, edition: None };
     let first = engine.lint(&file, &krate, module_path(std::path::Path::new("lib.rs")));
     for f in &first.findings {
         for span in std::iter::once(f.span).chain(f.labels.iter().map(|l| l.span)) {

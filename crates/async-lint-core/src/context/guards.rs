@@ -406,7 +406,7 @@ impl Context<'_> {
     }
 
     /// Guards are only tracked where they can meet an await: directly in an async body.
-    fn frame_is_async(&self) -> bool {
+    pub(super) fn frame_is_async(&self) -> bool {
         self.innermost_frame().is_some_and(|f| f.kind.is_async())
     }
 
@@ -466,6 +466,8 @@ impl<'ast> Visit<'ast> for TempScan<'_, '_> {
             | Expr::Macro(_) => return,
             // A nested await is an await point of its own: it sees its operand's temporaries.
             Expr::Await(_) if !self.root => return,
+            // Each operand of `&&`/`||` drops its temporaries before the next runs.
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => return,
             _ => {}
         }
         self.root = false;
@@ -785,32 +787,6 @@ impl Context<'_> {
         let seq = self.guards.seq;
         if let Some(m) = self.guards.frames.last_mut() {
             m.last_await = seq;
-        }
-    }
-}
-
-/// Macros that await inside (their expansion holds an `.await`).
-const AWAITING_MACROS: &[&str] = &["select", "select_biased", "join", "try_join"];
-/// Crates whose `select!`/`join!` await.
-const AWAITING_MACRO_CRATES: &[&str] = &["tokio", "futures", "futures_util", "async_std"];
-
-impl Context<'_> {
-    /// Is this macro invocation an await point of the async body it is in (`tokio::select!`,
-    /// `futures::join!`…)? A bare name that nothing imports counts (`#[macro_use]`).
-    pub fn macro_awaits(&self, mac: &syn::Macro) -> bool {
-        if !self.frame_is_async() {
-            return false;
-        }
-        let name = super::macros::macro_name(mac);
-        if !AWAITING_MACROS.contains(&name.as_str()) {
-            return false;
-        }
-        match self.resolve(&mac.path) {
-            Some(p) => p
-                .split("::")
-                .next()
-                .is_some_and(|c| AWAITING_MACRO_CRATES.contains(&c)),
-            None => mac.path.segments.len() == 1,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Context: what is known at a point of the visited file — async or not, inside which loops,
 //! which names resolve to what, which locals have which types. Rules ask; they never walk.
 
+mod await_macros;
 pub mod awaits;
 pub mod blocking;
 pub mod bounds;
@@ -8,6 +9,7 @@ pub mod cfg;
 pub mod closures;
 pub mod dataflow;
 pub mod exits;
+pub mod failure;
 mod frame;
 mod guards;
 mod locals;
@@ -76,6 +78,8 @@ pub struct Context<'a> {
     /// Associated fns of this file's impls that return their type (`fn open(..) -> Result<Self>`):
     /// resolved path → the type.
     pub(crate) ctors: Statics,
+    /// How many enclosing branches run only on a failure (see [`Context::in_failure_branch`]).
+    pub(crate) failure_branches: usize,
 }
 
 /// A block being visited whose last statement is a `break` or a `return`: its code runs once,

@@ -45,9 +45,14 @@ const OUTPUT_PRESERVING: &[&str] = &[
 ];
 
 /// The future a spawn runs, with output-preserving wrappers peeled:
-/// `async { .. }.instrument(span)` → `async { .. }`.
+/// `async { .. }.instrument(span)` → `async { .. }`, and a block's value:
+/// `{ let c = c.clone(); async move { .. } }` → `async move { .. }`.
 pub fn task_future(body: &Expr) -> &Expr {
     match strip(body) {
+        Expr::Block(b) if b.label.is_none() => match b.block.stmts.last() {
+            Some(syn::Stmt::Expr(tail, None)) => task_future(tail),
+            _ => body,
+        },
         Expr::MethodCall(m) if OUTPUT_PRESERVING.contains(&m.method.to_string().as_str()) => {
             task_future(&m.receiver)
         }

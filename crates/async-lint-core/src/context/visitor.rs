@@ -2,8 +2,11 @@
 //! every expression, block and macro.
 
 mod bind;
+mod branches;
+mod evalorder;
 
 use super::bounds::{chain_limit, Limit, LoopBounds};
+use super::failure::Failure;
 use super::frame::{INLINE_ONCE, OFFLOADING_CALLEES, PER_ITEM_ADAPTERS};
 use super::macros::{self, parse_body, MacroBody};
 use super::spawn::{may_name_spawn_method, may_name_spawner, SpawnKind, SPAWN_WORDS};
@@ -22,6 +25,7 @@ use crate::resolve::{Resolver, Scope};
 use crate::rules::Rule;
 use crate::source::{SourceFile, Span, SpanOf};
 use crate::CrateInfo;
+use evalorder::has_let;
 use std::collections::{HashMap, HashSet};
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
@@ -232,6 +236,7 @@ impl<'a> Visitor<'a> {
             allowed_lints: allowed_lints(&ast.attrs),
             cfgs: super::cfg::conditions(&ast.attrs),
             ctors,
+            failure_branches: 0,
         };
         Visitor {
             cx,
@@ -325,6 +330,9 @@ impl<'a> Visitor<'a> {
         frame.returns_result = returns_result(&sig.output);
         let index = self.record_fn(sig, body, owner);
         let Some(body) = body else { return };
+        if let (Some(i), Some(summary)) = (index, self.summary.as_mut()) {
+            summary.set_failure(i, Failure::of_body(body));
+        }
         self.fn_stack.push(index);
         self.push_frame(frame);
         for input in &sig.inputs {
@@ -383,6 +391,7 @@ impl<'a> Visitor<'a> {
                 line: self.cx.file.lines.line_of(span.start) + 1,
                 first_await: super::awaits::first_await_offset(self.cx.file, sig, body),
                 calls: Vec::new(),
+                failure: Failure::default(),
             },
             nested,
         ))
@@ -765,6 +774,9 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
         if let Some(init) = &l.init {
             self.visit_expr(&init.expr);
             if let Some((_, diverge)) = &init.diverge {
+                // `let .. else`: the scrutinee's temporaries are dropped before the `else` block.
+                self.cx.guards_close_temps();
+                self.cx.guards_open_temps();
                 self.visit_expr(diverge);
             }
             ret = self.cx.returns_of(&init.expr);
@@ -888,18 +900,26 @@ impl Visitor<'_> {
             Expr::If(i) => {
                 self.cx.locals.push();
                 // Temporaries of a plain condition end before the branch; those of an
-                // `if let` scrutinee live through it (edition 2024: not into `else`).
+                // `if let` scrutinee live through it, and before edition 2024 into `else`.
                 self.cx.guards_open_temps();
                 self.visit_expr(&i.cond);
                 if !has_let(&i.cond) {
                     self.cx.guards_close_temps();
                     self.cx.guards_open_temps();
                 }
-                self.visit_block(&i.then_branch);
-                self.cx.guards_close_temps();
+                self.failure_branch(branches::is_failure_test(&i.cond), |v| {
+                    v.visit_block(&i.then_branch)
+                });
+                let into_else = has_let(&i.cond) && self.cx.krate.edition.is_some_and(|e| e < 2024);
+                if !into_else {
+                    self.cx.guards_close_temps();
+                }
                 self.cx.locals.pop();
                 if let Some((_, els)) = &i.else_branch {
                     self.visit_expr(els);
+                }
+                if into_else {
+                    self.cx.guards_close_temps();
                 }
             }
             Expr::Let(l) => {
@@ -915,9 +935,14 @@ impl Visitor<'_> {
                     self.cx.locals.push();
                     self.bind_pat(&arm.pat, None);
                     self.cx.guards_bind(&arm.pat, &m.expr);
+                    // A match guard is a temporary scope of its own, before the arm's body.
                     self.cx.guards_open_temps();
                     self.visit_guard(&arm.pat);
-                    self.visit_expr(&arm.body);
+                    self.cx.guards_close_temps();
+                    self.cx.guards_open_temps();
+                    self.failure_branch(branches::is_err_pattern(&arm.pat), |v| {
+                        v.visit_expr(&arm.body)
+                    });
                     self.cx.guards_close_temps();
                     self.cx.locals.pop();
                 }
@@ -973,6 +998,7 @@ impl Visitor<'_> {
                 self.adapter_bounds = saved;
             }
             Expr::Macro(m) => self.visit_macro(&m.mac),
+            Expr::Assign(_) | Expr::Binary(_) => self.visit_operands(e),
             _ => visit::visit_expr(self, e),
         }
     }
@@ -1100,17 +1126,6 @@ fn allowed_lints(attrs: &[syn::Attribute]) -> Vec<String> {
 }
 
 /// Does a condition bind (`let PAT = EXPR`, also inside a `&&` chain)?
-fn has_let(cond: &Expr) -> bool {
-    match cond {
-        Expr::Let(_) => true,
-        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
-            has_let(&b.left) || has_let(&b.right)
-        }
-        Expr::Paren(p) => has_let(&p.expr),
-        _ => false,
-    }
-}
-
 fn label(l: &Option<syn::Label>) -> Option<String> {
     l.as_ref().map(|l| l.name.ident.to_string())
 }

@@ -3,6 +3,7 @@
 //! syntax nodes, no proc-macro2 spans), so summaries outlive the parse that made them and can
 //! be shared between threads.
 
+use crate::context::failure::Failure;
 use crate::context::FrameKind;
 use crate::source::Span;
 use std::collections::{HashMap, HashSet};
@@ -80,6 +81,8 @@ pub struct FnSig {
     pub first_await: Option<usize>,
     /// Calls in the body, nested closures and async blocks included, in source order.
     pub calls: Vec<Call>,
+    /// Whether the body can fail and reports its failures (default for a fn without body).
+    pub failure: Failure,
 }
 
 /// One call inside a fn body.
@@ -195,6 +198,18 @@ impl FileSummary {
         }
         self.fns.push(f);
         i
+    }
+
+    /// Records how fn `i`'s body fails. A cfg'd duplicate's facts are merged into the first
+    /// definition, which lookups find: it never fails, or logs, only if every body does.
+    pub(crate) fn set_failure(&mut self, i: usize, failure: Failure) {
+        self.fns[i].failure = failure;
+        let first = self.by_path.get(&self.fns[i].path).copied();
+        if let Some(f) = first.filter(|&f| f != i) {
+            let merged = &mut self.fns[f].failure;
+            merged.never_fails &= failure.never_fails;
+            merged.logs_failures &= failure.logs_failures;
+        }
     }
 
     /// Is `path` defined more than once in this file (which body runs is not known)?

@@ -60,6 +60,9 @@ impl Rule for LockAcrossAwait {
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         let Expr::Await(aw) = expr else { return };
+        if cx.skips_test_code(META.name) {
+            return;
+        }
         let held = cx.guards_across_await(aw);
         if held.is_empty() {
             return;
@@ -81,7 +84,7 @@ impl Rule for LockAcrossAwait {
 
     fn check_macro(&self, cx: &Context<'_>, mac: &syn::Macro, out: &mut Vec<Finding>) {
         let held = cx.guards_across_macro(mac);
-        if held.is_empty() {
+        if held.is_empty() || cx.skips_test_code(META.name) {
             return;
         }
         let name = mac
