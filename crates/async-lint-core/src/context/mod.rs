@@ -4,6 +4,7 @@
 pub mod awaits;
 pub mod blocking;
 pub mod bounds;
+pub mod callees;
 pub mod dataflow;
 pub mod exits;
 mod frame;
