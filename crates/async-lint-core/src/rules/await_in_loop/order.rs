@@ -142,7 +142,7 @@ pub fn returns_error(e: &Expr) -> bool {
 }
 
 /// The body hands its results on in the items' order: it pushes or appends them to a
-/// collection from around the loop, adds them to a total that is text, or prints them.
+/// collection from around the loop, appends them to text (`out += &part`), or prints them.
 /// Bounded concurrency then needs `buffered`, which yields in input order.
 pub fn keeps_order(body: &syn::Block, outer: impl Fn(&str) -> bool) -> bool {
     struct Sink<F> {
@@ -161,9 +161,10 @@ pub fn keeps_order(body: &syn::Block, outer: impl Fn(&str) -> bool) -> bool {
         }
         fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
             let root = dataflow::place_root(&b.left);
+            // `text += &part` appends text; `total += n` is a sum, in any order.
             self.found |= matches!(b.op, syn::BinOp::AddAssign(_))
                 && root.is_some_and(|r| (self.outer)(&r))
-                && !matches!(peel(&b.right), Expr::Lit(_));
+                && matches!(&*b.right, Expr::Reference(_));
             visit::visit_expr_binary(self, b);
         }
         fn visit_macro(&mut self, m: &'ast syn::Macro) {
