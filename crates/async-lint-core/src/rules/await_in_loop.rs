@@ -2,8 +2,10 @@
 //! Flags a `for` loop (or `while let Some(x) = iter.next()` over a plain iterator) that awaits
 //! work for one item at a time, where each item's future depends only on the item and on
 //! values fixed before the loop: nothing one iteration assigns is read by the next, no
-//! `break`/`return`/`continue` follows the await, and the loop neither sleeps (pacing), nor
-//! waits on locks or channels, nor shares an exclusive receiver (one connection, one writer).
+//! `break`/`return`/`continue` follows the await (`return Err(..)` fails fast like `?`), and
+//! the loop's order is not its point: it neither sleeps (pacing), nor waits on locks or
+//! channels, nor shares an exclusive or ordered receiver (one connection, writer, pipeline),
+//! nor takes its items reversed or drained from a queue, nor invokes each item as a handler.
 //!
 //! ## Why is this bad?
 //! Every iteration waits for the previous one: a hundred requests of 50 ms take five seconds

@@ -1,6 +1,7 @@
 //! ## What it does
-//! Flags two or more `let x = f().await;` statements in a row whose futures do not depend on
-//! each other: no later future reads a value an earlier one produced, they share no receiver
+//! Flags two or more `let x = f().await;` statements in a row (a `let` that only reshapes a
+//! result may sit between), or two or more awaited fields, elements or arguments of one
+//! expression, whose futures do not depend on each other: no later future reads a value an earlier one produced, they share no receiver
 //! that needs exclusive access, and none is a sleep, a lock, a channel operation or a
 //! `select!`.
 //!
