@@ -5,6 +5,7 @@ mod await_macros;
 pub mod awaits;
 pub mod blocking;
 pub mod bounds;
+pub mod callees;
 pub mod cfg;
 pub mod closures;
 pub mod dataflow;

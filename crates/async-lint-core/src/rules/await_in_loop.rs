@@ -2,8 +2,10 @@
 //! Flags a `for` loop (or `while let Some(x) = iter.next()` over a plain iterator) that awaits
 //! work for one item at a time, where each item's future depends only on the item and on
 //! values fixed before the loop: nothing one iteration assigns is read by the next, no
-//! `break`/`return`/`continue` follows the await, and the loop neither sleeps (pacing), nor
-//! waits on locks or channels, nor shares an exclusive receiver (one connection, one writer).
+//! `break`/`return`/`continue` follows the await (`return Err(..)` fails fast like `?`), and
+//! the loop's order is not its point: it neither sleeps (pacing), nor waits on locks or
+//! channels, nor shares an exclusive or ordered receiver (one connection, writer, pipeline),
+//! nor takes its items reversed or drained from a queue, nor invokes each item as a handler.
 //!
 //! ## Why is this bad?
 //! Every iteration waits for the previous one: a hundred requests of 50 ms take five seconds
@@ -35,10 +37,12 @@
 
 use super::{Rule, RuleMeta};
 use crate::context::dataflow::{self, Flow, Names};
-use crate::context::Context;
+use crate::context::{callees, Context};
 use crate::finding::{Finding, Severity};
 use crate::Runtime;
 use syn::Expr;
+
+mod order;
 
 pub struct AwaitInLoop;
 
@@ -127,11 +131,22 @@ fn loop_shape<'a>(cx: &Context<'_>, expr: &'a Expr) -> Option<Shape<'a>> {
     }
 }
 
-/// `[a, b]`, `&[a, b, c]`, `[a, b].iter().enumerate()`: a fixed handful of items, where a loop reads
+/// `[a, b]`, `&[a, b, c]`, `vec![a, b]`, `[a, b].iter().enumerate()`, `Kind::iter()`: a
+/// fixed handful of items, where a loop reads
 /// better than a concurrent form and saves little.
 fn tiny_literal(e: &Expr) -> bool {
     match e {
         Expr::Array(a) => a.elems.len() <= 3,
+        Expr::Macro(m) if m.mac.path.is_ident("vec") => m
+            .mac
+            .parse_body_with(syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated)
+            .is_ok_and(|p| p.len() <= 3),
+        // `Kind::iter()` over an enum's variants (strum's `EnumIter`): a fixed handful.
+        Expr::Call(c) if c.args.is_empty() => matches!(&*c.func, Expr::Path(p) if {
+            let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+            matches!(segs.as_slice(), [.., ty, last]
+                if last == "iter" && ty.starts_with(|c: char| c.is_uppercase()))
+        }),
         Expr::Reference(r) => tiny_literal(&r.expr),
         Expr::Paren(p) => tiny_literal(&p.expr),
         Expr::MethodCall(m)
@@ -144,6 +159,27 @@ fn tiny_literal(e: &Expr) -> bool {
         }
         _ => false,
     }
+}
+
+/// `for config in configs` where `let configs = vec![a, b];` (or an array of up to three):
+/// the handful is named before the loop.
+fn tiny_local(cx: &Context<'_>, items: &Expr) -> bool {
+    let Some(name) = dataflow::place_path(items).filter(|p| !p.contains('.')) else {
+        return false;
+    };
+    let Some(b) = cx.local(&name) else {
+        return false;
+    };
+    let rest = cx.file.text.get(b.span.end..).unwrap_or("");
+    let Some((head, tail)) = rest.split_once('=') else {
+        return false;
+    };
+    if head.contains(['{', ';', '(', ')', ',']) {
+        return false;
+    }
+    tail.split_once(';')
+        .and_then(|(init, _)| syn::parse_str::<Expr>(init).ok())
+        .is_some_and(|e| tiny_literal(&e))
 }
 
 fn peel(e: &Expr) -> &Expr {
@@ -167,21 +203,16 @@ fn check_loop(cx: &Context<'_>, shape: &Shape<'_>) -> Option<Finding> {
     }
     let awaits = dataflow::direct_awaits(body, true);
     let first = awaits.first()?;
-    // Every await must be work made by a call: a sleep or interval paces the loop on purpose,
-    // locks and channels order it, writes (`insert`, `execute`…) keep their order, and
-    // awaiting a future or handle made earlier (`h.await`) collects work already running.
-    let mut futures = Vec::new();
-    for a in &awaits {
-        let future = peel(&a.base);
-        if !matches!(future, Expr::Call(_) | Expr::MethodCall(_))
-            || dataflow::coordination_wait(future).is_some()
-            || dataflow::effect_call(future).is_some()
-        {
-            return None;
-        }
-        futures.push((*a, future, Flow::of_expr(future)));
+    // Items taken in reverse or drained from a queue of messages: their order is the point.
+    // A loop that checks each result with an assertion is a table of cases run in turn.
+    // An outer loop whose body holds a loop that awaits is left to the inner one.
+    if order::order_chosen(shape.items)
+        || order::asserts_each(body)
+        || dataflow::direct_awaits(body, false).len() > awaits.len()
+        || tiny_local(cx, shape.items)
+    {
+        return None;
     }
-
     let item_vars: Names = dataflow::pat_names(shape.pat)
         .into_iter()
         .map(|n| n.name)
@@ -191,6 +222,26 @@ fn check_loop(cx: &Context<'_>, shape: &Shape<'_>) -> Option<Finding> {
     }
     let mut per_item = dataflow::derived(&body.stmts, &item_vars);
     per_item.extend(item_vars.iter().cloned());
+    // Every await must be work made by a call: a sleep or interval paces the loop on purpose,
+    // locks and channels order it, writes (`insert`, `execute`…) to a resource every
+    // iteration shares keep their order, and awaiting a future or handle made earlier
+    // (`h.await`) collects work already running. Each item invoked in turn with the same
+    // inputs is a handler or hook; a callee that returns a task's handle only starts it.
+    let mut futures = Vec::new();
+    for a in &awaits {
+        let future = peel(&a.base);
+        if !matches!(future, Expr::Call(_) | Expr::MethodCall(_))
+            || (dataflow::coordination_wait(future).is_some() && !order::request_send(future))
+            || (dataflow::effect_call(future).is_some()
+                && !order::acts_on_item_resource(body, future, &item_vars, &per_item))
+            || order::feeds_ordered_resource(future)
+            || order::invokes_item(future, &item_vars, &per_item)
+            || callees::returns_task_handle(cx, future)
+        {
+            return None;
+        }
+        futures.push((*a, future, Flow::of_expr(future)));
+    }
 
     // Loop-carried state: what the body writes of the names around the loop, and what is
     // computed from it inside the body.
@@ -229,7 +280,7 @@ fn check_loop(cx: &Context<'_>, shape: &Shape<'_>) -> Option<Finding> {
             .any(|n| outer(n) && !per_item.contains(n) && exclusive(n));
         let ordered = flow.receivers.iter().chain(flow.values()).any(|r| {
             let root = r.split('.').next().unwrap_or(r);
-            !per_item.contains(root) && dataflow::ordered_receiver(r)
+            !per_item.contains(root) && (dataflow::ordered_receiver(r) || order::queues(r))
         });
         if shared_exclusive || ordered {
             return None;
@@ -244,13 +295,17 @@ fn check_loop(cx: &Context<'_>, shape: &Shape<'_>) -> Option<Finding> {
     let first_await = dataflow::direct_awaits(body, false)
         .first()
         .map_or(cx.span(*first).start, |a| cx.span(*a).start);
+    // `return Err(..)` fails fast, as `?` and `try_join_all` do.
     if dataflow::loop_exits(body)
         .iter()
-        .any(|e| cx.span(*e).end > first_await)
+        .any(|e| cx.span(*e).end > first_await && !order::returns_error(e))
     {
         return None;
     }
-    Some(report(cx, shape, &futures, &item_vars))
+    let in_order = order::keeps_order(body, |n| {
+        body_flow.reads.contains(n) && !item_vars.contains(n)
+    });
+    Some(report(cx, shape, &futures, &item_vars, in_order))
 }
 
 fn report(
@@ -258,6 +313,7 @@ fn report(
     shape: &Shape<'_>,
     futures: &[(&syn::ExprAwait, &Expr, Flow)],
     item_vars: &Names,
+    in_order: bool,
 ) -> Finding {
     let (_, first, _) = &futures[0];
     let shown = super::describe_call(cx, first);
@@ -292,11 +348,17 @@ fn report(
         Runtime::Tokio => "a `tokio::task::JoinSet`",
         _ => "a set of spawned tasks",
     };
+    let adapter = if in_order {
+        "buffered(8)` (it yields the results in the items' order, which the loop's output \
+         follows)"
+    } else {
+        "buffer_unordered(8)` (it yields the results as they complete)"
+    };
     f.help(format!(
         "run the items with bounded concurrency: \
-         `futures::stream::iter({items}).map(|{pat}| {closure}).buffer_unordered(8)` \
-         (`buffered(8)` keeps their order); `futures::future::join_all` suits a few items, \
-         {join_set} with a limit suits work that is CPU-heavy or must be spawned"
+         `futures::stream::iter({items}).map(|{pat}| {closure}).{adapter}; \
+         `futures::future::join_all` suits a few items, {join_set} with a limit suits work \
+         that is CPU-heavy or must be spawned"
     ))
     .note(
         "no iteration reads what an earlier one produced and none leaves the loop on its \

@@ -99,6 +99,27 @@ pub static RULES: &[&dyn Rule] = &[
 /// A call as messages name it: its text when it is one short line, else its chain with the
 /// arguments elided (`load_config(..).instrument(..)`, `client.get(..).send()`), shortened to
 /// its first and last links when still long.
+/// A called path as written, without whitespace (`OnlineClient::<C>::from_rpc_client`); when
+/// long, its last two segments; anything else called, `f`.
+fn callee_text(cx: &Context<'_>, func: &syn::Expr) -> String {
+    let whole: String = cx.text(func).split_whitespace().collect();
+    if whole.len() <= 60 {
+        return whole;
+    }
+    match func {
+        syn::Expr::Path(p) => {
+            let segs: Vec<String> = p
+                .path
+                .segments
+                .iter()
+                .map(|s| cx.text(s).split_whitespace().collect())
+                .collect();
+            segs[segs.len().saturating_sub(2)..].join("::")
+        }
+        _ => "f".into(),
+    }
+}
+
 pub(crate) fn describe_call(cx: &Context<'_>, e: &syn::Expr) -> String {
     let text = cx.text(e);
     if text.len() <= 50 && !text.contains('\n') {
@@ -114,12 +135,7 @@ pub(crate) fn describe_call(cx: &Context<'_>, e: &syn::Expr) -> String {
                 cur = &m.receiver;
             }
             syn::Expr::Call(c) => {
-                let f = cx.text(&*c.func);
-                let f = if f.len() <= 40 && !f.contains('\n') {
-                    f
-                } else {
-                    "f"
-                };
+                let f = callee_text(cx, &c.func);
                 let args = if c.args.is_empty() { "()" } else { "(..)" };
                 links.push(format!("{f}{args}"));
                 break;

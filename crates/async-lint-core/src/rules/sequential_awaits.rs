@@ -1,6 +1,7 @@
 //! ## What it does
-//! Flags two or more `let x = f().await;` statements in a row whose futures do not depend on
-//! each other: no later future reads a value an earlier one produced, they share no receiver
+//! Flags two or more `let x = f().await;` statements in a row (a `let` that only reshapes a
+//! result may sit between), or two or more awaited fields, elements or arguments of one
+//! expression, whose futures do not depend on each other: no later future reads a value an earlier one produced, they share no receiver
 //! that needs exclusive access, and none is a sleep, a lock, a channel operation or a
 //! `select!`.
 //!
@@ -28,7 +29,7 @@
 
 use super::{Rule, RuleMeta};
 use crate::context::dataflow::{self, Flow};
-use crate::context::Context;
+use crate::context::{callees, Context};
 use crate::finding::{Applicability, Finding, Severity, Suggestion};
 use crate::source::Span;
 use crate::Runtime;
@@ -51,6 +52,40 @@ impl Rule for SequentialAwaits {
         &META
     }
 
+    fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
+        if !cx.innermost_frame().is_some_and(|f| f.kind.is_async()) {
+            return;
+        }
+        if cx.skips_test_code(META.name) {
+            return;
+        }
+        let elems: Vec<&Expr> = match expr {
+            Expr::Struct(s) => s.fields.iter().map(|f| &f.expr).collect(),
+            Expr::Tuple(t) => t.elems.iter().collect(),
+            Expr::Array(a) => a.elems.iter().collect(),
+            Expr::Call(c) => c.args.iter().collect(),
+            Expr::MethodCall(m) => m.args.iter().collect(),
+            _ => return,
+        };
+        // Elements are evaluated in order: each awaited one finishes before the next starts.
+        let mut run: Vec<Candidate<'_>> = Vec::new();
+        for e in elems {
+            match awaited_call(cx, e) {
+                Some(c) => {
+                    let exclusive = |name: &str| cx.local(name).is_some_and(|b| b.exclusive());
+                    if !independent(&run, &c, exclusive) {
+                        return;
+                    }
+                    run.push(c);
+                }
+                // An await this rule cannot judge sits among them.
+                None if Flow::of_expr(e).awaits => return,
+                None => {}
+            }
+        }
+        flush(cx, &mut run, out);
+    }
+
     fn check_block(&self, cx: &Context<'_>, block: &syn::Block, out: &mut Vec<Finding>) {
         if !cx.innermost_frame().is_some_and(|f| f.kind.is_async()) {
             return;
@@ -63,6 +98,9 @@ impl Rule for SequentialAwaits {
         // only knows the bindings made before the block.
         let mut here: HashMap<String, bool> = HashMap::new();
         let mut run: Vec<Candidate<'_>> = Vec::new();
+        // Names bound by statements that only process a result of the run: a later member
+        // must not read them.
+        let mut blocked: Vec<String> = Vec::new();
         for (i, stmt) in stmts.iter().enumerate() {
             match candidate(cx, stmts, i) {
                 Some(c) => {
@@ -70,12 +108,25 @@ impl Rule for SequentialAwaits {
                         Some(e) => *e,
                         None => cx.local(name).is_some_and(|b| b.exclusive()),
                     };
-                    if !independent(&run, &c, exclusive) {
+                    let reads_blocked = blocked.iter().any(|n| c.flow.reads.contains(n));
+                    if reads_blocked || !independent(&run, &c, exclusive) {
                         flush(cx, &mut run, out);
+                        blocked.clear();
                     }
                     run.push(c);
                 }
-                None => flush(cx, &mut run, out),
+                None => match bystander(&run, stmt) {
+                    Some(names) => {
+                        blocked.extend(names);
+                        if let Some(last) = run.last_mut() {
+                            last.followed = true;
+                        }
+                    }
+                    None => {
+                        flush(cx, &mut run, out);
+                        blocked.clear();
+                    }
+                },
             }
             if let Stmt::Local(l) = stmt {
                 let exclusive = dataflow::exclusive_names(l);
@@ -91,7 +142,8 @@ impl Rule for SequentialAwaits {
 
 /// One `let <pat> = <call>.await[?];` that could join others.
 struct Candidate<'a> {
-    local: &'a syn::Local,
+    /// The `let`, or `None` for an element of a struct literal, tuple, array or call.
+    local: Option<&'a syn::Local>,
     /// The awaited future (a call).
     future: &'a Expr,
     /// The `<future>.await` expression.
@@ -102,37 +154,22 @@ struct Candidate<'a> {
     flow: Flow,
     /// The future's text without whitespace: the same call twice is a repetition.
     text: String,
+    /// The awaited result is adapted before it is bound (`.await.context(..)?`).
+    adapted: bool,
+    /// A statement that processes a result of the run follows it.
+    followed: bool,
+    /// The callee first takes a lock on its receiver (see [`callees::locks_first`]).
+    locks: bool,
 }
 
 /// The statement at `i` as a candidate: a `let` without `else`, binding names that are all
-/// used later, initialised by awaiting a call that awaits nothing itself, is not a
-/// coordination wait (sleep, lock, channel, task, select) and has no effect by its name
-/// (`insert`, `save`, `create`…: effects keep their order).
+/// used later, initialised by an awaited call (see [`awaited_call`]).
 fn candidate<'a>(cx: &Context<'_>, stmts: &'a [Stmt], i: usize) -> Option<Candidate<'a>> {
     let Stmt::Local(local) = &stmts[i] else {
         return None;
     };
     let init = local.init.as_ref()?;
     if init.diverge.is_some() {
-        return None;
-    }
-    let (awaited, tried) = match &*init.expr {
-        Expr::Try(t) => (&*t.expr, true),
-        e => (e, false),
-    };
-    let Expr::Await(a) = awaited else {
-        return None;
-    };
-    let future = peel(&a.base);
-    if !matches!(future, Expr::Call(_) | Expr::MethodCall(_)) {
-        return None;
-    }
-    let flow = Flow::of_expr(future);
-    if flow.awaits
-        || flow.selects
-        || dataflow::coordination_wait(future).is_some()
-        || dataflow::effect_call(future).is_some()
-    {
         return None;
     }
     let names: Vec<String> = dataflow::pat_names(&local.pat)
@@ -144,15 +181,114 @@ fn candidate<'a>(cx: &Context<'_>, stmts: &'a [Stmt], i: usize) -> Option<Candid
         && names
             .iter()
             .all(|n| !n.starts_with('_') && dataflow::read_before_rebound(rest, n));
+    if !used {
+        return None;
+    }
+    let mut c = awaited_call(cx, &init.expr)?;
+    c.local = Some(local);
+    c.names = names;
+    Some(c)
+}
+
+/// Methods that only reshape an awaited result (`.await.context("..")?`,
+/// `.await?.is_some()`): the future is still the call before `.await`.
+const ADAPTERS: &[&str] = &[
+    "context",
+    "with_context",
+    "map_err",
+    "map",
+    "ok",
+    "err",
+    "unwrap",
+    "expect",
+    "unwrap_or",
+    "unwrap_or_default",
+    "unwrap_or_else",
+    "ok_or",
+    "ok_or_else",
+    "is_some",
+    "is_none",
+    "is_ok",
+    "is_err",
+    "into_inner",
+];
+
+/// `<call>.await`, `<call>.await?` or `<call>.await` then adapters, whose call awaits
+/// nothing itself, is not a coordination wait (sleep, lock, channel, task, select), has no
+/// effect by its name (`insert`, `save`, `create`…: effects keep their order) and does not
+/// only start a task whose handle it returns.
+fn awaited_call<'a>(cx: &Context<'_>, e: &'a Expr) -> Option<Candidate<'a>> {
+    let (inner, tried) = match peel(e) {
+        Expr::Try(t) => (peel(&t.expr), true),
+        other => (other, false),
+    };
+    let mut cur = inner;
+    let mut adapted = false;
+    let a = loop {
+        match cur {
+            Expr::Await(a) => break a,
+            Expr::Try(t) => cur = peel(&t.expr),
+            Expr::MethodCall(m) if ADAPTERS.contains(&m.method.to_string().as_str()) => {
+                adapted = true;
+                cur = peel(&m.receiver);
+            }
+            _ => return None,
+        }
+    };
+    let future = peel(&a.base);
+    if !matches!(future, Expr::Call(_) | Expr::MethodCall(_)) {
+        return None;
+    }
+    let own = Flow::of_expr(future);
+    if own.awaits
+        || own.selects
+        || dataflow::coordination_wait(future).is_some()
+        || dataflow::effect_call(future).is_some()
+        || callees::returns_task_handle(cx, future)
+    {
+        return None;
+    }
+    let flow = if adapted { Flow::of_expr(e) } else { own };
     let text = cx.text(future).split_whitespace().collect();
-    used.then_some(Candidate {
-        local,
+    Some(Candidate {
+        local: None,
         future,
-        awaited,
+        awaited: if adapted { inner } else { e_await(e) },
         tried,
-        names,
+        names: Vec::new(),
         flow,
         text,
+        adapted,
+        followed: false,
+        locks: callees::locks_first(cx, future),
+    })
+}
+
+/// The `.await` expression of `x.await` or `x.await?`.
+fn e_await(e: &Expr) -> &Expr {
+    match peel(e) {
+        Expr::Try(t) => peel(&t.expr),
+        other => other,
+    }
+}
+
+/// A `let` that only reshapes a result of the run (`let rows = rows.into_iter()..collect();`):
+/// it awaits nothing and its value is a method chain on a name the run bound. Its names,
+/// when it is one.
+fn bystander(run: &[Candidate<'_>], stmt: &Stmt) -> Option<Vec<String>> {
+    let Stmt::Local(l) = stmt else { return None };
+    let init = l.init.as_ref().filter(|i| i.diverge.is_none())?;
+    let flow = Flow::of_expr(&init.expr);
+    let root = dataflow::place_root(&init.expr);
+    let reads_run = run
+        .iter()
+        .flat_map(|m| &m.names)
+        .any(|n| root.as_ref() == Some(n));
+    (!run.is_empty() && reads_run && !flow.awaits && !flow.selects).then(|| {
+        dataflow::pat_names(&l.pat)
+            .into_iter()
+            .map(|n| n.name)
+            .collect()
     })
 }
 
@@ -187,7 +323,15 @@ fn independent(run: &[Candidate<'_>], c: &Candidate<'_>, exclusive: impl Fn(&str
             .receivers
             .intersection(&m.flow.receivers)
             .all(|r| !dataflow::ordered_receiver(r));
-        m.text != c.text && shared_ok && receivers_ok
+        // Two calls whose callees first lock their one receiver take turns anyway.
+        let same_lock = m.locks
+            && c.locks
+            && m.flow
+                .receivers
+                .intersection(&c.flow.receivers)
+                .next()
+                .is_some();
+        m.text != c.text && shared_ok && receivers_ok && !same_lock
     })
 }
 
@@ -208,7 +352,15 @@ fn list(items: &[String]) -> String {
 }
 
 fn report(cx: &Context<'_>, run: &[Candidate<'_>]) -> Finding {
-    let span = cx.span(run[0].local).to(cx.span(run[run.len() - 1].local));
+    let (Some(first), Some(last)) = (run[0].local, run[run.len() - 1].local) else {
+        return report_elements(
+            cx,
+            run,
+            cx.span(run[0].awaited)
+                .to(cx.span(run[run.len() - 1].awaited)),
+        );
+    };
+    let span = cx.span(first).to(cx.span(last));
     let shown: Vec<String> = run
         .iter()
         .map(|c| format!("`{}`", super::describe_call(cx, c.future)))
@@ -236,7 +388,17 @@ fn report(cx: &Context<'_>, run: &[Candidate<'_>]) -> Finding {
         };
         f = f.secondary(cx.span(c.awaited), text);
     }
-    let replacement = rewrite(cx, run, mac, all_tried, span);
+    // A statement between the awaits, or a result reshaped after its `.await`, leaves the
+    // rewrite to the reader.
+    let plain = run[..run.len() - 1].iter().all(|c| !c.followed) && run.iter().all(|c| !c.adapted);
+    let replacement = plain
+        .then(|| rewrite(cx, run, mac, all_tried, span))
+        .flatten();
+    let what = if all_tried {
+        "which returns their results once all have succeeded, or the first error as soon as one fails"
+    } else {
+        "which returns once all of them are done"
+    };
     f = match &replacement {
         Some(r) if r.len() <= 120 && !r.contains('\n') => {
             f.help(format!("poll them together: `{r}`"))
@@ -245,7 +407,8 @@ fn report(cx: &Context<'_>, run: &[Candidate<'_>]) -> Finding {
             "poll them together with `{mac}(..)`, then apply `?` to the fallible results"
         )),
         _ => f.help(format!(
-            "poll them together with `{mac}(..)`, which waits for all of them at once"
+            "start them together with `{mac}(..)`, {what}, before the statements that use \
+             their results"
         )),
     };
     f = f.note(format!(
@@ -269,6 +432,46 @@ fn report(cx: &Context<'_>, run: &[Candidate<'_>]) -> Finding {
     f
 }
 
+/// The finding for awaits that are elements of one struct literal, tuple, array or call.
+fn report_elements(cx: &Context<'_>, run: &[Candidate<'_>], span: Span) -> Finding {
+    let shown: Vec<String> = run
+        .iter()
+        .map(|c| format!("`{}`", super::describe_call(cx, c.future)))
+        .collect();
+    let all_tried = run.iter().all(|c| c.tried);
+    let mac = match (cx.krate.runtime, all_tried) {
+        (Runtime::Tokio, true) => "tokio::try_join!",
+        (Runtime::Tokio, false) => "tokio::join!",
+        (_, true) => "futures::try_join!",
+        (_, false) => "futures::join!",
+    };
+    let mut f = Finding::new(
+        META.name,
+        span,
+        format!(
+            "{} are awaited one after the other, as parts of one expression, but do not \
+             depend on each other",
+            list(&shown)
+        ),
+    )
+    .label("each part starts only once the one before it has finished");
+    for c in run {
+        f = f.secondary(cx.span(c.awaited), "awaited here, in turn");
+    }
+    f.help(format!(
+        "start them together first — `let (a, b) = {mac}({});` — and build the value from \
+         the results",
+        run.iter()
+            .map(|c| super::describe_call(cx, c.future))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+    .note(
+        "the fields, elements and arguments of one expression are evaluated in order, so \
+         each `.await` among them waits for the one before it",
+    )
+}
+
 /// The run rewritten as one `let (a, b) = join!(..)`. With a mix of `?` and no `?`, `join!`
 /// is used and the fallible results are unwrapped after it (simple name patterns only).
 fn rewrite(
@@ -282,7 +485,7 @@ fn rewrite(
     let mut types = Vec::new();
     let mut unwraps = Vec::new();
     for c in run {
-        let (pat, ty) = match &c.local.pat {
+        let (pat, ty) = match &c.local?.pat {
             Pat::Type(t) => (&*t.pat, Some(cx.text(&*t.ty))),
             p => (p, None),
         };
