@@ -39,6 +39,9 @@ fn cargo(root: &Path, dir: &Path, args: &[&str]) -> std::process::Output {
         .current_dir(dir)
         .args(args)
         .env("CARGO_TARGET_DIR", root.join("target/fix-compile"))
+        // An import a fix leaves unused fails `-D warnings` builds: an error here too (the
+        // cases' other warnings, such as unused private fns, are not the fixes' doing).
+        .env("RUSTFLAGS", "-D unused-imports")
         .output()
         .expect("cargo runs")
 }

@@ -1,6 +1,6 @@
 //! A `tests/fix/` case as a package: its `Cargo.toml` from the header directives
 //! (`//@ dependencies: tokio+fs+time, smol?, async-trait@0.1`, `//@ dev-dependencies: ..`, `//@ path: ..`,
-//! `//@ config: ..`), shared by the golden fix test and the compile proof.
+//! `//@ config: ..`, `//@ also-file: path: text`), shared by the golden fix test and the compile proof.
 
 use std::path::{Path, PathBuf};
 
@@ -55,6 +55,17 @@ pub fn write_package(dir: &Path, name: &str, before: &str) -> PathBuf {
         .collect();
     if !config.is_empty() {
         std::fs::write(dir.join("async-lint.toml"), config.join("\n") + "\n").expect("config");
+    }
+    // `//@ also-file: src/child.rs: <one line of Rust>`: another file of the package.
+    for line in before.lines() {
+        if let Some((path, text)) = line
+            .strip_prefix("//@ also-file:")
+            .and_then(|r| r.trim().split_once(": "))
+        {
+            let p = dir.join(path);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, format!("{text}\n")).expect("also-file");
+        }
     }
     let rel = directive(before, "path")
         .first()

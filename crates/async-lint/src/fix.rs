@@ -19,6 +19,8 @@ use std::io::Write;
 use std::path::Path;
 use syn::visit::Visit;
 
+mod child_modules;
+
 /// Rounds of fix → re-lint before giving up on reaching a fixed point.
 const MAX_ROUNDS: usize = 8;
 
@@ -190,8 +192,8 @@ fn leading_name(text: &str) -> Option<String> {
 }
 
 /// Byte ranges of `fixed` to delete: the private `use` leaves binding one of `names` that were
-/// used before the fixes and no longer are. Nothing when the file declares out-of-line modules
-/// (`mod x;`): they may use the import through `use super::*`.
+/// used before the fixes and no longer are, and that no out-of-line child module (`mod x;`) may
+/// use through `super::` (see [`child_modules`]).
 fn unused_imports(
     before: &SourceFile,
     fixed: &SourceFile,
@@ -203,9 +205,19 @@ fn unused_imports(
     }
     let mut uses = UseItems::default();
     uses.visit_file(ast);
-    if uses.out_of_line_modules {
+    let names = if uses.out_of_line_modules.is_empty() {
+        names.clone()
+    } else if uses.path_modules {
         return Vec::new();
-    }
+    } else {
+        let Some(used) =
+            child_modules::used_by_children(&before.path, &uses.out_of_line_modules, names)
+        else {
+            return Vec::new();
+        };
+        names.difference(&used).cloned().collect()
+    };
+    let names = &names;
     let spans_after: Vec<Span> = uses.items.iter().map(|u| fixed.span_of(*u)).collect();
     let after = ident_counts(&fixed.text, fixed, &spans_after, names);
     let gone: HashSet<&String> = names
@@ -255,7 +267,10 @@ fn unused_imports(
 #[derive(Default)]
 struct UseItems<'ast> {
     items: Vec<&'ast syn::ItemUse>,
-    out_of_line_modules: bool,
+    /// The names of `mod x;` items.
+    out_of_line_modules: Vec<String>,
+    /// One of them has a `#[path]`: its file is not where the name says.
+    path_modules: bool,
 }
 
 impl<'ast> Visit<'ast> for UseItems<'ast> {
@@ -265,7 +280,8 @@ impl<'ast> Visit<'ast> for UseItems<'ast> {
 
     fn visit_item_mod(&mut self, i: &'ast syn::ItemMod) {
         if i.content.is_none() {
-            self.out_of_line_modules = true;
+            self.out_of_line_modules.push(i.ident.to_string());
+            self.path_modules |= i.attrs.iter().any(|a| a.path().is_ident("path"));
         }
         syn::visit::visit_item_mod(self, i);
     }

@@ -10,19 +10,19 @@
 //! `DO NOT EDIT` header) are not summarized.
 
 mod blocking;
+mod logging;
 mod one_off;
 mod served;
-mod logging;
 mod summary;
 
 pub use blocking::{display_name, diverges, followed, BlockingChain, MAX_CHAIN};
 pub(crate) use blocking::{node as blocking_node, search as blocking_search};
-pub use one_off::{is_main, once_in};
-pub use served::{is_handler_output, serves_network, ServedBy};
 pub use logging::{
     default_level, of_summary as logging_of, writes_files_only, LogLevel, LoggerBackend, Logging,
     DEFAULT_THRESHOLD,
 };
+pub use one_off::{is_main, once_in};
+pub use served::{is_handler_output, serves_network, ServedBy};
 pub use summary::{
     future_output, is_result_type, type_text, BlockingLeaf, Call, Callee, FileSummary, FnSig,
     ModDecl,

@@ -28,6 +28,7 @@
 mod closure;
 mod scope;
 mod statement;
+mod value_use;
 
 use super::{OptionKind, Rule, RuleMeta, RuleOption};
 use crate::catalog::BlockingApi;
@@ -237,6 +238,14 @@ fn report(
     // A drop-in replacement is only offered where `.await` is legal: directly in the async body.
     let awaitable = cx.innermost_frame().is_some_and(|fr| fr.kind.is_async());
     if let (Some(r), Some(args), true) = (repl, args, awaitable) {
+        // An async twin of another type only fits where the value is thrown away.
+        if !api.safe_fix && !value_use::discarded(cx, expr) {
+            return f.note(
+                "no automatic fix: the async twin returns another type and the value is used \
+                 after the call; port those uses too, or wrap the synchronous work in \
+                 `spawn_blocking`",
+            );
+        }
         // The `.await` the fix adds must not meet a guard or a `!Send` value still in scope:
         // the future would stop being `Send` (or hold a lock across the await).
         let alive = cx.not_send_alive();
