@@ -11,7 +11,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const BUILTIN: &str = include_str!("../../../rules/blocking-apis.toml");
+const BUILTIN: &str = include_str!("../rules/blocking-apis.toml");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

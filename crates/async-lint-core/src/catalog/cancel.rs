@@ -6,7 +6,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const BUILTIN: &str = include_str!("../../../../rules/cancel-safety.toml");
+const BUILTIN: &str = include_str!("../../rules/cancel-safety.toml");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

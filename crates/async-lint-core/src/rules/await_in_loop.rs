@@ -50,7 +50,7 @@ static META: RuleMeta = RuleMeta {
     name: "await-in-loop",
     default_severity: Severity::Warning,
     summary: "a loop that awaits one independent item at a time (`buffer_unordered`, `join_all`, `JoinSet`)",
-    doc: include_str!("../../../../rules/await-in-loop.md"),
+    doc: include_str!("../../rules/await-in-loop.md"),
     options: &[],
     triggers: &["await"],
 };

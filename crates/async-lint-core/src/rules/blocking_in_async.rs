@@ -46,7 +46,7 @@ static META: RuleMeta = RuleMeta {
     name: "blocking-in-async",
     default_severity: Severity::Warning,
     summary: "a blocking call (file system, sleep, std sockets, processes, block_on…) inside async code",
-    doc: include_str!("../../../../rules/blocking-in-async.md"),
+    doc: include_str!("../../rules/blocking-in-async.md"),
     options: &[
         RuleOption {
             key: "extra-blocking",

@@ -48,7 +48,7 @@ static META: RuleMeta = RuleMeta {
     name: "cancel-unsafe-select",
     default_severity: Severity::Warning,
     summary: "a `select!` arm in a loop whose future is not cancel safe and made afresh each iteration: its partial work is lost when another arm wins",
-    doc: include_str!("../../../../rules/cancel-unsafe-select.md"),
+    doc: include_str!("../../rules/cancel-unsafe-select.md"),
     options: &[],
     // From the catalogue at run time (see `triggers`).
     triggers: &[],

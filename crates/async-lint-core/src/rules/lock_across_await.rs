@@ -46,7 +46,7 @@ static META: RuleMeta = RuleMeta {
     name: "lock-across-await",
     default_severity: Severity::Warning,
     summary: "a std or parking_lot lock guard (or a RefCell borrow) held across an `.await`",
-    doc: include_str!("../../../../rules/lock-across-await.md"),
+    doc: include_str!("../../rules/lock-across-await.md"),
     options: &[],
     // Await points (`.await`, `select!`, `join!`) only count in async bodies: `async` fns,
     // blocks and closures, or `stream!` bodies (as for blocking-in-async).

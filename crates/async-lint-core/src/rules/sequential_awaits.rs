@@ -42,7 +42,7 @@ static META: RuleMeta = RuleMeta {
     name: "sequential-awaits",
     default_severity: Severity::Warning,
     summary: "independent awaits run one after another that could run concurrently (`join!`, `try_join!`)",
-    doc: include_str!("../../../../rules/sequential-awaits.md"),
+    doc: include_str!("../../rules/sequential-awaits.md"),
     options: &[],
     triggers: &["await"],
 };

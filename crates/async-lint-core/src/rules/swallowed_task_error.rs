@@ -58,7 +58,7 @@ static META: RuleMeta = RuleMeta {
     name: "swallowed-task-error",
     default_severity: Severity::Warning,
     summary: "the error or panic of a task thrown away: its `JoinHandle` dropped, its join result ignored, or a fallible call's `Result` dropped with `let _ =`",
-    doc: include_str!("../../../../rules/swallowed-task-error.md"),
+    doc: include_str!("../../rules/swallowed-task-error.md"),
     options: &[],
     triggers: &["spawn", "await"],
 };

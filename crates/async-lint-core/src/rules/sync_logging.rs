@@ -53,7 +53,7 @@ static META: RuleMeta = RuleMeta {
     name: "sync-logging",
     default_severity: Severity::Warning,
     summary: "`println!`, stdout/stderr writes and `log` macros behind a synchronous logger in async code that serves the network",
-    doc: include_str!("../../../../rules/sync-logging.md"),
+    doc: include_str!("../../rules/sync-logging.md"),
     options: &[
         RuleOption {
             key: "scope",

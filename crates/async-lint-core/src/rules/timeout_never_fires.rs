@@ -43,7 +43,7 @@ static META: RuleMeta = RuleMeta {
     name: "timeout-never-fires",
     default_severity: Severity::Warning,
     summary: "a timeout around a future that never awaits, or blocks before its first await: the timer is only looked at between polls",
-    doc: include_str!("../../../../rules/timeout-never-fires.md"),
+    doc: include_str!("../../rules/timeout-never-fires.md"),
     options: &[],
     // From the catalogue at run time (see `triggers`).
     triggers: &[],

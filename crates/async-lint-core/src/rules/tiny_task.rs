@@ -42,7 +42,7 @@ static META: RuleMeta = RuleMeta {
     name: "tiny-task",
     default_severity: Severity::Warning,
     summary: "a task spawned for work with no await in it: spawn overhead for nothing",
-    doc: include_str!("../../../../rules/tiny-task.md"),
+    doc: include_str!("../../rules/tiny-task.md"),
     options: &[],
     triggers: &["spawn"],
 };

@@ -45,7 +45,7 @@ static META: RuleMeta = RuleMeta {
     name: "unbounded-spawn",
     default_severity: Severity::Warning,
     summary: "tasks spawned once per item of a loop with nothing bounding how many run at once",
-    doc: include_str!("../../../../rules/unbounded-spawn.md"),
+    doc: include_str!("../../rules/unbounded-spawn.md"),
     options: &[
         RuleOption {
             key: "accept-loops",
