@@ -5,7 +5,7 @@
 //! A guard comes from `.lock()`, `.read()`, `.write()` (their `try_` forms, parking_lot's
 //! `upgradable_read`) or `RefCell::borrow()`/`borrow_mut()`, possibly through `.unwrap()`,
 //! `.expect(..)`, `.unwrap_or_else(..)`, `.map_err(..)`, `.ok()` or `?`, on a receiver whose
-//! type resolves to one of the [`LOCKS`]. It is held
+//! type resolves to one of the [`chain::LOCKS`]. It is held
 //! - by a binding (`let g = m.lock().unwrap();`, `if let Ok(g) = m.lock()`, a `match` arm
 //!   `Ok(g) =>`, `let Ok(g) = .. else`) until the end of the binding's scope, an explicit
 //!   `drop(g)`, or a move of `g` (passed by value, returned, captured by a `move` closure or
@@ -18,66 +18,14 @@
 //! Only guards of the innermost body count: an `async` block or closure is a future of its
 //! own, so a guard of the enclosing fn is not held across the awaits inside it.
 
+mod chain;
+
 use super::Context;
 use crate::source::Span;
+use chain::{borrowed_guard, bound_guard, chain};
 use std::collections::{HashMap, HashSet};
 use syn::visit::Visit;
 use syn::Expr;
-
-/// Whether a lock method hands out the guard itself or wrapped (`LockResult`, `Option`);
-/// `Either` when the lock's type is unknown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Yields {
-    Guard,
-    Wrapped,
-    Either,
-}
-
-/// The lock types whose guards are tracked, with their guard-producing methods.
-const LOCKS: &[(&str, &[(&str, Yields)])] = &[
-    ("std::sync::Mutex", STD_MUTEX),
-    ("std::sync::RwLock", STD_RWLOCK),
-    ("parking_lot::Mutex", PL_MUTEX),
-    ("parking_lot::FairMutex", PL_MUTEX),
-    ("parking_lot::ReentrantMutex", PL_MUTEX),
-    ("parking_lot::RwLock", PL_RWLOCK),
-    ("lock_api::Mutex", PL_MUTEX),
-    ("lock_api::ReentrantMutex", PL_MUTEX),
-    ("lock_api::RwLock", PL_RWLOCK),
-    ("spin::Mutex", PL_MUTEX),
-    ("spin::RwLock", PL_RWLOCK),
-    ("std::cell::RefCell", REFCELL),
-    ("core::cell::RefCell", REFCELL),
-];
-
-use Yields::{Guard as G, Wrapped as W};
-const STD_MUTEX: &[(&str, Yields)] = &[("lock", W), ("try_lock", W)];
-const STD_RWLOCK: &[(&str, Yields)] =
-    &[("read", W), ("write", W), ("try_read", W), ("try_write", W)];
-const PL_MUTEX: &[(&str, Yields)] = &[
-    ("lock", G),
-    ("lock_arc", G),
-    ("try_lock", W),
-    ("try_lock_for", W),
-    ("try_lock_until", W),
-];
-const PL_RWLOCK: &[(&str, Yields)] = &[
-    ("read", G),
-    ("write", G),
-    ("read_recursive", G),
-    ("upgradable_read", G),
-    ("read_arc", G),
-    ("write_arc", G),
-    ("try_read", W),
-    ("try_write", W),
-    ("try_upgradable_read", W),
-];
-const REFCELL: &[(&str, Yields)] = &[
-    ("borrow", G),
-    ("borrow_mut", G),
-    ("try_borrow", W),
-    ("try_borrow_mut", W),
-];
 
 /// A lock guard (or `RefCell` borrow) the code holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,8 +84,8 @@ struct Held {
     /// temporary an await's operand created).
     awaited_before: bool,
     moved: bool,
-    /// The lock's type is known to be one of [`LOCKS`]. Otherwise the guard is only presumed
-    /// from the call that made it (see [`BY_CALL`]): enough to keep a fix from adding an
+    /// The lock's type is known to be one of [`chain::LOCKS`]. Otherwise the guard is only presumed
+    /// from the call that made it (see [`chain::BY_CALL`]): enough to keep a fix from adding an
     /// await after it, not to report it.
     certain: bool,
 }
@@ -170,153 +118,6 @@ pub struct Guards {
     scanned: HashSet<Span>,
     /// Addresses of guard expressions whose value becomes a temporary once evaluated.
     pending: Vec<usize>,
-}
-
-/// A guard-producing expression, with its wrappers peeled.
-struct Chain {
-    lock: String,
-    method: String,
-    yields: Yields,
-    /// The receiver's type is a known lock (see [`Held::certain`]).
-    known: bool,
-}
-
-/// Argument-less methods whose result, when not awaited, is presumed to be a synchronous guard
-/// whatever the receiver: an async lock's `.lock()` is always awaited, and `.enter()` is a
-/// `tracing` span's (or a runtime handle's) guard. `!Send`, and not to be held across an await.
-const BY_CALL: &[&str] = &[
-    "lock",
-    "try_lock",
-    "read",
-    "try_read",
-    "write",
-    "try_write",
-    "borrow",
-    "borrow_mut",
-    "enter",
-];
-
-/// Methods of `LockResult`/`Option` that hand out the guard.
-const UNWRAPS: &[&str] = &["unwrap", "expect", "unwrap_or_else", "unwrap_unchecked"];
-/// Methods of `LockResult`/`Option` that keep the guard wrapped.
-const KEEP_WRAPPED: &[&str] = &["map_err", "ok", "or_else"];
-
-/// How many wrappers (`?`, `.unwrap()`, parentheses…) a guard expression may have: real ones
-/// have two or three; the bound keeps generated 10,000-link chains linear.
-const MAX_CHAIN: usize = 8;
-
-/// The guard expression `e` is (`m.lock()`, `m.lock().unwrap()`, `cell.borrow_mut()`…).
-fn chain(cx: &Context<'_>, e: &Expr) -> Option<Chain> {
-    chain_within(cx, e, MAX_CHAIN)
-}
-
-fn chain_within(cx: &Context<'_>, e: &Expr, depth: usize) -> Option<Chain> {
-    let depth = depth.checked_sub(1)?;
-    let chain = |e: &Expr| chain_within(cx, e, depth);
-    match e {
-        Expr::Paren(p) => chain(&p.expr),
-        Expr::Group(g) => chain(&g.expr),
-        Expr::Try(t) => {
-            let c = chain(&t.expr)?;
-            (c.yields != Yields::Guard).then_some(Chain {
-                yields: Yields::Guard,
-                ..c
-            })
-        }
-        Expr::MethodCall(m) => {
-            let name = m.method.to_string();
-            let peel = UNWRAPS.contains(&name.as_str());
-            if peel || KEEP_WRAPPED.contains(&name.as_str()) {
-                let c = chain(&m.receiver)?;
-                if c.yields == Yields::Guard {
-                    return None;
-                }
-                let yields = if peel { Yields::Guard } else { c.yields };
-                return Some(Chain { yields, ..c });
-            }
-            let by_call = m.args.is_empty() && BY_CALL.contains(&name.as_str());
-            if !by_call
-                && !LOCKS
-                    .iter()
-                    .any(|(_, ms)| ms.iter().any(|(n, _)| *n == name))
-            {
-                return None;
-            }
-            let known = cx.type_of(&m.receiver).and_then(|ty| {
-                let (lock, methods) = LOCKS.iter().find(|(l, _)| *l == ty)?;
-                let (_, yields) = methods.iter().find(|(n, _)| *n == name)?;
-                Some(Chain {
-                    lock: lock.to_string(),
-                    method: name.clone(),
-                    yields: *yields,
-                    known: true,
-                })
-            });
-            known.or_else(|| {
-                by_call.then_some(Chain {
-                    lock: String::new(),
-                    method: name,
-                    yields: Yields::Either,
-                    known: false,
-                })
-            })
-        }
-        _ => None,
-    }
-}
-
-/// The guard expression `e` uses by reference, making it a temporary: the receiver of a
-/// method call (auto-ref), the base of a field access or index, the operand of `*` or `&`.
-fn borrowed_guard<'e>(cx: &Context<'_>, e: &'e Expr) -> Option<(&'e Expr, Chain)> {
-    let inner: &Expr = match e {
-        Expr::MethodCall(m) => {
-            let name = m.method.to_string();
-            if UNWRAPS.contains(&name.as_str()) || KEEP_WRAPPED.contains(&name.as_str()) {
-                // Part of the chain when the receiver is wrapped; checked below otherwise.
-                if chain(cx, e).is_some() {
-                    return None;
-                }
-            }
-            &m.receiver
-        }
-        Expr::Field(f) => &f.base,
-        Expr::Index(i) => &i.expr,
-        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => &u.expr,
-        Expr::Reference(r) => &r.expr,
-        _ => return None,
-    };
-    let c = chain(cx, inner)?;
-    (c.yields != Yields::Wrapped).then_some((inner, c))
-}
-
-/// The guard a binding pattern takes from `init`: `g`, `mut g`, `g: T`, `Ok(g)`, `Some(g)`;
-/// with the guard expression (`&` peeled).
-fn bound_guard<'e>(
-    cx: &Context<'_>,
-    pat: &syn::Pat,
-    init: &'e Expr,
-) -> Option<(syn::Ident, Chain, &'e Expr)> {
-    let init = match init {
-        Expr::Reference(r) => &*r.expr,
-        e => e,
-    };
-    let c = chain(cx, init)?;
-    let ident = match pat {
-        syn::Pat::Type(t) => return bound_guard(cx, &t.pat, init),
-        syn::Pat::Ident(pi) if pi.subpat.is_none() => pi.ident.clone(),
-        syn::Pat::TupleStruct(ts) if c.yields != Yields::Guard && ts.elems.len() == 1 => {
-            let last = ts.path.segments.last()?.ident.to_string();
-            if last != "Ok" && last != "Some" {
-                return None;
-            }
-            match ts.elems.first()? {
-                syn::Pat::Ident(pi) if pi.subpat.is_none() => pi.ident.clone(),
-                _ => return None,
-            }
-        }
-        _ => return None,
-    };
-    Some((ident, c, init))
 }
 
 impl Context<'_> {
