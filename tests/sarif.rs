@@ -5,6 +5,7 @@ mod common;
 
 use common::check;
 use serde_json::Value;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// A temporary project of text files.
