@@ -3,6 +3,7 @@
 //! `P: AsRef<Path>` — the `Path` that `.as_ref()` gives), and the constructors of a file's
 //! impls (`fn open(..) -> io::Result<Self>`), whose calls give their type.
 
+use super::frame::PER_ITEM_ADAPTERS;
 use super::Context;
 use syn::{GenericParam, Type, TypeParamBound, WherePredicate};
 
@@ -186,30 +187,13 @@ pub fn items_of(cx: &Context<'_>, e: &syn::Expr) -> Option<String> {
     }
 }
 
-/// Per-item adapters whose closure takes the item as its first parameter.
-const ITEM_FIRST: &[&str] = &[
-    "map",
-    "for_each",
-    "filter",
-    "filter_map",
-    "flat_map",
-    "try_for_each",
-    "inspect",
-    "map_while",
-    "take_while",
-    "skip_while",
-    "any",
-    "all",
-    "find",
-    "find_map",
-    "position",
-    "retain",
-    "partition",
-];
+/// Per-item adapters whose closure takes an accumulator first and the item second: every other
+/// one of [`PER_ITEM_ADAPTERS`] takes the item first.
+const ACCUMULATOR_FIRST: &[&str] = &["fold", "try_fold", "scan"];
 
 /// The item type the closure argument of `receiver.<adapter>(|item| ..)` receives.
 pub fn item_arg(cx: &Context<'_>, adapter: &str, receiver: &syn::Expr) -> Option<String> {
-    if !ITEM_FIRST.contains(&adapter) {
+    if !PER_ITEM_ADAPTERS.contains(&adapter) || ACCUMULATOR_FIRST.contains(&adapter) {
         return None;
     }
     items_of(cx, receiver)
