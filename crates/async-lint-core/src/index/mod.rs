@@ -179,6 +179,14 @@ impl CrateIndex {
             .count()
     }
 
+    /// The files the index has read or located so far (summaries, module files): what its
+    /// answers can depend on, for a cache of results to check.
+    pub fn files_consulted(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = lock(&self.summaries).keys().cloned().collect();
+        files.extend(lock(&self.modules).values().flat_map(|v| v.iter().cloned()));
+        files
+    }
+
     /// The files that may hold the items of module `module` (`crate::a::b`), existing ones
     /// only, the module's own file first.
     pub fn module_files(&self, module: &str) -> Arc<Vec<PathBuf>> {
