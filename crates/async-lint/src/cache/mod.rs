@@ -6,8 +6,9 @@
 //! rebuilt binary never reads an older build's results), the effective config (the config
 //! file's parsed settings, where it is, the command line's rule selection and lint options),
 //! the working folder (paths in output are relative to it), the file's path and content, and
-//! the crate around it ([`fingerprint`]: the content of its `src/` tree and manifests, its
-//! layout). Entries are self-validating: any mix of entries is safe, so concurrent runs
+//! for a file that was parsed, the crate around it ([`fingerprint`]: the content of its `src/`
+//! tree and manifests, its layout). A file left unparsed (no rule's trigger word in it) was
+//! judged by its text alone, so its key leaves the crate out. Entries are self-validating: any mix of entries is safe, so concurrent runs
 //! need no lock. Each shard (one per crate) is written whole to a temporary file in the cache
 //! folder and renamed over the old one, so a reader sees an old or a new shard, never a torn
 //! one; a shard that cannot be read is treated as empty.
@@ -153,23 +154,26 @@ impl Cache {
     ) -> Result<Kept, PathError> {
         let place = runner.placement(path);
         let abs = project::absolute(path);
-        let fingerprint = match &place.krate {
-            Some(k) => {
-                let f = self.crates.of(&k.root, &self.contents);
-                if f.index.is_none() {
-                    return runner.lint_kept_uncached(path);
-                }
-                Some(f)
-            }
-            None => None,
+        // Made on first need (a file judged by its text alone needs none), and before any
+        // file of the crate is linted: what is linted is then never older than the digest.
+        let fingerprint = OnceLock::new();
+        let fingerprint = || {
+            fingerprint
+                .get_or_init(|| {
+                    place
+                        .krate
+                        .as_ref()
+                        .map(|k| self.crates.of(&k.root, &self.contents))
+                })
+                .clone()
         };
         let shard = self.shard(place.krate.as_ref().map(|k| k.root.as_path()), &abs);
         let name = abs.to_string_lossy().into_owned();
-        let key = |own: Digest, deep: bool| -> Option<String> {
-            let around = match &fingerprint {
-                None => Digest([0; 32]),
-                Some(f) if deep => f.package(&self.contents)?,
-                Some(f) => f.index?,
+        let key = |own: Digest, depends: Depends| -> Option<String> {
+            let around = match (&fingerprint(), depends) {
+                (None, _) | (_, Depends::Text) => Digest([0; 32]),
+                (Some(f), Depends::Crate) => f.index?,
+                (Some(f), Depends::Package) => f.package(&self.contents)?,
             };
             let mut h = blake3::Hasher::new();
             h.update(&self.tool.0);
@@ -179,13 +183,14 @@ impl Cache {
             h.update(path.as_os_str().as_encoded_bytes());
             h.update(b"\0");
             h.update(&own.0);
+            h.update(&[depends as u8]);
             h.update(&around.0);
             Some(h.finalize().to_hex().to_string())
         };
         if let Some(entry) = shard.old.get(&name) {
             let own = self.contents.known(&abs).or_else(|| self.contents.of(&abs));
             let matches = own.is_some_and(|own| {
-                key(own, entry.stored.depends_on_package()).as_ref() == Some(&entry.key)
+                key(own, entry.stored.depends_on()).as_ref() == Some(&entry.key)
             });
             if let Some(kept) = own
                 .filter(|_| matches)
@@ -196,6 +201,7 @@ impl Cache {
             }
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
+        fingerprint();
         let text = runner.read_text(path)?;
         let own = Digest::of(text.as_bytes());
         if let Some(k) = &place.krate {
@@ -210,7 +216,7 @@ impl Cache {
                 Stored::Reported(l.findings.iter().map(StoredFinding::from).collect())
             }
         };
-        if let Some(key) = key(own, stored.depends_on_package()) {
+        if let Some(key) = key(own, stored.depends_on()) {
             let mut new = shard.new.lock().unwrap_or_else(|e| e.into_inner());
             new.push((name, Entry { key, stored }));
         }
@@ -336,14 +342,26 @@ impl Cache {
     }
 }
 
+/// What beyond its own text and the config a stored result is a function of.
+#[derive(Debug, Clone, Copy)]
+enum Depends {
+    /// Nothing: a file not parsed was judged by its text alone (no rule's trigger word).
+    Text,
+    /// The crate ([`Fingerprint::index`](fingerprint::Fingerprint)): a parsed file's findings
+    /// use the crate index.
+    Crate,
+    /// Every `.rs` file of the package: a file that does not parse is skipped or reported by
+    /// whether some file declares it as a module.
+    Package,
+}
+
 impl Stored {
-    /// Does this result depend on every `.rs` file of the package? A file that does not
-    /// parse is skipped or reported by whether some file declares it as a module.
-    fn depends_on_package(&self) -> bool {
+    fn depends_on(&self) -> Depends {
         match self {
-            Stored::Skipped(_) => true,
-            Stored::Reported(f) => f.iter().any(StoredFinding::is_parse_error),
-            Stored::NotParsed | Stored::Clean => false,
+            Stored::NotParsed => Depends::Text,
+            Stored::Skipped(_) => Depends::Package,
+            Stored::Reported(f) if f.iter().any(StoredFinding::is_parse_error) => Depends::Package,
+            Stored::Clean | Stored::Reported(_) => Depends::Crate,
         }
     }
 }
