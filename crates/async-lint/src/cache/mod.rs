@@ -170,10 +170,13 @@ impl Cache {
         let shard = self.shard(place.krate.as_ref().map(|k| k.root.as_path()), &abs);
         let name = abs.to_string_lossy().into_owned();
         let key = |own: Digest, depends: Depends| -> Option<String> {
-            let around = match (&fingerprint(), depends) {
-                (None, _) | (_, Depends::Text) => Digest([0; 32]),
-                (Some(f), Depends::Crate) => f.index?,
-                (Some(f), Depends::Package) => f.package(&self.contents)?,
+            let none = Digest([0; 32]);
+            let around = match depends {
+                Depends::Text => none,
+                Depends::Crate => fingerprint().map_or(Some(none), |f| f.index)?,
+                Depends::Package => {
+                    fingerprint().map_or(Some(none), |f| f.package(&self.contents))?
+                }
             };
             let mut h = blake3::Hasher::new();
             h.update(&self.tool.0);
