@@ -35,7 +35,7 @@ cd "$tmp"
 # The crate with the most .rs files, and a crate with a single .rs file under src/.
 big="$(for d in "$work"/*/; do echo "$(find "$d" -name '*.rs' | wc -l) $d"; done | sort -n | tail -n 1 | cut -d' ' -f2)"
 small="$(for d in "$work"/*/; do n=$(find "$d" -name '*.rs' | wc -l); [ "$n" = 1 ] && [ -f "$d/src/lib.rs" ] && echo "$d" && break; done)"
-big_file="$(find "$big/src" -name '*.rs' | sort | head -n 1)"
+big_file="$(find "$big/src" -name '*.rs' | sort | sed -n 1p)"
 small_file="$small/src/lib.rs"
 
 # run NAME [ARGS...]: one timed run (wall seconds appended to $tmp/NAME), JSON kept, stats kept.

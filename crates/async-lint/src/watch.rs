@@ -83,11 +83,8 @@ pub fn watch(args: &CheckArgs, package_roots: Option<&HashSet<PathBuf>>) -> Exit
     ));
     emit(&out);
     let mut previous = seen(&first);
-    loop {
-        let changed = match rx.recv() {
-            Ok(Event::Changed(paths)) => paths,
-            Ok(Event::Stop) | Err(_) => break,
-        };
+    // Ctrl-C (or the watcher gone) ends the loop.
+    while let Ok(Event::Changed(changed)) = rx.recv() {
         let mut changed: HashSet<PathBuf> = changed.into_iter().collect();
         // Events that arrived while the previous run went on belong to this one.
         while let Ok(more) = rx.try_recv() {
