@@ -72,11 +72,17 @@ pub fn code_actions(state: &mut State, params: &CodeActionParams) -> Vec<CodeAct
             }
         }
     }
+    // Editors ask for code actions at every cursor move: the whole-file fix (a lint per
+    // round) is computed only when asked for by kind, or when the cursor is on a finding
+    // that has a safe fix.
     let fix_all = CodeActionKind::SOURCE_FIX_ALL;
+    let asked = params.context.only.is_some() && wanted(&fix_all);
     let has_safe_fix = result.findings.iter().any(|f| {
-        f.suggestion
+        let safe = f
+            .suggestion
             .as_ref()
-            .is_some_and(|s| s.applicability == Applicability::MachineApplicable)
+            .is_some_and(|s| s.applicability == Applicability::MachineApplicable);
+        safe && (asked || overlaps(lines.range(text, f.span), params.range))
     });
     if wanted(&fix_all) && has_safe_fix {
         let old = doc.text.clone();

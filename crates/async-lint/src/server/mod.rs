@@ -89,6 +89,12 @@ fn serve(connection: &Connection, state: &mut State) -> ExitCode {
         .text_document
         .as_ref()
         .is_some_and(|t| t.diagnostic.is_some());
+    let refreshes = caps
+        .workspace
+        .as_ref()
+        .and_then(|w| w.diagnostic.as_ref())
+        .and_then(|d| d.refresh_support)
+        .unwrap_or(false);
     let watches = caps
         .workspace
         .as_ref()
@@ -110,6 +116,7 @@ fn serve(connection: &Connection, state: &mut State) -> ExitCode {
         state,
         debounce,
         pushes: !pulls,
+        refreshes,
         shut_down: false,
         next_id: 0,
     };
@@ -155,6 +162,8 @@ struct Session<'a> {
     debounce: Duration,
     /// Publish diagnostics after each lint (the client does not pull them).
     pushes: bool,
+    /// The client pulls, and re-pulls when asked (`workspace/diagnostic/refresh`).
+    refreshes: bool,
     shut_down: bool,
     /// Ids of the server's own requests.
     next_id: i32,
@@ -384,12 +393,20 @@ impl Session<'_> {
         self.reindex_all();
     }
 
-    /// Every open document is due for a lint.
+    /// Every open document is due for a lint; a client that pulls is asked to pull again.
     fn reindex_all(&mut self) {
         for doc in self.state.docs.values_mut() {
             doc.result = None;
         }
         self.schedule(|_| true);
+        if !self.pushes && self.refreshes {
+            self.next_id += 1;
+            self.send(Request::new(
+                RequestId::from(self.next_id),
+                req::WorkspaceDiagnosticRefresh::METHOD.into(),
+                (),
+            ));
+        }
     }
 
     /// Asks the client to report changes of config files and Rust files.

@@ -173,6 +173,8 @@ impl State {
         let Some(doc) = self.docs.get_mut(uri) else {
             return false;
         };
+        // The crate is read first, so that the buffer's text reaches its index.
+        crates.of(&doc.path);
         if doc.indexed.as_deref() != Some(doc.text.as_str()) {
             let text: Arc<str> = Arc::from(doc.text.as_str());
             doc.indexed = Some(text.clone());
