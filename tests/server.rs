@@ -500,3 +500,45 @@ fn a_changed_config_is_reloaded() {
     assert_eq!(client.diagnostics(&uri, 1), []);
     assert!(client.stop().success());
 }
+
+#[test]
+fn a_callee_edited_in_another_buffer_reaches_its_callers_findings() {
+    let lib = "pub mod db;\n\npub async fn handler() {\n    db::save();\n}\n";
+    let db = "pub fn save() {}\n";
+    let dir = common::project(&[
+        ("Cargo.toml", MANIFEST.as_bytes()),
+        ("src/lib.rs", lib.as_bytes()),
+        ("src/db.rs", db.as_bytes()),
+    ]);
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let lib_uri = Url::from_file_path(root.join("src/lib.rs")).unwrap();
+    let db_uri = Url::from_file_path(root.join("src/db.rs")).unwrap();
+    let mut client = Client::start(dir.path());
+    assert_eq!(client.open(&lib_uri, lib), []);
+    assert_eq!(client.open(&db_uri, db), []);
+    // `save` made blocking in its buffer only; then saved (the editor would write the file,
+    // this test does not: the server must use the buffer, not the disk).
+    let sleep =
+        "pub fn save() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n";
+    client.change(&db_uri, 2, None, sleep);
+    client.notify::<notif::DidSaveTextDocument>(DidSaveTextDocumentParams {
+        text_document: TextDocumentIdentifier::new(db_uri.clone()),
+        text: None,
+    });
+    // The caller's file is linted again against the index that holds the new `save`.
+    let found = client.diagnostics(&lib_uri, 1);
+    assert_eq!(
+        rules_of(&found),
+        [(
+            "blocking-in-async".to_string(),
+            Range::new(Position::new(3, 4), Position::new(3, 14))
+        )]
+    );
+    assert!(
+        found[0].message.contains("std::thread::sleep"),
+        "{}",
+        found[0].message
+    );
+    assert_eq!(std::fs::read_to_string(root.join("src/db.rs")).unwrap(), db);
+    assert!(client.stop().success());
+}

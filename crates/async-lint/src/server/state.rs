@@ -170,18 +170,7 @@ impl State {
             }
         };
         let crates = self.crates_of(&setup);
-        let Some(doc) = self.docs.get_mut(uri) else {
-            return false;
-        };
-        // The crate is read first, so that the buffer's text reaches its index.
-        crates.of(&doc.path);
-        if doc.indexed.as_deref() != Some(doc.text.as_str()) {
-            let text: Arc<str> = Arc::from(doc.text.as_str());
-            doc.indexed = Some(text.clone());
-            for c in self.crates.values() {
-                c.file_changed(&doc.path, Some(text.clone()));
-            }
-        }
+        self.index_buffer(uri, &crates);
         let Some(doc) = self.docs.get_mut(uri) else {
             return false;
         };
@@ -207,6 +196,36 @@ impl State {
             diagnostics,
         });
         true
+    }
+
+    /// Hands every open document's current text to the crate indexes (before a round of
+    /// lints: what one file's findings say may depend on another open file's buffer).
+    pub fn index_buffers(&mut self) {
+        let uris: Vec<Url> = self.docs.keys().cloned().collect();
+        for uri in uris {
+            let Some(Ok(setup)) = self.docs.get(&uri).map(|d| self.setup(d)) else {
+                continue;
+            };
+            let crates = self.crates_of(&setup);
+            self.index_buffer(&uri, &crates);
+        }
+    }
+
+    /// Hands the document's text to the indexes, unless they hold it already. Its crate is
+    /// read first (in `crates`, those of its config), so that the text reaches that index.
+    fn index_buffer(&mut self, uri: &Url, crates: &Crates) {
+        let Some(doc) = self.docs.get_mut(uri) else {
+            return;
+        };
+        if doc.indexed.as_deref() == Some(doc.text.as_str()) {
+            return;
+        }
+        crates.of(&doc.path);
+        let text: Arc<str> = Arc::from(doc.text.as_str());
+        doc.indexed = Some(text.clone());
+        for c in self.crates.values() {
+            c.file_changed(&doc.path, Some(text.clone()));
+        }
     }
 
     /// The document's text with every safe fix applied (as `check --fix` would), or `None`
