@@ -3,6 +3,7 @@
 
   lsp.py BIN latency [DEBOUNCE_MS]   didChange -> publishDiagnostics on a generated crate of
                                      1,000 files whose one edited file is about 600 KB
+  lsp.py BIN latency-file CRATE FILE [DEBOUNCE_MS]   the same, editing FILE of CRATE
   lsp.py BIN memory CRATE [N]        RSS of the server after opening N (100) files of CRATE
 """
 import json, os, statistics, subprocess, sys, tempfile, time
@@ -61,6 +62,12 @@ class Server:
             "uri": uri, "languageId": "rust", "version": 1, "text": text}})
         return uri, self.diagnostics(uri, 1)
 
+    def cpu_ms(self):
+        """CPU time (user + system) the server used so far: on a busy machine, the wall time
+        of an edit includes waiting for a core."""
+        fields = Path(f"/proc/{self.p.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
     def rss_kib(self):
         status = Path(f"/proc/{self.p.pid}/status").read_text()
         field = lambda name: int(next(l for l in status.splitlines() if l.startswith(name)).split()[1])
@@ -114,34 +121,40 @@ def generate(root, files=1000, big_kib=600):
 
 def latency(binary, debounce_ms=None, edits=20):
     with tempfile.TemporaryDirectory() as root:
-        big = generate(root)
-        text = big.read_text()
-        options = {} if debounce_ms is None else {"debounceMs": int(debounce_ms)}
-        s = Server(binary, root, options)
-        t0 = time.perf_counter()
-        uri, diags = s.open(big, text)
-        first = time.perf_counter() - t0
-        lines = text.count("\n")
-        times = []
-        for n in range(edits):
-            version = n + 2
-            # Typing in the middle of the file: a character appended to a comment line.
-            line = lines // 2 + n
-            edit = {"range": {"start": {"line": line, "character": 0},
-                              "end": {"line": line, "character": 0}}, "text": "// x\n"}
-            t = time.perf_counter()
-            s.notify("textDocument/didChange", {
-                "textDocument": {"uri": uri, "version": version}, "contentChanges": [edit]})
-            got = s.diagnostics(uri, version)
-            times.append(time.perf_counter() - t)
-        s.stop()
-        ms = sorted(x * 1000 for x in times)
-        print(f"crate: 1000 files; edited file: {len(text.encode()) / 1024:.0f} KiB, "
-              f"{lines} lines, {len(diags)} findings on open, {len(got)} after the edits")
-        print(f"debounce: {debounce_ms if debounce_ms is not None else 'default (20)'} ms")
-        print(f"first open -> diagnostics: {first * 1000:.0f} ms")
-        print(f"didChange -> publishDiagnostics over {edits} edits: median {statistics.median(ms):.1f} ms, "
-              f"p90 {ms[int(len(ms) * 0.9) - 1]:.1f} ms, max {ms[-1]:.1f} ms")
+        latency_of(binary, root, generate(root), debounce_ms, edits)
+
+
+def latency_of(binary, root, big, debounce_ms=None, edits=20):
+    text = big.read_text()
+    options = {} if debounce_ms is None else {"debounceMs": int(debounce_ms)}
+    s = Server(binary, root, options)
+    t0 = time.perf_counter()
+    uri, diags = s.open(big, text)
+    first = time.perf_counter() - t0
+    lines = text.count("\n")
+    times, cpu = [], []
+    for n in range(edits):
+        version = n + 2
+        # Typing in the middle of the file: a comment line, one more per edit.
+        line = lines // 2 + n
+        edit = {"range": {"start": {"line": line, "character": 0},
+                          "end": {"line": line, "character": 0}}, "text": "// x\n"}
+        t, c = time.perf_counter(), s.cpu_ms()
+        s.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": version}, "contentChanges": [edit]})
+        got = s.diagnostics(uri, version)
+        times.append(time.perf_counter() - t)
+        cpu.append(s.cpu_ms() - c)
+    s.stop()
+    ms = sorted(x * 1000 for x in times)
+    count = sum(1 for _ in Path(root, "src").rglob("*.rs"))
+    print(f"crate: {root} ({count} files in src/); edited file: {len(text.encode()) / 1024:.0f} KiB, "
+          f"{lines} lines, {len(diags)} findings on open, {len(got)} after the edits")
+    print(f"debounce: {debounce_ms if debounce_ms is not None else 'default (20)'} ms")
+    print(f"first open -> diagnostics: {first * 1000:.0f} ms")
+    print(f"didChange -> publishDiagnostics over {edits} edits: median {statistics.median(ms):.1f} ms, "
+          f"p90 {ms[int(len(ms) * 0.9) - 1]:.1f} ms, max {ms[-1]:.1f} ms; "
+          f"server CPU per edit: median {statistics.median(cpu):.0f} ms")
 
 
 def memory(binary, crate, count=100):
@@ -166,6 +179,8 @@ if __name__ == "__main__":
     binary, what = sys.argv[1], sys.argv[2]
     if what == "latency":
         latency(binary, sys.argv[3] if len(sys.argv) > 3 else None)
+    elif what == "latency-file":
+        latency_of(binary, sys.argv[3], Path(sys.argv[4]), sys.argv[5] if len(sys.argv) > 5 else None)
     elif what == "memory":
         memory(binary, sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 100)
     else:

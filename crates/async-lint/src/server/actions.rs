@@ -195,3 +195,37 @@ pub fn hover(state: &mut State, params: &HoverParams) -> Option<Hover> {
         range,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_lint_core::Span;
+
+    fn allowed(text: &str, at: &str) -> String {
+        let start = text.find(at).expect("the call is in the text");
+        let f = Finding::new("blocking-in-async", Span::new(start, start + at.len()), "m");
+        let edit = allow_edit(text, &Lines::new(text), &f).expect("an edit");
+        let lines = Lines::new(text);
+        let (s, e) = (
+            lines.offset(text, edit.range.start),
+            lines.offset(text, edit.range.end),
+        );
+        format!("{}{}{}", &text[..s], edit.new_text, &text[e..])
+    }
+
+    #[test]
+    fn allow_comments_are_added_or_extended() {
+        assert_eq!(
+            allowed("fn a() {\n    x();\r\n}\n", "x()"),
+            "fn a() {\n    x(); // async-lint: allow(blocking-in-async)\r\n}\n"
+        );
+        assert_eq!(
+            allowed("    x(); // async-lint: allow(unbounded-spawn)\n", "x()"),
+            "    x(); // async-lint: allow(unbounded-spawn, blocking-in-async)\n"
+        );
+        assert_eq!(
+            allowed("    x(); // async-lint: allow()\n", "x()"),
+            "    x(); // async-lint: allow(blocking-in-async)\n"
+        );
+    }
+}
