@@ -169,6 +169,7 @@ mod tests {
 
     #[test]
     fn incremental_changes_apply_in_order() {
+        // `🦀` is two UTF-16 units: the `1` is at unit 9.
         let mut text = "let 🦀 = 1;\nfoo();\n".to_string();
         let change = |l1, c1, l2, c2, t: &str| TextDocumentContentChangeEvent {
             range: Some(Range::new(Position::new(l1, c1), Position::new(l2, c2))),
@@ -177,7 +178,7 @@ mod tests {
         };
         apply_changes(
             &mut text,
-            vec![change(0, 7, 0, 8, "2"), change(1, 0, 1, 3, "bar")],
+            vec![change(0, 9, 0, 10, "2"), change(1, 0, 1, 3, "bar")],
         );
         assert_eq!(text, "let 🦀 = 2;\nbar();\n");
     }
