@@ -174,10 +174,19 @@ impl State {
         let Some(doc) = self.docs.get_mut(uri) else {
             return false;
         };
+        let runner = setup.runner(&self.lint, None).with_crates(crates);
         let findings = if setup.excludes.is_excluded(&doc.path) {
             Vec::new()
+        } else if doc.text.len() as u64 > runner.max_file_bytes {
+            // As `check` does: a syntax tree costs about a hundred times the text.
+            let mib = doc.text.len() as f64 / (1024.0 * 1024.0);
+            vec![Finding::new(
+                PARSE_ERROR,
+                async_lint_core::Span::new(0, 0),
+                format!("file is {mib:.1} MiB, over the --max-file-size limit; not linted"),
+            )
+            .severity(Severity::Info)]
         } else {
-            let runner = setup.runner(&self.lint, None).with_crates(crates);
             findings_of(
                 catch(|| runner.lint_text(&doc.path, doc.text.clone())),
                 &doc.path,
