@@ -355,3 +355,38 @@ fn config_problem(problem: &str) -> Diagnostic {
         data: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_lint_core::Span;
+
+    #[test]
+    fn diagnostics_link_the_rule_page_when_a_url_is_given() {
+        let text = "fn a() {\n    let _s = \"🦀\"; x();\n}\n";
+        let at = text.find("x()").expect("the call");
+        let f = Finding::new("blocking-in-async", Span::new(at, at + 3), "blocking call")
+            .label("blocks")
+            .help("use the async one");
+        let uri = Url::parse("file:///tmp/a.rs").expect("a URL");
+        let lines = Lines::new(text);
+        let d = diagnostic(
+            &f,
+            &uri,
+            text,
+            &lines,
+            Some("https://example.org/rules/{rule}.md"),
+        );
+        let href = d.code_description.map(|c| c.href.to_string());
+        assert_eq!(
+            href.as_deref(),
+            Some("https://example.org/rules/blocking-in-async.md")
+        );
+        assert_eq!(d.message, "blocking call: blocks\nhelp: use the async one");
+        assert_eq!(d.range.start, lsp_types::Position::new(1, 19));
+        // No URL: no link (the page is on hover).
+        assert!(diagnostic(&f, &uri, text, &lines, None)
+            .code_description
+            .is_none());
+    }
+}
