@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 /// Worker stacks are large because syn and the visitor recurse once per nesting level of the
 /// linted code; the pages are only touched by deeply nested files.
-const STACK_SIZE: usize = 256 * 1024 * 1024;
+pub(crate) const STACK_SIZE: usize = 256 * 1024 * 1024;
 
 /// One linted file with its findings.
 pub struct Linted {
@@ -107,7 +107,7 @@ pub struct Runner<'a> {
     pub max_file_bytes: u64,
     /// The cache of results and this runner's config digest (`check` without `--no-cache`).
     pub cache: Option<(&'a crate::cache::Cache, crate::cache::Digest)>,
-    crates: Crates,
+    crates: Arc<Crates>,
 }
 
 impl<'a> Runner<'a> {
@@ -123,8 +123,15 @@ impl<'a> Runner<'a> {
             options,
             max_file_bytes,
             cache: None,
-            crates: Crates::new(std::sync::Arc::new(engine.settings().clone())),
+            crates: Arc::new(Crates::new(Arc::new(engine.settings().clone()))),
         }
+    }
+
+    /// The same runner over crates known already (the language server keeps them, and their
+    /// indexes, between lints).
+    pub fn with_crates(mut self, crates: Arc<Crates>) -> Runner<'a> {
+        self.crates = crates;
+        self
     }
 
     /// Lints a buffer (stdin) as if it were the file at `path`, on a thread with a large stack.
