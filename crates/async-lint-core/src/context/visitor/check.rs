@@ -3,10 +3,8 @@
 use super::Visitor;
 use crate::catalog::Catalog;
 use crate::config::RuleSettings;
-use crate::context::IndexLink;
-use crate::context::IndexScope;
+use crate::context::{IndexLink, IndexScope, Rule};
 use crate::finding::Finding;
-use crate::rules::Rule;
 use crate::source::SourceFile;
 use crate::CrateInfo;
 use std::collections::{HashMap, HashSet};
