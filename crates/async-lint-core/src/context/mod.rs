@@ -356,7 +356,7 @@ impl<'a> Context<'a> {
     }
 
     /// Test code as this file alone shows it: its path and the enclosing items.
-    fn in_local_test_code(&self) -> bool {
+    pub(crate) fn in_local_test_code(&self) -> bool {
         self.test_items > 0 || self.test_path
     }
 

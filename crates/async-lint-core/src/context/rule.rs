@@ -16,6 +16,12 @@ pub trait Rule: Sync {
         self.meta().triggers
     }
 
+    /// Does the rule look at test code? The engine calls the hooks of a rule that does not
+    /// only outside test code (or everywhere when the config's `check-tests` asks for it).
+    fn checks_test_code(&self) -> bool {
+        false
+    }
+
     /// Called for every expression, before its children are visited.
     fn check_expr(&self, _cx: &Context<'_>, _expr: &syn::Expr, _out: &mut Vec<Finding>) {}
 
