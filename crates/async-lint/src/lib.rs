@@ -11,12 +11,12 @@ mod fix;
 mod flycheck;
 mod manifest;
 mod modules;
+mod outcome;
+mod paths;
 mod progress;
 mod project;
 mod report;
 mod run;
-mod suggest;
-mod unused_allows;
 mod walk;
 mod workspace;
 
