@@ -138,10 +138,14 @@ fn a_scaffolded_rule_passes_the_registry_and_fixture_tests() {
     let repo = repo.path();
     assert!(scaffold(repo, "slow-widget").status.success());
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    // The repository's target folder: its built dependencies are reused; the copy's own
+    // crates, at another path, are built beside this checkout's.
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
     let status = Command::new(cargo)
         .args(["test", "--test", "registry", "--test", "fixtures"])
         .current_dir(repo)
-        .env("CARGO_TARGET_DIR", root().join("target/scaffold"))
+        .env("CARGO_TARGET_DIR", target)
         .status()
         .expect("cargo runs");
     assert!(status.success(), "the scaffolded rule fails the tests");
