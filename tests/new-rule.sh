@@ -118,7 +118,7 @@ EOF
 
 mkdir -p "$fixtures"
 cat > "$fixtures/calls.rs" <<EOF
-// Positives: each flagged line ends with \`//~ $name\`.
+// Positives: each flagged line ends with the rule's annotation (tests/fixtures.rs).
 
 async fn handle() {
     replace_me(); //~ $name
