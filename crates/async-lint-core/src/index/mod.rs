@@ -14,6 +14,7 @@ mod logging;
 mod one_off;
 mod served;
 mod summary;
+mod update;
 
 pub use blocking::{display_name, diverges, followed, BlockingChain, MAX_CHAIN};
 pub(crate) use blocking::{node as blocking_node, search as blocking_search};
@@ -101,6 +102,9 @@ pub struct CrateIndex {
     one_off: one_off::Memo,
     /// Which fns serve work as it arrives, by their callers (see [`Self::served`]).
     serving: served::Memo,
+    /// Texts that stand for files on disk: an editor's unsaved buffers (see
+    /// [`Self::with_changed_file`]).
+    overlay: HashMap<PathBuf, Arc<str>>,
 }
 
 impl CrateIndex {
@@ -297,7 +301,10 @@ impl CrateIndex {
             (None, Ok(rel)) => crate::module_path(rel),
             (None, Err(_)) => return None,
         };
-        let text = std::fs::read_to_string(file).ok()?;
+        let text = match self.overlay.get(file) {
+            Some(text) => text.to_string(),
+            None => std::fs::read_to_string(file).ok()?,
+        };
         if is_generated(&text) {
             return None;
         }
