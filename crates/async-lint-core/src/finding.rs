@@ -1,6 +1,6 @@
 //! What a rule reports: a [`Finding`] with its span, words and optional suggestion.
 
-use crate::source::Span;
+use crate::source::{Region, Span};
 use serde::Serialize;
 
 /// How bad a finding is. Ordered: `Info < Warning < Error`.
@@ -57,10 +57,13 @@ pub struct Suggestion {
 pub struct Label {
     pub span: Span,
     pub message: String,
+    /// `span` in lines and columns, resolved by the engine's pipeline.
+    #[serde(skip)]
+    pub region: Region,
 }
 
-/// One problem found in one file. Positions are byte offsets; lines and columns are added by
-/// the report stage from the file's line index.
+/// One problem found in one file. Positions are byte offsets; the engine's pipeline adds their
+/// lines and columns (the `region` fields) last, from the file's line index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// Rule name, e.g. `blocking-in-async` (or `parse-error`).
@@ -77,6 +80,10 @@ pub struct Finding {
     /// Why it matters.
     pub notes: Vec<String>,
     pub suggestion: Option<Suggestion>,
+    /// `span` in lines and columns, resolved by the pipeline.
+    pub region: Region,
+    /// The suggestion's span in lines and columns, resolved by the pipeline.
+    pub suggestion_region: Option<Region>,
 }
 
 impl Finding {
@@ -91,6 +98,8 @@ impl Finding {
             help: None,
             notes: Vec::new(),
             suggestion: None,
+            region: Region::default(),
+            suggestion_region: None,
         }
     }
 
@@ -103,6 +112,7 @@ impl Finding {
         self.labels.push(Label {
             span,
             message: text.into(),
+            region: Region::default(),
         });
         self
     }

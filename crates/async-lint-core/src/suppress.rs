@@ -6,7 +6,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-const MARKER: &str = "async-lint:";
+/// The text that starts an allow comment.
+pub const MARKER: &str = "async-lint:";
 
 /// One `allow(..)` comment.
 #[derive(Debug, Clone)]

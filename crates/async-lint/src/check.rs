@@ -2,10 +2,11 @@
 //! choose the exit code.
 
 use crate::cache::Cache;
-use crate::cli::{CheckArgs, ColorChoice, FailLevel, Format};
+use crate::cli::{CheckArgs, ColorChoice, FailLevel};
 use crate::configs::{Configs, Setup};
 use crate::fix::{self, FixMode};
-use crate::run::{Outcome, Runner};
+use crate::outcome::Outcome;
+use crate::run::Runner;
 use crate::walk::{self, PathError, WalkOptions};
 use crate::{print, project, report, run, workspace};
 use async_lint_core::Severity;
@@ -127,30 +128,25 @@ pub fn check(mut args: CheckArgs) -> ExitCode {
         }
     }
 
-    let rendered = match args.format {
-        Format::Human => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => auto_color(std::io::stdout().is_terminal()),
-            };
-            report::human::render(&outcome, color, 100, args.quiet, args.statistics)
-        }
-        Format::Concise => report::concise::render(&outcome, args.quiet, args.statistics),
-        Format::Json => report::json::render(&outcome),
-        Format::JsonLines => report::json::render_lines(&outcome),
-        Format::Cargo => report::cargo::render(&outcome, true),
-        Format::Sarif => report::sarif::render(&outcome, setups.iter().map(|s| &s.engine)),
-        Format::Github => {
-            let (text, warning) = report::github::render(&outcome);
-            if let Some(w) = warning {
-                eprintln!("{w}");
-            }
-            text
-        }
+    let emitter = args.format.0;
+    let engines: Vec<&async_lint_core::Engine> = setups.iter().map(|s| &s.engine).collect();
+    let settings = report::Settings {
+        color: match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => auto_color(std::io::stdout().is_terminal()),
+        },
+        width: 100,
+        quiet: args.quiet,
+        statistics: args.statistics,
+        engines: &engines,
     };
+    let rendered = emitter.emit(&outcome, &settings);
+    if let Some(w) = emitter.warning(&outcome) {
+        eprintln!("{w}");
+    }
     let printed = print(&rendered);
-    if !matches!(args.format, Format::Json | Format::Sarif) {
+    if !emitter.carries_errors() {
         if !args.quiet {
             for s in &outcome.skipped {
                 eprintln!("info: {}: {}", s.path.display(), s.message);
@@ -193,7 +189,7 @@ pub(crate) fn lint_paths(
     if args.show_files {
         let list: String = placed
             .iter()
-            .map(|(_, f)| format!("{}\n", run::display_path(f).display()))
+            .map(|(_, f)| format!("{}\n", crate::paths::display_path(f).display()))
             .collect();
         return Err(print(&list));
     }
@@ -242,7 +238,7 @@ fn print_diffs(outcome: &Outcome, quiet: bool) -> ExitCode {
     let mut out = String::new();
     let (mut files, mut fixes) = (0, 0);
     for l in &outcome.files {
-        if let Some(fixed) = l.fixed.as_ref().filter(|f| f.changed(l)) {
+        if let Some(fixed) = l.fixed.as_ref().filter(|f| f.changed(&l.file.text)) {
             out.push_str(&fix::diff(&l.file.path, &fixed.original, &l.file.text));
             files += 1;
             fixes += fixed.applied;
@@ -274,7 +270,7 @@ fn write_fixes(outcome: &mut Outcome, quiet: bool) {
     let (mut files, mut fixes) = (0, 0);
     let mut errors = Vec::new();
     for l in &outcome.files {
-        let Some(fixed) = l.fixed.as_ref().filter(|f| f.changed(l)) else {
+        let Some(fixed) = l.fixed.as_ref().filter(|f| f.changed(&l.file.text)) else {
             continue;
         };
         // The display path is relative to the working directory (or as given): the same file.

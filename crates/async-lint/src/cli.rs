@@ -1,5 +1,6 @@
 //! The command line (clap derive).
 
+use crate::report::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -95,7 +96,7 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub lint: LintArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, default_value = "human", value_parser = Format::parser())]
     pub format: Format,
     /// When to colour human output (auto: only on a terminal, and never with NO_COLOR set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -185,24 +186,6 @@ pub struct FlycheckArgs {
     /// `-- cargo clippy --workspace --all-targets --message-format=json`.
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// miette's graphical report.
-    Human,
-    /// One line per finding: `path:line:col: severity[rule]: message`, `[*]` when `--fix` fixes it.
-    Concise,
-    /// One JSON document (schema in the README).
-    Json,
-    /// One JSON object per finding per line (the `findings[]` objects of `json`).
-    JsonLines,
-    /// rustc's JSON diagnostics as cargo prints them (for rust-analyzer and cargo tooling).
-    Cargo,
-    /// SARIF 2.1.0, for GitHub code scanning.
-    Sarif,
-    /// GitHub Actions workflow commands (annotations).
-    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

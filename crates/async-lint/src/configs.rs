@@ -9,9 +9,9 @@
 use crate::cli::LintArgs;
 use crate::fix::FixMode;
 use crate::project::{self, ConfigProblem, FoundConfig};
-use crate::run::{self, Options, Runner};
+use crate::run::{Options, Runner};
 use crate::walk;
-use async_lint_core::{rules, Engine, Selection};
+use async_lint_core::{engine, rules, Engine, Selection};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -21,10 +21,7 @@ pub struct Setup {
     /// Distinct per config of a run (the order configs were met in).
     pub id: usize,
     pub engine: Engine,
-    pub ignores: run::PathIgnores,
     pub excludes: walk::Excludes,
-    /// The rules the config asks to report in test code too (`check-tests`).
-    pub rules_in_tests: Vec<&'static str>,
     pub found: FoundConfig,
 }
 
@@ -33,24 +30,23 @@ impl Setup {
     /// `check --fix/--diff`.
     pub fn runner(&self, lint: &LintArgs, fix: Option<FixMode>) -> Runner<'_> {
         let options = Options {
-            report_unused_allows: lint.report_unused_allows,
-            rules_in_tests: self.rules_in_tests.clone(),
             fix,
             no_prefilter: lint.no_prefilter,
             parse_only: lint.parse_only,
         };
         Runner::new(
             &self.engine,
-            &self.ignores,
             options,
             lint.max_file_size.saturating_mul(1024 * 1024),
         )
     }
 
-    fn new(id: usize, found: FoundConfig, selection: &Selection) -> Result<Setup, String> {
+    fn new(id: usize, found: FoundConfig, run: &RunSelection) -> Result<Setup, String> {
         let excludes = walk::Excludes::new(&found.config.exclude, &found.base);
-        let ignores = run::PathIgnores::new(&found.config.per_path_ignores, &found.base);
-        let (Ok(excludes), Ok(ignores)) = (excludes, ignores) else {
+        let engine = Engine::new(&found.config, &run.selection)
+            .report_unused_allows(run.report_unused_allows)
+            .with_path_ignores(&found.config.per_path_ignores, &found.base);
+        let (Ok(excludes), Ok(engine)) = (excludes, engine) else {
             return Err(format!(
                 "error: invalid glob in config {}",
                 found
@@ -60,33 +56,24 @@ impl Setup {
                     .unwrap_or_default()
             ));
         };
-        let engine = Engine::new(&found.config, selection);
-        let rules_in_tests = rules::RULES
-            .iter()
-            .map(|r| r.meta().name)
-            .filter(|name| {
-                found
-                    .config
-                    .rules
-                    .get(*name)
-                    .and_then(|s| s.check_tests)
-                    .unwrap_or(found.config.check_tests)
-            })
-            .collect();
         Ok(Setup {
             id,
             engine,
-            ignores,
             excludes,
-            rules_in_tests,
             found,
         })
     }
 }
 
+/// What the command line sets for every config's engine.
+struct RunSelection {
+    selection: Selection,
+    report_unused_allows: bool,
+}
+
 /// The configs of a run, found per folder and cached.
 pub struct Configs {
-    selection: Selection,
+    selection: RunSelection,
     /// `--config PATH`: used for every file.
     explicit: Option<Arc<Setup>>,
     state: Mutex<State>,
@@ -110,15 +97,18 @@ impl Configs {
     pub fn new(lint: &LintArgs) -> Result<Configs, ()> {
         for name in lint.select.iter().chain(&lint.ignore) {
             if rules::find(name).is_none() && name != async_lint_core::PARSE_ERROR {
-                let hint = crate::suggest::did_you_mean(name);
+                let hint = engine::names::did_you_mean(name);
                 eprintln!("error: unknown rule `{name}`{hint} (see `async-lint rules`)");
                 return Err(());
             }
         }
         let mut configs = Configs {
-            selection: Selection {
-                select: lint.select.clone(),
-                ignore: lint.ignore.clone(),
+            selection: RunSelection {
+                selection: Selection {
+                    select: lint.select.clone(),
+                    ignore: lint.ignore.clone(),
+                },
+                report_unused_allows: lint.report_unused_allows,
             },
             explicit: None,
             state: Mutex::default(),

@@ -14,7 +14,7 @@ pub fn explain(rule: Option<&str>, all: bool) -> ExitCode {
         (Some(name), false) => match rules::find(name) {
             Some(r) => vec![r.meta().doc],
             None => {
-                let hint = crate::suggest::did_you_mean(name);
+                let hint = async_lint_core::engine::names::did_you_mean(name);
                 eprintln!("error: unknown rule `{name}`{hint} (`async-lint rules` lists them)");
                 return ExitCode::from(2);
             }

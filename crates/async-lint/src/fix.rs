@@ -11,7 +11,6 @@
 //! the same folder, the original's permissions, then a rename over it, so a reader never sees
 //! half a file.
 
-use crate::run::Linted;
 use async_lint_core::source::SpanOf;
 use async_lint_core::{Applicability, Finding, SourceFile, Span, Suggestion};
 use std::collections::HashSet;
@@ -36,7 +35,7 @@ pub enum FixMode {
 /// The fixes computed for one file.
 #[derive(Debug, Clone)]
 pub struct Fixed {
-    /// The text as read; the fixed text is the [`Linted`]'s file.
+    /// The text as read; the fixed text is the linted file's.
     pub original: String,
     /// Suggestions applied.
     pub applied: usize,
@@ -45,25 +44,27 @@ pub struct Fixed {
 }
 
 impl Fixed {
-    pub fn changed(&self, linted: &Linted) -> bool {
-        self.original != linted.file.text
+    /// Does the fixed text differ from the original?
+    pub fn changed(&self, fixed: &str) -> bool {
+        self.original != fixed
     }
 }
 
-/// Computes the fixes of `linted` in place: its file becomes the fixed text and its findings
-/// those of the fixed text. `usable` says whether a suggestion's replacement only names crates
-/// the file can use; `relint` lints a text as this file.
+/// Computes the fixes of a file in place: `file` becomes the fixed text and `findings` those
+/// of the fixed text. `usable` says whether a suggestion's replacement only names crates the
+/// file can use; `relint` lints a text as this file. `None` when nothing was tried.
 pub fn fix(
-    linted: &mut Linted,
+    file: &mut SourceFile,
+    findings: &mut Vec<Finding>,
     mode: FixMode,
     usable: impl Fn(&Suggestion) -> bool,
     relint: impl Fn(&SourceFile) -> Vec<Finding>,
-) {
-    let original = linted.file.text.clone();
+) -> Option<Fixed> {
+    let original = file.text.clone();
     let mut applied = 0;
     let mut problem = None;
     for round in 0.. {
-        let edits = applicable(&linted.findings, mode, &usable);
+        let edits = applicable(findings, mode, &usable);
         if edits.is_empty() {
             break;
         }
@@ -73,25 +74,23 @@ pub fn fix(
             ));
             break;
         }
-        let candidate = match apply(&linted.file, &edits) {
+        let candidate = match apply(file, &edits) {
             Ok(text) => text,
             Err(why) => {
                 problem = Some(why);
                 break;
             }
         };
-        let file = SourceFile::new(linted.file.path.clone(), candidate);
+        let next = SourceFile::new(file.path.clone(), candidate);
         applied += edits.len();
-        linted.findings = relint(&file);
-        linted.file = file;
+        *findings = relint(&next);
+        *file = next;
     }
-    if applied > 0 || problem.is_some() {
-        linted.fixed = Some(Fixed {
-            original,
-            applied,
-            problem,
-        });
-    }
+    (applied > 0 || problem.is_some()).then_some(Fixed {
+        original,
+        applied,
+        problem,
+    })
 }
 
 /// The suggestions to apply, in text order, without overlaps (the first one wins).
@@ -567,15 +566,28 @@ mod tests {
         );
     }
 
-    fn linted(text: &str, findings: Vec<Finding>) -> Linted {
-        Linted {
+    /// A file with its findings, and the fixes computed for it.
+    struct Case {
+        file: SourceFile,
+        findings: Vec<Finding>,
+        fixed: Option<Fixed>,
+    }
+
+    fn linted(text: &str, findings: Vec<Finding>) -> Case {
+        Case {
             file: SourceFile::new("src/lib.rs", text.to_string()),
             findings,
-            krate: None,
-            target: None,
             fixed: None,
-            skipped: None,
         }
+    }
+
+    fn run(
+        l: &mut Case,
+        mode: FixMode,
+        usable: impl Fn(&Suggestion) -> bool,
+        relint: impl Fn(&SourceFile) -> Vec<Finding>,
+    ) {
+        l.fixed = fix(&mut l.file, &mut l.findings, mode, usable, relint);
     }
 
     fn finding(span: Span, replacement: &str) -> Finding {
@@ -592,7 +604,7 @@ mod tests {
         let text = "async fn a() { b(); }\n";
         let call = Span::new(15, 18);
         let mut l = linted(text, vec![finding(call, "c((")]);
-        fix(&mut l, FixMode::Safe, |_| true, |_| Vec::new());
+        run(&mut l, FixMode::Safe, |_| true, |_| Vec::new());
         assert_eq!(l.file.text, text, "the file keeps its text");
         let fixed = l.fixed.expect("the failure is recorded");
         assert_eq!(fixed.applied, 0);
@@ -605,7 +617,7 @@ mod tests {
         let call = Span::new(15, 18);
         let mut l = linted(text, vec![finding(call, "b()")]);
         // A rule that keeps suggesting the same change: bounded, and said so.
-        fix(
+        run(
             &mut l,
             FixMode::Safe,
             |_| true,
@@ -625,16 +637,16 @@ mod tests {
             s.applicability = Applicability::MaybeIncorrect;
         }
         let mut l = linted(text, vec![maybe.clone()]);
-        fix(&mut l, FixMode::Safe, |_| true, |_| Vec::new());
+        run(&mut l, FixMode::Safe, |_| true, |_| Vec::new());
         assert!(l.fixed.is_none() && l.file.text == text);
         let mut l = linted(text, vec![maybe.clone()]);
-        fix(&mut l, FixMode::Unsafe, |_| false, |_| Vec::new());
+        run(&mut l, FixMode::Unsafe, |_| false, |_| Vec::new());
         assert!(
             l.fixed.is_none(),
             "a replacement naming a crate the file cannot use"
         );
         let mut l = linted(text, vec![maybe]);
-        fix(&mut l, FixMode::Unsafe, |_| true, |_| Vec::new());
+        run(&mut l, FixMode::Unsafe, |_| true, |_| Vec::new());
         assert_eq!(l.file.text, "async fn a() { c(); }\n");
     }
 

@@ -55,7 +55,7 @@ impl ConfigProblem {
                 let gutter = " ".repeat(line_no.to_string().len());
                 out.push_str(&format!(
                     "{gutter}--> {}:{line_no}:{col}\n{gutter} |\n{line_no} | {}\n{gutter} | {}{}\n",
-                    crate::run::display_path(path).display(),
+                    crate::paths::display_path(path).display(),
                     &text[line_start..line_end],
                     " ".repeat(col - 1),
                     "^".repeat(width)

@@ -1,13 +1,13 @@
 //! Linting the collected files in parallel (rayon), in a deterministic order; with `--fix`
 //! or `--diff`, each worker also computes its file's fixed text.
 
-use crate::fix::{self, FixMode, Fixed};
+use crate::fix::{self, FixMode};
 use crate::manifest::{self, Target};
-use crate::project::{Crate, Crates, Placement};
-use crate::unused_allows;
-use crate::walk::{relative_to, PathError};
-use async_lint_core::{Applicability, Engine, Finding, IndexScope, SourceFile};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use crate::outcome::{Linted, Outcome};
+use crate::paths::display_path;
+use crate::project::{Crates, Placement};
+use crate::walk::PathError;
+use async_lint_core::{Engine, FileInput, Finding, IndexScope, SourceFile};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,41 +16,9 @@ use std::sync::Arc;
 /// linted code; the pages are only touched by deeply nested files.
 pub(crate) const STACK_SIZE: usize = 256 * 1024 * 1024;
 
-/// One linted file with its findings.
-pub struct Linted {
-    /// The file as linted last: after the fixes, when fixes were computed.
-    pub file: SourceFile,
-    pub findings: Vec<Finding>,
-    /// Its package, when a Cargo.toml with `[package]` is above it.
-    pub krate: Option<Arc<Crate>>,
-    /// Its cargo target, when the layout tells.
-    pub target: Option<Target>,
-    /// The fixes computed for it (`--fix`, `--diff`).
-    pub fixed: Option<Fixed>,
-    /// Why it was skipped rather than linted (it does not parse and is no module).
-    pub skipped: Option<String>,
-}
-
-/// What a run produced.
-#[derive(Default)]
-pub struct Outcome {
-    /// Files with findings or fixes, in path order.
-    pub files: Vec<Linted>,
-    /// Paths that could not be read.
-    pub errors: Vec<PathError>,
-    /// Files looked at (read), and of those, files parsed.
-    pub files_read: usize,
-    pub files_parsed: usize,
-    /// Files not linted because they are not Rust modules, with the reason (info, not errors).
-    pub skipped: Vec<PathError>,
-}
-
 /// What to do beyond the engine's findings.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    pub report_unused_allows: bool,
-    /// Rules that report in test code (`check-tests`): an allow there is judged only for them.
-    pub rules_in_tests: Vec<&'static str>,
     /// Compute fixes (`--fix`, `--diff`).
     pub fix: Option<FixMode>,
     /// Parse every file, not only those in which an enabled rule can fire.
@@ -59,49 +27,10 @@ pub struct Options {
     pub parse_only: bool,
 }
 
-/// `per-path-ignores`: rules not reported for paths matching a glob.
-pub struct PathIgnores {
-    rules: Vec<Vec<String>>,
-    set: GlobSet,
-    base: PathBuf,
-}
-
-impl PathIgnores {
-    pub fn new(
-        map: &std::collections::BTreeMap<String, Vec<String>>,
-        base: &Path,
-    ) -> Result<PathIgnores, globset::Error> {
-        let mut b = GlobSetBuilder::new();
-        let mut rules = Vec::new();
-        for (glob, r) in map {
-            b.add(Glob::new(glob)?);
-            rules.push(r.clone());
-        }
-        Ok(PathIgnores {
-            rules,
-            set: b.build()?,
-            base: base.to_path_buf(),
-        })
-    }
-
-    fn ignored(&self, path: &Path) -> Vec<&str> {
-        if self.set.is_empty() {
-            return Vec::new();
-        }
-        let rel = relative_to(path, &self.base);
-        self.set
-            .matches(&rel)
-            .into_iter()
-            .flat_map(|i| self.rules[i].iter().map(String::as_str))
-            .collect()
-    }
-}
-
-/// Lints files: the engine plus the driver's knowledge of the project (crates, per-path
-/// ignores) and the run's options.
+/// Lints files: the engine plus the driver's knowledge of the project (crates, their
+/// dependencies) and the run's options.
 pub struct Runner<'a> {
     pub engine: &'a Engine,
-    pub ignores: &'a PathIgnores,
     pub options: Options,
     /// Larger files are reported as errors instead of being linted.
     pub max_file_bytes: u64,
@@ -111,15 +40,9 @@ pub struct Runner<'a> {
 }
 
 impl<'a> Runner<'a> {
-    pub fn new(
-        engine: &'a Engine,
-        ignores: &'a PathIgnores,
-        options: Options,
-        max_file_bytes: u64,
-    ) -> Runner<'a> {
+    pub fn new(engine: &'a Engine, options: Options, max_file_bytes: u64) -> Runner<'a> {
         Runner {
             engine,
-            ignores,
             options,
             max_file_bytes,
             cache: None,
@@ -204,7 +127,7 @@ impl<'a> Runner<'a> {
             return None;
         }
         // A file with an allow comment is parsed: a misspelt rule name in it is reported.
-        let may_matter = self.engine.may_fire(&text) || text.contains(unused_allows::MARKER);
+        let may_matter = self.engine.may_report(&text);
         if !may_matter && !self.options.no_prefilter {
             return None;
         }
@@ -235,8 +158,9 @@ impl<'a> Runner<'a> {
             skipped: None,
         };
         if let Some(mode) = self.options.fix {
-            fix::fix(
-                &mut linted,
+            linted.fixed = fix::fix(
+                &mut linted.file,
+                &mut linted.findings,
                 mode,
                 |s| ctx.can_use(&s.replacement),
                 |file| self.findings(&ctx, file),
@@ -264,49 +188,21 @@ impl<'a> Runner<'a> {
         }
     }
 
-    /// The findings of one file: the engine's, minus per-path ignores, plus unused allows;
-    /// suggestions that name a crate the file's target cannot use are downgraded from
-    /// machine-applicable (the engine only knows the crate's runtime, not the dependency's
-    /// kind).
+    /// The findings of one file: the engine's pipeline, told where the file is (its crate
+    /// index, its path for per-path ignores, the crates its target can use).
     fn findings(&self, ctx: &FileContext, file: &SourceFile) -> Vec<Finding> {
-        let scope = IndexScope {
-            index: ctx.place.index(),
-            path: ctx.place.in_tree.as_deref(),
-        };
-        let result = self
-            .engine
-            .lint_in(file, &ctx.place.info(), ctx.place.module.clone(), scope);
-        let skip = self.ignores.ignored(&ctx.path);
-        let mut findings: Vec<Finding> = result
-            .findings
-            .into_iter()
-            .filter(|f| !skip.contains(&f.rule))
-            .collect();
-        if !skip.contains(&unused_allows::RULE) {
-            let before = findings.len();
-            findings.extend(unused_allows::findings(
-                self.engine,
-                file,
-                &result.allows,
-                &self.options.rules_in_tests,
-                self.options.report_unused_allows,
-            ));
-            if findings.len() > before {
-                findings.sort_by(|a, b| {
-                    (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message))
-                });
-            }
-        }
-        for f in &mut findings {
-            if let Some(s) = &mut f.suggestion {
-                if s.applicability == Applicability::MachineApplicable
-                    && !ctx.can_use(&s.replacement)
-                {
-                    s.applicability = Applicability::MaybeIncorrect;
-                }
-            }
-        }
-        findings
+        let can_use = |replacement: &str| ctx.can_use(replacement);
+        self.engine.check(FileInput {
+            file,
+            krate: &ctx.place.info(),
+            module: &ctx.place.module,
+            scope: IndexScope {
+                index: ctx.place.index(),
+                path: ctx.place.in_tree.as_deref(),
+            },
+            path: Some(&ctx.path),
+            can_use: Some(&can_use),
+        })
     }
 }
 
@@ -443,10 +339,4 @@ fn too_large(size: u64, limit: u64) -> String {
         mib(size),
         mib(limit)
     )
-}
-
-/// How a file is named in output: relative to the working directory when below it.
-pub fn display_path(path: &Path) -> PathBuf {
-    let rel = relative_to(path, Path::new("."));
-    rel.strip_prefix("./").map(Path::to_path_buf).unwrap_or(rel)
 }

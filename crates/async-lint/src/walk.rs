@@ -5,6 +5,7 @@
 //! linted whatever their name, unless `--force-exclude` and an `exclude` glob says otherwise.
 
 use crate::configs::{lexical_absolute, Configs};
+use async_lint_core::engine::relative_to;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -183,21 +184,4 @@ impl Excludes {
         let rel = relative_to(path, &self.base);
         self.set.is_match(&rel) || self.set.is_match(path)
     }
-}
-
-/// `path` relative to `base` when it is below it (both made absolute first).
-pub fn relative_to(path: &Path, base: &Path) -> PathBuf {
-    let abs = |p: &Path| {
-        if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir()
-                .map(|d| d.join(p))
-                .unwrap_or_else(|_| p.to_path_buf())
-        }
-    };
-    let (p, b) = (abs(path), abs(base));
-    p.strip_prefix(&b)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
 }

@@ -2,7 +2,7 @@
 
 /// 1-based line and 1-based column counted in Unicode scalar values (chars), the convention
 /// shared by rustc's JSON, SARIF (`unicodeCodePoints`) and editors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct LineCol {
     pub line: usize,
     pub column: usize,

@@ -11,10 +11,28 @@
 //! `async_lint::<rule>`, notes become `note` children, and a suggestion a `help` child whose
 //! span has `suggested_replacement` and `suggestion_applicability` (the editor's quick fix).
 
-use crate::run::{Linted, Outcome};
-use async_lint_core::{Applicability, Finding, Severity, SourceFile, Span};
+use super::{Emitter, Settings};
+use crate::outcome::{Linted, Outcome};
+use async_lint_core::{Applicability, Finding, Region, Severity, SourceFile, Span};
 use serde::Serialize;
 use std::fmt::Write;
+
+/// `--format cargo`.
+pub struct Cargo;
+
+impl Emitter for Cargo {
+    fn name(&self) -> &'static str {
+        "cargo"
+    }
+
+    fn help(&self) -> &'static str {
+        "rustc's JSON diagnostics as cargo prints them (for rust-analyzer and cargo tooling)"
+    }
+
+    fn emit(&self, outcome: &Outcome, _: &Settings<'_>) -> String {
+        render(outcome, true)
+    }
+}
 
 #[derive(Serialize)]
 struct CompilerMessage<'a> {
@@ -141,11 +159,11 @@ fn level(severity: Severity) -> &'static str {
 
 fn diagnostic(file: &SourceFile, f: &Finding) -> Diagnostic {
     let label = Some(f.label.clone()).filter(|l| !l.is_empty());
-    let mut spans = vec![span(file, f.span, true, label)];
+    let mut spans = vec![span(file, f.span, f.region, true, label)];
     spans.extend(
         f.labels
             .iter()
-            .map(|l| span(file, l.span, false, Some(l.message.clone()))),
+            .map(|l| span(file, l.span, l.region, false, Some(l.message.clone()))),
     );
     let mut children: Vec<Diagnostic> = f
         .notes
@@ -159,7 +177,8 @@ fn diagnostic(file: &SourceFile, f: &Finding) -> Diagnostic {
     children.push(child("note", page, Vec::new()));
     match (&f.suggestion, &f.help) {
         (Some(s), help) => {
-            let mut sp = span(file, s.span, true, None);
+            let region = f.suggestion_region.unwrap_or_default();
+            let mut sp = span(file, s.span, region, true, None);
             sp.suggested_replacement = Some(s.replacement.clone());
             sp.suggestion_applicability = Some(match s.applicability {
                 Applicability::MachineApplicable => "MachineApplicable",
@@ -200,9 +219,14 @@ fn child(level: &'static str, message: String, spans: Vec<DiagnosticSpan>) -> Di
     }
 }
 
-fn span(file: &SourceFile, s: Span, is_primary: bool, label: Option<String>) -> DiagnosticSpan {
-    let start = file.lines.line_col(&file.text, s.start);
-    let end = file.lines.line_col(&file.text, s.end);
+fn span(
+    file: &SourceFile,
+    s: Span,
+    region: Region,
+    is_primary: bool,
+    label: Option<String>,
+) -> DiagnosticSpan {
+    let (start, end) = (region.start, region.end);
     let text = (start.line..=end.line)
         .map(|line| {
             let t = file.line_text(line);
@@ -233,8 +257,7 @@ fn span(file: &SourceFile, s: Span, is_primary: bool, label: Option<String>) -> 
 
 /// The diagnostic as rustc would print it (shown by editors on demand).
 fn rendered(file: &SourceFile, f: &Finding, d: &Diagnostic) -> String {
-    let start = file.lines.line_col(&file.text, f.span.start);
-    let end = file.lines.line_col(&file.text, f.span.end);
+    let (start, end) = (f.region.start, f.region.end);
     let gutter = " ".repeat(end.line.to_string().len());
     let mut out = String::new();
     let _ = writeln!(out, "{}[async_lint::{}]: {}", d.level, f.rule, f.message);

@@ -8,9 +8,27 @@
 //! `[*]` marks a finding that `--fix` fixes; the summary counts them, and those that
 //! `--fix --unsafe-fixes` would also apply.
 
-use crate::run::Outcome;
+use super::{Emitter, Settings};
+use crate::outcome::Outcome;
 use async_lint_core::Applicability;
 use std::fmt::Write;
+
+/// `--format concise`.
+pub struct Concise;
+
+impl Emitter for Concise {
+    fn name(&self) -> &'static str {
+        "concise"
+    }
+
+    fn help(&self) -> &'static str {
+        "One line per finding: `path:line:col: severity[rule]: message`, `[*]` when `--fix` fixes it"
+    }
+
+    fn emit(&self, outcome: &Outcome, s: &Settings<'_>) -> String {
+        render(outcome, s.quiet, s.statistics)
+    }
+}
 
 /// Every finding on its line, then the optional statistics and summary.
 pub fn render(outcome: &Outcome, quiet: bool, statistics: bool) -> String {
@@ -20,7 +38,7 @@ pub fn render(outcome: &Outcome, quiet: bool, statistics: bool) -> String {
         out.push_str(&super::statistics_table(outcome));
     } else {
         for (file, f) in super::all(outcome) {
-            let at = file.lines.line_col(&file.text, f.span.start);
+            let at = f.region.start;
             let safe = f
                 .suggestion
                 .as_ref()

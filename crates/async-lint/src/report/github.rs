@@ -6,7 +6,8 @@
 //! and `%2C`. Actions shows at most 10 annotations of each kind per step (50 per job); when
 //! more are produced, a warning on stderr says so — every finding is still printed in the log.
 
-use crate::run::Outcome;
+use super::{Emitter, Settings};
+use crate::outcome::Outcome;
 use async_lint_core::Severity;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -14,19 +15,41 @@ use std::fmt::Write;
 /// Annotations of one kind that Actions displays per step.
 pub const SHOWN_PER_KIND: usize = 10;
 
-/// The annotations, and the warning to print when Actions will not show them all.
-pub fn render(outcome: &Outcome) -> (String, Option<String>) {
+/// `--format github`.
+pub struct Github;
+
+impl Emitter for Github {
+    fn name(&self) -> &'static str {
+        "github"
+    }
+
+    fn help(&self) -> &'static str {
+        "GitHub Actions workflow commands (annotations)"
+    }
+
+    fn emit(&self, outcome: &Outcome, _: &Settings<'_>) -> String {
+        render(outcome)
+    }
+
+    fn warning(&self, outcome: &Outcome) -> Option<String> {
+        warning(outcome)
+    }
+}
+
+fn kind(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    }
+}
+
+/// The annotations.
+pub fn render(outcome: &Outcome) -> String {
     let mut out = String::new();
-    let mut per_kind: BTreeMap<&str, usize> = BTreeMap::new();
     for (file, f) in super::all(outcome) {
-        let kind = match f.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "notice",
-        };
-        *per_kind.entry(kind).or_default() += 1;
-        let start = file.lines.line_col(&file.text, f.span.start);
-        let end = file.lines.line_col(&file.text, f.span.end);
+        let kind = kind(f.severity);
+        let (start, end) = (f.region.start, f.region.end);
         let mut message = f.message.clone();
         if let Some(help) = &f.help {
             message.push_str("\nhelp: ");
@@ -45,20 +68,28 @@ pub fn render(outcome: &Outcome) -> (String, Option<String>) {
             data(&message)
         );
     }
+    out
+}
+
+/// The warning to print when Actions will not show every annotation.
+pub fn warning(outcome: &Outcome) -> Option<String> {
+    let mut per_kind: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, f) in super::all(outcome) {
+        *per_kind.entry(kind(f.severity)).or_default() += 1;
+    }
     let over: Vec<String> = per_kind
         .iter()
         .filter(|(_, n)| **n > SHOWN_PER_KIND)
         .map(|(kind, n)| format!("{n} {kind}"))
         .collect();
-    let warning = (!over.is_empty()).then(|| {
+    (!over.is_empty()).then(|| {
         format!(
             "warning: async-lint produced {} annotations; GitHub Actions shows only {SHOWN_PER_KIND} \
              of each kind per step (50 per job): the rest are in the log, or upload `--format sarif` \
              to code scanning to see them all",
             over.join(" and ")
         )
-    });
-    (out, warning)
+    })
 }
 
 /// Escapes a workflow command's message.

@@ -2,13 +2,31 @@
 //! a terminal without NO_COLOR) and a source type that finds lines through the file's line
 //! index instead of rescanning the file for every finding.
 
-use crate::run::Outcome;
+use super::{Emitter, Settings};
+use crate::outcome::Outcome;
 use async_lint_core::{Finding, Severity, SourceFile};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 use std::fmt::{self, Write};
+
+/// `--format human`.
+pub struct Human;
+
+impl Emitter for Human {
+    fn name(&self) -> &'static str {
+        "human"
+    }
+
+    fn help(&self) -> &'static str {
+        "miette's graphical report"
+    }
+
+    fn emit(&self, outcome: &Outcome, s: &Settings<'_>) -> String {
+        render(outcome, s.color, s.width, s.quiet, s.statistics)
+    }
+}
 
 /// Renders every finding, then the optional statistics and summary.
 pub fn render(
@@ -130,7 +148,7 @@ impl<'a> Rendered<'a> {
             file.lines.line_range(line, &file.text).len() > MAX_SNIPPET_LINE
         });
         let location = too_long.then(|| {
-            let at = file.lines.line_col(&file.text, finding.span.start);
+            let at = finding.region.start;
             format!("{}:{}:{}", file.path.display(), at.line, at.column)
         });
         Rendered {

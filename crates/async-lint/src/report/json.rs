@@ -2,9 +2,48 @@
 //! `--format json-lines`: its findings, one per line.
 //! Fields are only ever added within a version; a removal or change of meaning bumps it.
 
-use crate::run::Outcome;
-use async_lint_core::{Finding, LineCol, SourceFile, Span, Suggestion};
+use super::{Emitter, Settings};
+use crate::outcome::Outcome;
+use async_lint_core::{Finding, LineCol, Region, SourceFile, Span, Suggestion};
 use serde::Serialize;
+
+/// `--format json`.
+pub struct Json;
+
+impl Emitter for Json {
+    fn name(&self) -> &'static str {
+        "json"
+    }
+
+    fn help(&self) -> &'static str {
+        "One JSON document (schema in the README)"
+    }
+
+    fn emit(&self, outcome: &Outcome, _: &Settings<'_>) -> String {
+        render(outcome)
+    }
+
+    fn carries_errors(&self) -> bool {
+        true
+    }
+}
+
+/// `--format json-lines`.
+pub struct JsonLines;
+
+impl Emitter for JsonLines {
+    fn name(&self) -> &'static str {
+        "json-lines"
+    }
+
+    fn help(&self) -> &'static str {
+        "One JSON object per finding per line (the `findings[]` objects of `json`)"
+    }
+
+    fn emit(&self, outcome: &Outcome, _: &Settings<'_>) -> String {
+        render_lines(outcome)
+    }
+}
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -35,7 +74,7 @@ struct JsonError {
 /// A position: byte offsets plus 1-based line and column (columns in chars; `end` is
 /// exclusive, just past the last character).
 #[derive(Serialize)]
-struct Region {
+struct Located {
     span: Span,
     start: LineCol,
     end: LineCol,
@@ -51,7 +90,7 @@ struct JsonFinding<'a> {
     notes: &'a [String],
     file: String,
     #[serde(flatten)]
-    region: Region,
+    region: Located,
     labels: Vec<JsonLabel<'a>>,
     suggestion: Option<JsonSuggestion<'a>>,
 }
@@ -60,7 +99,7 @@ struct JsonFinding<'a> {
 struct JsonLabel<'a> {
     message: &'a str,
     #[serde(flatten)]
-    region: Region,
+    region: Located,
 }
 
 #[derive(Serialize)]
@@ -69,14 +108,14 @@ struct JsonSuggestion<'a> {
     replacement: &'a str,
     applicability: async_lint_core::Applicability,
     #[serde(flatten)]
-    region: Region,
+    region: Located,
 }
 
-fn region(file: &SourceFile, span: Span) -> Region {
-    Region {
+fn located(span: Span, region: Region) -> Located {
+    Located {
         span,
-        start: file.lines.line_col(&file.text, span.start),
-        end: file.lines.line_col(&file.text, span.end),
+        start: region.start,
+        end: region.end,
     }
 }
 
@@ -89,20 +128,20 @@ fn finding<'a>(file: &'a SourceFile, f: &'a Finding) -> JsonFinding<'a> {
         help: f.help.as_deref(),
         notes: &f.notes,
         file: file.path.display().to_string(),
-        region: region(file, f.span),
+        region: located(f.span, f.region),
         labels: f
             .labels
             .iter()
             .map(|l| JsonLabel {
                 message: &l.message,
-                region: region(file, l.span),
+                region: located(l.span, l.region),
             })
             .collect(),
         suggestion: f.suggestion.as_ref().map(|s: &Suggestion| JsonSuggestion {
             message: &s.message,
             replacement: &s.replacement,
             applicability: s.applicability,
-            region: region(file, s.span),
+            region: located(s.span, f.suggestion_region.unwrap_or_default()),
         }),
     }
 }

@@ -1,5 +1,7 @@
-//! Output formats. Each renders the same [`Outcome`]; order is deterministic (path, line,
-//! column, rule) because files are sorted and each file's findings are sorted.
+//! Output formats: one file per format, each an [`Emitter`], listed in [`EMITTERS`] (the
+//! `--format` values). Each renders the same [`Outcome`]; order is deterministic (path, line,
+//! column, rule) because files are sorted and each file's findings are sorted. Lines and
+//! columns come resolved with each finding (the engine's pipeline); formats only print them.
 
 pub mod cargo;
 pub mod concise;
@@ -8,9 +10,90 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 
-use crate::run::Outcome;
-use async_lint_core::{rules, Finding, Severity, SourceFile};
+use crate::outcome::Outcome;
+use async_lint_core::{rules, Engine, Finding, Severity, SourceFile};
 use std::collections::BTreeMap;
+
+/// What the command line tells the formats.
+pub struct Settings<'a> {
+    /// Colour in human output.
+    pub color: bool,
+    /// Columns of human output.
+    pub width: usize,
+    /// No summary line (`--quiet`).
+    pub quiet: bool,
+    /// The table of findings per rule instead of the findings (`--statistics`).
+    pub statistics: bool,
+    /// The run's engines, one per config used (SARIF lists the rules they enable).
+    pub engines: &'a [&'a Engine],
+}
+
+/// One output format.
+pub trait Emitter: Sync {
+    /// Its `--format` value.
+    fn name(&self) -> &'static str;
+
+    /// One line for `--help`.
+    fn help(&self) -> &'static str;
+
+    /// The run's report, for stdout.
+    fn emit(&self, outcome: &Outcome, settings: &Settings<'_>) -> String;
+
+    /// A warning about the report, for stderr.
+    fn warning(&self, _outcome: &Outcome) -> Option<String> {
+        None
+    }
+
+    /// Does the report carry the run's errors and skipped files (else they go to stderr)?
+    fn carries_errors(&self) -> bool {
+        false
+    }
+}
+
+/// Every format, in the order `--help` lists them. Adding a format: a file here and a line.
+pub static EMITTERS: &[&dyn Emitter] = &[
+    &human::Human,
+    &concise::Concise,
+    &json::Json,
+    &json::JsonLines,
+    &cargo::Cargo,
+    &sarif::Sarif,
+    &github::Github,
+];
+
+/// A `--format` value: the emitter it names.
+#[derive(Clone, Copy)]
+pub struct Format(pub &'static dyn Emitter);
+
+impl std::fmt::Debug for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.name())
+    }
+}
+
+impl Format {
+    /// The `--format` parser: the names of [`EMITTERS`] with their help.
+    pub fn parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+        use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+        PossibleValuesParser::new(
+            EMITTERS
+                .iter()
+                .map(|e| PossibleValue::new(e.name()).help(e.help())),
+        )
+        .map(|name| Format::named(&name))
+    }
+
+    /// The format called `name` (human for a name the parser would not accept).
+    fn named(name: &str) -> Format {
+        Format(
+            EMITTERS
+                .iter()
+                .copied()
+                .find(|e| e.name() == name)
+                .unwrap_or(&human::Human),
+        )
+    }
+}
 
 /// Counts per severity, for summaries.
 pub fn counts(outcome: &Outcome) -> BTreeMap<Severity, usize> {
@@ -75,7 +158,8 @@ pub fn statistics_table(outcome: &Outcome) -> String {
 }
 
 /// Where to read more about a rule: its page's URL once the repository has one, else the
-/// command that prints it; `None` for the pseudo-rules (`parse-error`, `unused-allow`).
+/// command that prints it; `None` for the pseudo-rules (`parse-error`, `unused-allow`), which
+/// have no page of their own.
 pub fn rule_docs(rule: &str) -> Option<String> {
     rules::find(rule)?;
     Some(rule_url(rule).unwrap_or_else(|| format!("`async-lint explain {rule}`")))

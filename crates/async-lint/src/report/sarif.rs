@@ -9,11 +9,34 @@
 //! `columnKind` states. Suggestions become `fixes`. `partialFingerprints` are left to the
 //! upload action, which computes them from the file.
 
-use crate::run::Outcome;
+use super::{Emitter, Settings};
+use crate::outcome::Outcome;
+use async_lint_core::engine::pseudo::{self, UNUSED_ALLOW};
 use async_lint_core::rules::RuleMeta;
-use async_lint_core::{Engine, Finding, Severity, SourceFile, Span};
+use async_lint_core::{Engine, Finding, Region, Severity, SourceFile, PARSE_ERROR};
 use serde_sarif::sarif;
 use std::collections::BTreeMap;
+
+/// `--format sarif`.
+pub struct Sarif;
+
+impl Emitter for Sarif {
+    fn name(&self) -> &'static str {
+        "sarif"
+    }
+
+    fn help(&self) -> &'static str {
+        "SARIF 2.1.0, for GitHub code scanning"
+    }
+
+    fn emit(&self, outcome: &Outcome, s: &Settings<'_>) -> String {
+        render(outcome, s.engines.iter().copied())
+    }
+
+    fn carries_errors(&self) -> bool {
+        true
+    }
+}
 
 /// GitHub's limit on `shortDescription` and `fullDescription`.
 const DESCRIPTION_LIMIT: usize = 1024;
@@ -21,7 +44,7 @@ const DESCRIPTION_LIMIT: usize = 1024;
 /// The base id under which result paths are relative.
 const SRCROOT: &str = "%SRCROOT%";
 
-/// A rule as SARIF describes it: a registered rule, or a pseudo-rule of the driver.
+/// A rule as SARIF describes it: a registered rule or a pseudo-rule.
 struct RuleInfo {
     id: &'static str,
     summary: String,
@@ -40,32 +63,6 @@ impl From<&RuleMeta> for RuleInfo {
     }
 }
 
-/// The pseudo-rules that only the driver produces.
-fn pseudo_rule(id: &str) -> Option<RuleInfo> {
-    match id {
-        async_lint_core::PARSE_ERROR => Some(RuleInfo {
-            id: async_lint_core::PARSE_ERROR,
-            summary: "a file that does not parse, and so was not linted".into(),
-            page:
-                "# parse-error\n\nThe file is not valid Rust syntax (or is nested too deeply), so \
-                   async-lint could not lint it. Fix the syntax error, or exclude the file \
-                   (generated code, templates) with `exclude` in async-lint.toml.\n"
-                    .into(),
-            severity: Severity::Error,
-        }),
-        crate::unused_allows::RULE => Some(RuleInfo {
-            id: crate::unused_allows::RULE,
-            summary: "an `// async-lint: allow(..)` comment that suppresses nothing".into(),
-            page: "# unused-allow\n\nReported with `--report-unused-allows`: an allow comment \
-                   that suppressed no finding in this run, or that names no rule. A suppression \
-                   that is no longer needed would hide a future finding; `--fix` removes it.\n"
-                .into(),
-            severity: Severity::Warning,
-        }),
-        _ => None,
-    }
-}
-
 /// The report of `outcome`; the rules listed are those enabled by any of the run's `engines`
 /// (one per config used).
 pub fn render<'e>(outcome: &Outcome, engines: impl Iterator<Item = &'e Engine>) -> String {
@@ -81,8 +78,8 @@ pub fn render<'e>(outcome: &Outcome, engines: impl Iterator<Item = &'e Engine>) 
         .collect();
     for (_, f) in super::all(outcome) {
         if !infos.iter().any(|i| i.id == f.rule) {
-            if let Some(p) = pseudo_rule(f.rule) {
-                infos.push(p);
+            if let Some(p) = pseudo::PSEUDO_RULES.iter().find(|m| m.name == f.rule) {
+                infos.push(RuleInfo::from(*p));
             }
         }
     }
@@ -207,8 +204,8 @@ fn tags(rule: &str) -> &'static [&'static str] {
         "sequential-awaits" | "await-in-loop" | "tiny-task" | "sync-logging"
         | "unbounded-spawn" => &["async", "performance"],
         "swallowed-task-error" | "lock-across-await" => &["async", "correctness"],
-        async_lint_core::PARSE_ERROR => &["correctness"],
-        crate::unused_allows::RULE => &["maintainability"],
+        PARSE_ERROR => &["correctness"],
+        UNUSED_ALLOW => &["maintainability"],
         _ => &["async"],
     }
 }
@@ -229,7 +226,7 @@ fn result(file: &SourceFile, f: &Finding, rule_index: Option<usize>) -> sarif::R
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            let mut loc = location(file, l.span);
+            let mut loc = location(file, l.region);
             loc.id = i64::try_from(i).ok();
             loc.message = Some(sarif::Message::from(l.message.as_str()));
             loc
@@ -239,7 +236,7 @@ fn result(file: &SourceFile, f: &Finding, rule_index: Option<usize>) -> sarif::R
         .rule_id(f.rule)
         .level(level)
         .message(text.as_str())
-        .locations(vec![location(file, f.span)])
+        .locations(vec![location(file, f.region)])
         .build();
     r.rule_index = rule_index.and_then(|i| i64::try_from(i).ok());
     if !related.is_empty() {
@@ -247,7 +244,7 @@ fn result(file: &SourceFile, f: &Finding, rule_index: Option<usize>) -> sarif::R
     }
     if let Some(s) = &f.suggestion {
         let replacement = sarif::Replacement::builder()
-            .deleted_region(region(file, s.span))
+            .deleted_region(region(f.suggestion_region.unwrap_or_default()))
             .inserted_content(
                 sarif::ArtifactContent::builder()
                     .text(s.replacement.clone())
@@ -278,21 +275,20 @@ fn artifact(path: &std::path::Path) -> sarif::ArtifactLocation {
     }
 }
 
-fn location(file: &SourceFile, span: Span) -> sarif::Location {
+fn location(file: &SourceFile, at: Region) -> sarif::Location {
     sarif::Location::builder()
         .physical_location(
             sarif::PhysicalLocation::builder()
                 .artifact_location(artifact(&file.path))
-                .region(region(file, span))
+                .region(region(at))
                 .build(),
         )
         .build()
 }
 
 /// A region in 1-based lines and code-point columns; `endColumn` is just past the end.
-fn region(file: &SourceFile, span: Span) -> sarif::Region {
-    let start = file.lines.line_col(&file.text, span.start);
-    let end = file.lines.line_col(&file.text, span.end);
+fn region(at: Region) -> sarif::Region {
+    let (start, end) = (at.start, at.end);
     let n = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
     sarif::Region::builder()
         .start_line(n(start.line))

@@ -11,8 +11,8 @@ use super::text::{self, Lines};
 use crate::cli::LintArgs;
 use crate::configs::{Configs, Setup};
 use crate::fix::FixMode;
+use crate::outcome::Linted;
 use crate::project::{self, Crates};
-use crate::run::Linted;
 use async_lint_core::{rules, Finding, Severity, SourceFile, PARSE_ERROR};
 use lsp_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
@@ -249,7 +249,7 @@ impl State {
             .with_crates(crates);
         let linted = catch(|| runner.lint_text(&doc.path, doc.text.clone()))??;
         let fixed = linted.fixed.as_ref()?;
-        (fixed.changed(&linted) && fixed.problem.is_none()).then_some(linted.file.text)
+        (fixed.changed(&linted.file.text) && fixed.problem.is_none()).then_some(linted.file.text)
     }
 }
 

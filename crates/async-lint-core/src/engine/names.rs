@@ -1,6 +1,7 @@
 //! "Did you mean": the known rule name closest to a misspelt one.
 
-use async_lint_core::rules;
+use super::pseudo::PSEUDO_RULES;
+use crate::rules;
 
 /// The rule name closest to `name` (edit distance, `_` read as `-`), when it is close enough
 /// to be a typo of it.
@@ -8,8 +9,9 @@ pub fn closest_rule(name: &str) -> Option<&'static str> {
     let wanted = name.to_ascii_lowercase().replace('_', "-");
     rules::RULES
         .iter()
-        .map(|r| r.meta().name)
-        .chain([async_lint_core::PARSE_ERROR])
+        .map(|r| r.meta())
+        .chain(PSEUDO_RULES.iter().copied())
+        .map(|m| m.name)
         .map(|known| (distance(&wanted, known), known))
         .filter(|(d, known)| *d <= (known.len() / 3).max(2))
         .min()

@@ -10,28 +10,23 @@
 //! The engine says whether an allow suppressed something, not which of its rules did, so an
 //! allow naming several rules is reported only when none of them was used.
 
-use async_lint_core::suppress::Allow;
-use async_lint_core::{
-    rules, Applicability, Engine, Finding, Severity, SourceFile, Span, Suggestion,
-};
+use super::pseudo::{is_rule_name, UNUSED_ALLOW as RULE};
+use super::Engine;
+use crate::finding::{Applicability, Finding, Severity, Suggestion};
+use crate::source::{SourceFile, Span};
+use crate::suppress::{Allow, MARKER};
 
-/// The pseudo-rule's name.
-pub const RULE: &str = "unused-allow";
-
-/// The text that starts an allow comment.
-pub const MARKER: &str = "async-lint:";
-
-/// The findings for the allows of one file that name no rule, and with `report_unused`, for
-/// those that suppressed nothing.
-pub fn findings(
+/// The findings for the allows of one file that name no rule, and with
+/// `--report-unused-allows`, for those that suppressed nothing.
+pub(super) fn findings(
     engine: &Engine,
     file: &SourceFile,
     allows: &[(Allow, bool)],
-    rules_in_tests: &[&str],
-    report_unused: bool,
 ) -> Vec<Finding> {
+    let report_unused = engine.report_unused_allows;
+    let rules_in_tests = &engine.rules_in_tests;
     let judged = |(allow, used): &&(Allow, bool)| {
-        (report_unused && !*used) || allow.rules.iter().any(|r| !is_rule(r))
+        (report_unused && !*used) || allow.rules.iter().any(|r| !is_rule_name(r))
     };
     if !allows.iter().any(|a| judged(&a)) {
         return Vec::new();
@@ -50,15 +45,15 @@ pub fn findings(
         let unknown: Vec<String> = allow
             .rules
             .iter()
-            .filter(|r| !is_rule(r))
+            .filter(|r| !is_rule_name(r))
             .map(|r| format!("`{r}`"))
             .collect();
         if !unknown.is_empty() {
             let hints: Vec<String> = allow
                 .rules
                 .iter()
-                .filter(|r| !is_rule(r))
-                .filter_map(|r| crate::suggest::closest_rule(r).map(|c| format!("`{c}` for `{r}`")))
+                .filter(|r| !is_rule_name(r))
+                .filter_map(|r| super::names::closest_rule(r).map(|c| format!("`{c}` for `{r}`")))
                 .collect();
             let help = if hints.is_empty() {
                 "fix the name (`async-lint rules` lists them) or remove the comment".to_string()
@@ -87,7 +82,7 @@ pub fn findings(
         if !allow
             .rules
             .iter()
-            .all(|r| rules_in_tests.contains(&r.as_str()))
+            .all(|r| rules_in_tests.iter().any(|n| n == r))
             && tests
                 .get_or_insert_with(|| TestLines::of(file))
                 .covers(allow.first, allow.last)
@@ -125,8 +120,8 @@ enum TestLines {
 
 impl TestLines {
     fn of(file: &SourceFile) -> TestLines {
-        use async_lint_core::context::testcode;
-        use async_lint_core::source::SpanOf;
+        use crate::context::testcode;
+        use crate::source::SpanOf;
         use syn::visit::Visit;
         struct Collect<'f> {
             file: &'f SourceFile,
@@ -184,11 +179,6 @@ impl TestLines {
     }
 }
 
-/// Is `name` a rule (or the parse-error pseudo-rule)?
-fn is_rule(name: &str) -> bool {
-    rules::find(name).is_some() || name == async_lint_core::PARSE_ERROR || name == RULE
-}
-
 /// The text to delete to remove the comment: its whole line when it stands alone, else the
 /// comment and the spaces before it. `None` when the comment holds other words before the
 /// marker (they are the author's, not ours to delete).
@@ -213,7 +203,7 @@ fn removal(file: &SourceFile, allow: &Allow) -> Option<Span> {
 /// Byte ranges of the file's literals and doc comments (where a marker is text, not a
 /// suppression).
 fn literal_ranges(file: &SourceFile) -> Vec<std::ops::Range<usize>> {
-    use async_lint_core::source::SpanOf;
+    use crate::source::SpanOf;
     fn walk(
         stream: proc_macro2::TokenStream,
         file: &SourceFile,
