@@ -14,7 +14,7 @@ use crate::cache::Cache;
 use crate::check::lint_paths;
 use crate::cli::CheckArgs;
 use crate::configs::Configs;
-use crate::run::Outcome;
+use crate::outcome::Outcome;
 use notify_debouncer_mini::notify::RecursiveMode;
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write;

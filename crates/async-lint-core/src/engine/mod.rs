@@ -309,8 +309,9 @@ fn applicability(f: &mut Finding, can_use: Option<&dyn Fn(&str) -> bool>) {
     }
 }
 
-/// Stage 6: every span of the finding in lines and columns, from the file's line index.
-fn resolve(f: &mut Finding, file: &SourceFile) {
+/// Stage 6: every span of the finding in lines and columns, from the file's line index (also
+/// for findings brought back from a cache, which stores spans only).
+pub fn resolve(f: &mut Finding, file: &SourceFile) {
     f.region = Region::of(file, f.span);
     for l in &mut f.labels {
         l.region = Region::of(file, l.span);

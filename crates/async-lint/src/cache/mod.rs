@@ -30,7 +30,9 @@ mod stored;
 use crate::cli::LintArgs;
 use crate::configs::Setup;
 use crate::project::{self, Crate};
-use crate::run::{display_path, Kept, Linted, Runner};
+use crate::outcome::Linted;
+use crate::paths::display_path;
+use crate::run::{Kept, Runner};
 use crate::walk::PathError;
 use async_lint_core::SourceFile;
 use fingerprint::Contents;
@@ -248,15 +250,19 @@ impl Cache {
                 if Digest::of(text.as_bytes()) != own {
                     return None;
                 }
-                let findings = findings
+                let file = SourceFile::new(display_path(path), text);
+                let mut findings = findings
                     .iter()
                     .map(StoredFinding::to_finding)
                     .collect::<Option<Vec<_>>>()?;
+                for f in &mut findings {
+                    async_lint_core::engine::resolve(f, &file);
+                }
                 let target = krate
                     .as_ref()
                     .and_then(|k| k.package.target_of(&project::absolute(path)).cloned());
                 Kept::Reported(Box::new(Linted {
-                    file: SourceFile::new(display_path(path), text),
+                    file,
                     findings,
                     krate,
                     target,

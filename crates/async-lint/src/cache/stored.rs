@@ -1,7 +1,8 @@
 //! What the cache keeps of one linted file: whether it was parsed, skipped, clean, or its
 //! findings, as plain serde data (the engine's types borrow `&'static str` rule names).
 
-use async_lint_core::{rules, Applicability, Finding, Label, Severity, Span, Suggestion};
+use async_lint_core::engine::pseudo::UNUSED_ALLOW;
+use async_lint_core::{rules, Applicability, Finding, Label, Region, Severity, Span, Suggestion};
 use serde::{Deserialize, Serialize};
 
 /// The result of linting one file, without its text (read again on a hit).
@@ -90,11 +91,14 @@ impl StoredFinding {
                 .map(|(start, end, message)| Label {
                     span: span((*start, *end)),
                     message: message.clone(),
+                    region: Region::default(),
                 })
                 .collect(),
             help: self.help.clone(),
             notes: self.notes.clone(),
             suggestion,
+            region: Region::default(),
+            suggestion_region: None,
         })
     }
 }
@@ -104,8 +108,8 @@ fn rule_name(name: &str) -> Option<&'static str> {
     if name == async_lint_core::PARSE_ERROR {
         return Some(async_lint_core::PARSE_ERROR);
     }
-    if name == crate::unused_allows::RULE {
-        return Some(crate::unused_allows::RULE);
+    if name == UNUSED_ALLOW {
+        return Some(UNUSED_ALLOW);
     }
     rules::find(name).map(|r| r.meta().name)
 }
