@@ -59,6 +59,11 @@ const NON_RETURNING: &[&str] = &[
     "column",
 ];
 
+/// Can a macro of this name (`println`, `info`, `format`…) not return from the fn it is in?
+pub fn never_returns_early(name: &str) -> bool {
+    NON_RETURNING.contains(&name)
+}
+
 /// What a fn body says about its failures.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Failure {
