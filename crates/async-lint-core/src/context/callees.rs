@@ -36,26 +36,58 @@ pub struct FirstLock {
 /// method of the crate with that name and arity (of that type, when the type's name is
 /// known). `None` when one of them takes no lock first, or they take different ones.
 pub fn first_lock(cx: &Context<'_>, call: &Expr) -> Option<FirstLock> {
-    let candidates = match cx.called_fn(call) {
-        Some(f) => vec![f],
-        None => {
-            let Expr::MethodCall(m) = call else {
-                return None;
-            };
-            let ty = cx.type_of(&m.receiver).map(|t| type_name(&t).to_string());
-            cx.crate_index()
-                .methods_named(&m.method.to_string(), m.args.len())
-                .into_iter()
-                .filter(|f| {
-                    let owner = f.path.rsplit("::").nth(1).unwrap_or_default();
-                    ty.as_deref().is_none_or(|t| t == owner)
-                })
-                .collect()
-        }
-    };
+    let candidates = reachable(cx, call);
     let mut locks = candidates.iter().map(|f| lock_of(cx, f));
     let first = locks.next()??;
     locks.all(|l| l.as_ref() == Some(&first)).then_some(first)
+}
+
+/// A method call named like taking a lock (`cfg.read()`, `doc.write()`) that reaches only
+/// async methods of this crate which are no lock: none returns a guard or awaits a call named
+/// like a lock (a `read` that loads a file).
+pub fn own_method_not_a_lock(cx: &Context<'_>, call: &Expr) -> bool {
+    if !matches!(call, Expr::MethodCall(_)) {
+        return false;
+    }
+    let candidates = reachable(cx, call);
+    !candidates.is_empty()
+        && candidates.iter().all(|f| {
+            let guard = f.output.as_deref().is_some_and(|o| o.contains("Guard"));
+            let locks = f.calls.iter().any(|c| {
+                c.awaited && matches!(&c.callee, Callee::Method { name, .. } if lock_word(name))
+            });
+            f.returns_future && !guard && !locks
+        })
+}
+
+/// The fns of this crate a call may reach: the one the engine resolves, or else, for a
+/// method call whose receiver's type it does not know, every method of the crate with that
+/// name and arity (of that type, when the type's name is known).
+fn reachable(cx: &Context<'_>, call: &Expr) -> Vec<FnRef> {
+    if let Some(f) = cx.called_fn(call) {
+        return vec![f];
+    }
+    let Expr::MethodCall(m) = call else {
+        return Vec::new();
+    };
+    let ty = cx.type_of(&m.receiver).map(|t| type_name(&t).to_string());
+    cx.crate_index()
+        .methods_named(&m.method.to_string(), m.args.len())
+        .into_iter()
+        .filter(|f| {
+            let owner = f.path.rsplit("::").nth(1).unwrap_or_default();
+            ty.as_deref().is_none_or(|t| t == owner)
+        })
+        .collect()
+}
+
+/// `lock`, `write`, `read_owned`, `acquire`…: the names of the calls that take a lock or a
+/// permit.
+fn lock_word(name: &str) -> bool {
+    matches!(
+        name.trim_end_matches("_owned"),
+        "lock" | "write" | "read" | "acquire" | "lock_tag" | "upgradable_read"
+    )
 }
 
 /// The last segment of a type without generics or references: `&Store<T>` → `Store`.
@@ -74,13 +106,10 @@ fn lock_of(cx: &Context<'_>, f: &FnRef) -> Option<FirstLock> {
     let Callee::Method { name, .. } = &c.callee else {
         return None;
     };
-    let base = name.trim_end_matches("_owned");
-    if !matches!(
-        base,
-        "lock" | "write" | "read" | "acquire" | "lock_tag" | "upgradable_read"
-    ) {
+    if !lock_word(name) {
         return None;
     }
+    let base = name.trim_end_matches("_owned");
     let own;
     let text: &str = if f.file().path == cx.file.path {
         &cx.file.text

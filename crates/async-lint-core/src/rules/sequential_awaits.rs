@@ -315,7 +315,7 @@ fn awaited_call<'a>(cx: &Context<'_>, e: &'a Expr) -> Option<Candidate<'a>> {
     let own = Flow::of_expr(future);
     if own.awaits
         || own.selects
-        || dataflow::coordination_wait(future).is_some()
+        || dataflow::coordination_wait(future).is_some_and(|w| !own_read(cx, future, w))
         || dataflow::effect_call(future).is_some()
         || callees::returns_task_handle(cx, future)
     {
@@ -335,6 +335,14 @@ fn awaited_call<'a>(cx: &Context<'_>, e: &'a Expr) -> Option<Candidate<'a>> {
         followed: false,
         lock: OnceCell::new(),
     })
+}
+
+/// Is a wait taken for a lock only the crate's own method of that name, called alone
+/// (`self.key_file.read()` that loads a file)?
+fn own_read(cx: &Context<'_>, future: &Expr, wait: &str) -> bool {
+    wait == "a lock"
+        && dataflow::calls_in(future).len() == 1
+        && callees::own_method_not_a_lock(cx, future)
 }
 
 /// The `.await` expression of `x.await` or `x.await?`.
