@@ -28,8 +28,8 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 # Size of what is linted: the files the walker takes (no target/, no hidden folders).
-read -r files lines bytes < <(find "$corpus" -name '*.rs' -not -path '*/target/*' -not -path '*/.*' -print0 \
-  | xargs -0 cat | awk -v f="$(find "$corpus" -name '*.rs' -not -path '*/target/*' -not -path '*/.*' | wc -l)" \
+read -r files lines bytes < <(find -L "$corpus" -name '*.rs' -not -path '*/target/*' -not -path '*/.*' -print0 \
+  | xargs -0 cat | awk -v f="$(find -L "$corpus" -name '*.rs' -not -path '*/target/*' -not -path '*/.*' | wc -l)" \
     '{ n++; b += length($0) + 1 } END { print f, n, b }')
 mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
 

@@ -13,6 +13,7 @@ pub mod exits;
 pub mod failure;
 mod frame;
 mod guards;
+mod indexlink;
 mod locals;
 mod macros;
 mod params;
@@ -20,27 +21,26 @@ pub mod send_hazards;
 mod serving;
 pub mod spawn;
 pub mod testcode;
+mod types;
 pub mod uses;
 mod visitor;
 
 pub use frame::{Frame, FrameKind, Loop, LoopKind, INLINE_ONCE, PER_ITEM_ADAPTERS};
 pub use guards::Guard;
 use guards::Guards;
+pub(crate) use indexlink::IndexLink;
+pub use indexlink::IndexScope;
 pub use locals::{Binding, Locals};
 pub use macros::{macro_args, macro_name, select_arms, SelectArm};
 pub use serving::Serving;
 pub use visitor::{check_file, check_file_in, summarize, CheckInput, Checked};
 
-use crate::catalog::{Catalog, Returns};
+use crate::catalog::Catalog;
 use crate::config::RuleSettings;
-use crate::index::{BlockingChain, Call, CrateIndex, FileSummary, FnRef, Logging};
 use crate::resolve::Resolver;
 use crate::source::{SourceFile, Span, SpanOf};
 use crate::CrateInfo;
-use std::cell::OnceCell;
 use std::collections::HashMap;
-use std::path::Path;
-use std::sync::Arc;
 
 /// Field name → resolved type, per resolved struct path, for the structs of the file.
 pub type StructFields = HashMap<String, HashMap<String, String>>;
@@ -161,54 +161,6 @@ impl HotPath<'_> {
                 }
             }
             HotPath::Task(spawner) => format!("in a task spawned by `{spawner}`"),
-        }
-    }
-}
-
-/// The crate index a file is checked against, and where the file sits in that crate.
-#[derive(Debug, Clone, Copy)]
-pub struct IndexScope<'a> {
-    pub index: &'a CrateIndex,
-    /// The file's path on disk when it belongs to the module tree the index covers (a file
-    /// of `src/` other than `src/bin/`): its `crate::` paths are the index's. `None` for
-    /// tests, examples, binaries and loose files, whose `crate::` is the file alone; they
-    /// still reach the library through its name.
-    pub path: Option<&'a Path>,
-}
-
-impl IndexScope<'_> {
-    /// No crate: only the file being checked is known.
-    pub fn detached() -> IndexScope<'static> {
-        IndexScope {
-            index: CrateIndex::detached(),
-            path: None,
-        }
-    }
-}
-
-/// The index as the file being checked sees it: its own summary (made on first use from the
-/// syntax tree being visited) in front of the crate's.
-pub(crate) struct IndexLink<'a> {
-    scope: IndexScope<'a>,
-    /// The tree of the file being checked; `None` while summarizing (nothing asks then).
-    ast: Option<&'a syn::File>,
-    module: Vec<String>,
-    own: OnceCell<Option<Arc<FileSummary>>>,
-    declared_test: OnceCell<bool>,
-}
-
-impl<'a> IndexLink<'a> {
-    pub(crate) fn new(
-        scope: IndexScope<'a>,
-        ast: Option<&'a syn::File>,
-        module: Vec<String>,
-    ) -> Self {
-        IndexLink {
-            scope,
-            ast,
-            module,
-            own: OnceCell::new(),
-            declared_test: OnceCell::new(),
         }
     }
 }
@@ -385,152 +337,6 @@ impl<'a> Context<'a> {
         self.resolve(path)
     }
 
-    /// The crate index of the file's crate.
-    pub fn crate_index(&self) -> &CrateIndex {
-        self.index.scope.index
-    }
-
-    /// The summary of the file being checked, made from its syntax tree on first use (and
-    /// handed to the crate index, so the crate does not parse the file again).
-    pub fn own_summary(&self) -> Option<Arc<FileSummary>> {
-        let link = &self.index;
-        link.own
-            .get_or_init(|| {
-                let ast = link.ast?;
-                let mut summary = visitor::summarize(
-                    self.file,
-                    ast,
-                    link.module.clone(),
-                    self.catalog,
-                    self.settings,
-                    link.scope.index,
-                );
-                let made = match link.scope.path {
-                    Some(path) => {
-                        summary.path = path.to_path_buf();
-                        link.scope.index.register(Arc::new(summary))
-                    }
-                    None => Arc::new(summary),
-                };
-                Some(made)
-            })
-            .clone()
-    }
-
-    /// The fn or method of this crate at a resolved path (`crate::db::save`,
-    /// `crate::db::Pool::get`): this file first, then the crate index. `None` when neither
-    /// knows it — rules then stay silent.
-    pub fn fn_sig(&self, path: &str) -> Option<FnRef> {
-        self.fn_sig_within(path, 0)
-    }
-
-    /// [`Self::fn_sig`], following this file's `use` re-exports up to a small depth.
-    fn fn_sig_within(&self, path: &str, depth: usize) -> Option<FnRef> {
-        let index = self.index.scope.index;
-        // Only `crate::` paths can be this file's; the library's name goes to the index.
-        if !path.starts_with("crate::") {
-            return index.fn_sig(path);
-        }
-        // This file holds its module and the inline modules in it: other paths need no
-        // summary of it (making one is a pass over the whole file).
-        let mine = self.index.module.join("::");
-        let could_be_mine = path
-            .strip_prefix(mine.as_str())
-            .is_some_and(|rest| rest.starts_with("::"));
-        let own = if could_be_mine {
-            self.own_summary()
-        } else {
-            None
-        };
-        if let Some(own) = own {
-            if let Some(i) = own.index_of(path) {
-                return Some(FnRef::new(own, i));
-            }
-            if depth < 4 {
-                for target in own.reexport_candidates(path) {
-                    if let Some(f) = self.fn_sig_within(&target, depth + 1) {
-                        return Some(f);
-                    }
-                }
-            }
-        }
-        // Outside the index's module tree (tests, examples), `crate::` is this file alone.
-        self.index.scope.path.and_then(|_| index.fn_sig(path))
-    }
-
-    /// The fn or method of this crate that a call expression calls: path calls as resolved
-    /// here (`helper(..)`, `db::save(..)`, `Self::open(..)`, glob imports tried), and method
-    /// calls whose receiver's type the engine knows (`self.run()`, `pool.get()` after
-    /// `let pool = Pool::new()`).
-    pub fn called_fn(&self, call: &syn::Expr) -> Option<FnRef> {
-        match call {
-            syn::Expr::Call(c) => {
-                let syn::Expr::Path(p) = &*c.func else {
-                    return None;
-                };
-                if p.qself.is_some() {
-                    return None;
-                }
-                if let Some(path) = self.resolve_path_or_self(&p.path) {
-                    return self.fn_sig(&path);
-                }
-                let found = std::cell::RefCell::new(None);
-                self.resolve_callee(&p.path, |c| {
-                    let f = self.fn_sig(c);
-                    let hit = f.is_some();
-                    if hit {
-                        *found.borrow_mut() = f;
-                    }
-                    hit
-                });
-                found.into_inner()
-            }
-            syn::Expr::MethodCall(m) => {
-                let ty = self.type_of(&m.receiver)?;
-                self.fn_sig(&format!("{ty}::{}", m.method))
-            }
-            syn::Expr::Paren(p) => self.called_fn(&p.expr),
-            syn::Expr::Group(g) => self.called_fn(&g.expr),
-            _ => None,
-        }
-    }
-
-    /// How the sync fn `f` of this crate blocks, if it does: the shortest chain of calls from
-    /// it to a blocking API, across the crate's files (see [`crate::index::BlockingChain`]).
-    /// `None` when it does not block as far as the index can tell.
-    pub fn blocking_chain(&self, f: &FnRef) -> Option<Arc<BlockingChain>> {
-        let index = self.crate_index();
-        let own = self.own_summary();
-        let is_own = |g: &FnRef| own.as_ref().is_some_and(|o| std::ptr::eq(&**o, g.file()));
-        if self.index.scope.path.is_some() || !is_own(f) {
-            return index.blocking_chain(f);
-        }
-        // A fn of this file outside the index's module tree (a test, an example, a loose
-        // file): its `crate::` is this file, so it is not the index's to memoise.
-        let resolve = |c: &Call| c.target_path().and_then(|p| self.fn_sig(&p));
-        let trusted = |path: &str| blocking::listed(self, "trusted", path);
-        let node_of = |g: &FnRef| {
-            if is_own(g) {
-                Arc::new(crate::index::blocking_node(g, &resolve, &trusted))
-            } else {
-                index.node(g)
-            }
-        };
-        crate::index::blocking_search(f, &node_of).map(Arc::new)
-    }
-
-    /// How the code here logs (see [`crate::index::Logging`]): for a file of the index's
-    /// module tree, through the backend the crate installs anywhere under `src/` (its
-    /// binaries included); for a file outside it (a binary of `src/bin`, an example, a test,
-    /// a loose file), through the one this file installs.
-    pub fn logging(&self) -> Arc<Logging> {
-        if self.index.scope.path.is_some() {
-            return self.crate_index().logging();
-        }
-        let own = self.own_summary();
-        Arc::new(own.map_or(Logging::Unknown, |s| crate::index::logging_of(&s)))
-    }
-
     /// Resolves a type (`&Arc<Mutex<T>>` → `std::sync::Mutex`).
     pub fn resolve_type(&self, ty: &syn::Type) -> Option<String> {
         self.resolver.resolve_type(ty)
@@ -596,112 +402,4 @@ impl<'a> Context<'a> {
     pub fn settings(&self, rule: &str) -> Option<&RuleSettings> {
         self.settings.get(rule)
     }
-
-    /// The type of an expression, as far as the engine follows types (see [`locals`]).
-    pub fn type_of(&self, expr: &syn::Expr) -> Option<String> {
-        match self.returns_of(expr)? {
-            Returns::Type(t) => Some(t),
-            Returns::Tuple(_) => None,
-        }
-    }
-
-    /// What an expression evaluates to: a type, or a tuple of types from a catalogued call.
-    pub fn returns_of(&self, expr: &syn::Expr) -> Option<Returns> {
-        self.returns_within(expr, MAX_TYPE_DEPTH)
-    }
-
-    fn returns_within(&self, expr: &syn::Expr, depth: usize) -> Option<Returns> {
-        use syn::Expr;
-        let depth = depth.checked_sub(1)?;
-        let type_of = |e: &syn::Expr| match self.returns_within(e, depth)? {
-            Returns::Type(t) => Some(t),
-            Returns::Tuple(_) => None,
-        };
-        match expr {
-            Expr::Path(p) if p.qself.is_none() => {
-                if p.path.is_ident("self") {
-                    return self.self_type().map(|s| Returns::Type(s.to_string()));
-                }
-                if let Some(id) = p.path.get_ident() {
-                    if let Some(b) = self.local(&id.to_string()) {
-                        return b.ty.clone().map(Returns::Type);
-                    }
-                }
-                let path = self.resolve(&p.path)?;
-                self.statics.get(&path).cloned().map(Returns::Type)
-            }
-            Expr::Paren(e) => self.returns_within(&e.expr, depth),
-            Expr::Group(e) => self.returns_within(&e.expr, depth),
-            Expr::Reference(e) => self.returns_within(&e.expr, depth),
-            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
-                self.returns_within(&u.expr, depth)
-            }
-            Expr::Try(e) => self.returns_within(&e.expr, depth),
-            Expr::Cast(c) => self.resolve_type(&c.ty).map(Returns::Type),
-            Expr::Struct(s) => self.resolve(&s.path).map(Returns::Type),
-            Expr::Tuple(t) if !t.elems.is_empty() => Some(Returns::Tuple(
-                t.elems
-                    .iter()
-                    .map(|e| type_of(e).unwrap_or_default())
-                    .collect(),
-            )),
-            Expr::Field(f) => {
-                let base = type_of(&f.base)?;
-                let syn::Member::Named(name) = &f.member else {
-                    return None;
-                };
-                let ty = self.structs.get(&base)?.get(&name.to_string())?;
-                Some(Returns::Type(ty.clone()))
-            }
-            Expr::Call(c) => {
-                let Expr::Path(p) = &*c.func else { return None };
-                let path =
-                    self.resolve_callee(&p.path, |c| self.catalog.call_returns(c).is_some())?;
-                if let Some(r) = self.catalog.call_returns(&path) {
-                    return Some(r.clone());
-                }
-                if let Some(t) = self.ctors.get(&path) {
-                    return Some(Returns::Type(t.clone()));
-                }
-                let (ty, func) = path.rsplit_once("::")?;
-                match func {
-                    // Smart pointers: what they hold is what methods reach.
-                    "new" | "clone" if is_pointer(ty) => {
-                        self.returns_within(c.args.first()?, depth)
-                    }
-                    // The near-universal constructor convention.
-                    "new" | "default" | "with_capacity" => Some(Returns::Type(ty.to_string())),
-                    _ => None,
-                }
-            }
-            Expr::MethodCall(m) => {
-                let name = m.method.to_string();
-                match name.as_str() {
-                    "unwrap" | "expect" | "clone" | "to_owned" | "as_ref" | "as_mut" | "borrow"
-                    | "by_ref" => {
-                        let r = self.returns_within(&m.receiver, depth)?;
-                        // `RefCell::borrow` hands out the value inside, not the cell.
-                        let cell = matches!(&r, Returns::Type(t) if t.ends_with("cell::RefCell"));
-                        (!(cell && name == "borrow")).then_some(r)
-                    }
-                    _ => {
-                        let recv = type_of(&m.receiver)?;
-                        self.catalog.method_returns(&recv, &name).cloned()
-                    }
-                }
-            }
-            _ => None,
-        }
-    }
-}
-
-/// How deep type inference follows receivers and wrappers (`a.b().c()?.d()`): a bound, so
-/// that long generated chains cost linear time, not quadratic.
-const MAX_TYPE_DEPTH: usize = 32;
-
-fn is_pointer(path: &str) -> bool {
-    matches!(
-        path,
-        "Arc" | "Rc" | "Box" | "std::sync::Arc" | "std::rc::Rc" | "std::boxed::Box"
-    )
 }

@@ -66,7 +66,7 @@ pub fn task_future(body: &Expr) -> &Expr {
 /// `Box::pin` (as a path call).
 fn is_box_pin(f: &Expr) -> bool {
     let Expr::Path(p) = f else { return false };
-    let path = super::visitor::path_string(&p.path);
+    let path = crate::resolve::path_string(&p.path);
     path == "Box::pin" || path.ends_with("::Box::pin")
 }
 

@@ -190,5 +190,14 @@ fn first_type_arg(path: &syn::Path) -> Option<&syn::Type> {
     })
 }
 
+/// `a::b::c` of a path, without generics.
+pub fn path_string(p: &syn::Path) -> String {
+    p.segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
 #[cfg(test)]
 mod tests;
