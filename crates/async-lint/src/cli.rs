@@ -22,6 +22,9 @@ pub enum Command {
     /// For rust-analyzer's `check.overrideCommand`: run a cargo command, forward its JSON
     /// messages, add async-lint's for the workspace, end with one `build-finished`.
     Flycheck(FlycheckArgs),
+    /// A language server (LSP) over stdin/stdout: diagnostics as you type, quick fixes, rule
+    /// pages on hover. Editors start it; see the README's "Editors".
+    Server(ServerArgs),
     /// Print the documentation of a rule (rendered on a terminal, Markdown when piped).
     Explain {
         /// The rule's name, e.g. blocking-in-async.
@@ -44,7 +47,14 @@ pub enum Command {
     Man,
 }
 
-/// What decides which findings a run produces; shared by `check` and `flycheck`.
+/// `async-lint server`: the lint options, for every document it lints.
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    #[command(flatten)]
+    pub lint: LintArgs,
+}
+
+/// What decides which findings a run produces; shared by `check`, `flycheck` and `server`.
 #[derive(Debug, Args)]
 pub struct LintArgs {
     /// Only run these rules (comma-separated or repeated).

@@ -224,6 +224,12 @@ impl Configs {
             .clone()
     }
 
+    /// The problems of the configs that could not be used, rendered, in the order met.
+    pub fn problems(&self) -> Vec<String> {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.problems.clone()
+    }
+
     /// Prints the problems of the configs that could not be used; `true` when there were any.
     pub fn report_problems(&self) -> bool {
         let state = self.state.lock().unwrap_or_else(|e| e.into_inner());

@@ -15,6 +15,7 @@ mod progress;
 mod project;
 mod report;
 mod run;
+mod server;
 mod suggest;
 mod unused_allows;
 mod walk;
@@ -39,6 +40,7 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     match cli.command {
         Command::Check(args) => check::check(args),
         Command::Flycheck(args) => flycheck::flycheck(args),
+        Command::Server(args) => server::server(args),
         Command::Explain { rule, all } => explain::explain(rule.as_deref(), all),
         Command::Completions { shell } => {
             let mut out = Vec::new();
@@ -82,6 +84,7 @@ pub fn cargo_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
     let subcommands = [
         "check",
         "flycheck",
+        "server",
         "explain",
         "rules",
         "completions",

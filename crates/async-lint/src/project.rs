@@ -228,6 +228,31 @@ impl Crates {
     }
 }
 
+impl Crates {
+    /// `file` (absolute) changed: `Some(text)` is an editor's unsaved buffer, `None` means
+    /// read the disk again. The crate that holds it gets an index in which only that file's
+    /// summary is remade (see [`CrateIndex::with_changed_file`]); lints already running keep
+    /// the old one. A crate not read yet is left to be read when first needed.
+    pub fn file_changed(&self, file: &Path, text: Option<Arc<str>>) {
+        let mut cache = self.by_dir.lock().unwrap_or_else(|e| e.into_inner());
+        let Some((dir, krate)) = file
+            .ancestors()
+            .skip(1)
+            .find_map(|d| Some((d.to_path_buf(), cache.get(d)?.clone()?)))
+        else {
+            return;
+        };
+        let changed = Crate {
+            root: krate.root.clone(),
+            info: krate.info.clone(),
+            index: krate.index.with_changed_file(file, text),
+            package: krate.package.clone(),
+            declared: std::sync::OnceLock::new(),
+        };
+        cache.insert(dir, Some(Arc::new(changed)));
+    }
+}
+
 /// `path` made absolute with symlinks resolved; for a path that does not exist (a buffer
 /// named by `--stdin-filename`), its folder is resolved instead.
 pub fn absolute(path: &Path) -> PathBuf {

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 /// Worker stacks are large because syn and the visitor recurse once per nesting level of the
 /// linted code; the pages are only touched by deeply nested files.
-const STACK_SIZE: usize = 256 * 1024 * 1024;
+pub(crate) const STACK_SIZE: usize = 256 * 1024 * 1024;
 
 /// One linted file with its findings.
 pub struct Linted {
@@ -105,7 +105,7 @@ pub struct Runner<'a> {
     pub options: Options,
     /// Larger files are reported as errors instead of being linted.
     pub max_file_bytes: u64,
-    crates: Crates,
+    crates: Arc<Crates>,
 }
 
 impl<'a> Runner<'a> {
@@ -120,8 +120,15 @@ impl<'a> Runner<'a> {
             ignores,
             options,
             max_file_bytes,
-            crates: Crates::new(std::sync::Arc::new(engine.settings().clone())),
+            crates: Arc::new(Crates::new(Arc::new(engine.settings().clone()))),
         }
+    }
+
+    /// The same runner over crates known already (the language server keeps them, and their
+    /// indexes, between lints).
+    pub fn with_crates(mut self, crates: Arc<Crates>) -> Runner<'a> {
+        self.crates = crates;
+        self
     }
 
     /// Lints a buffer (stdin) as if it were the file at `path`, on a thread with a large stack.
@@ -175,7 +182,7 @@ impl<'a> Runner<'a> {
 
     /// Lints `text` as the file at `path`; `None` when no enabled rule can fire in it (it is
     /// then not parsed at all). Computes the fixes when asked to.
-    fn lint_text(&self, path: &Path, text: String) -> Option<Linted> {
+    pub(crate) fn lint_text(&self, path: &Path, text: String) -> Option<Linted> {
         if self.options.parse_only {
             async_lint_core::parse::baseline(&SourceFile::new(path, text));
             return None;

@@ -224,7 +224,7 @@ mod effects;
 mod walker;
 mod walks;
 
-pub use effects::{callee_name, calls_in, coordination_wait, effect_call};
+pub use effects::{callee_name, calls_in, coordination_wait, effect_call, effect_name};
 use walker::Walker;
 pub use walks::{
     awaits_in_macros, control_reads, derived, direct_awaits, loop_exits, read_before_rebound,

@@ -409,6 +409,12 @@ impl CrateIndex {
     }
 }
 
+/// Can a file with this text change the crate's [`Logging`] (it names a logging backend or
+/// sets a default level)? When neither its old nor its new text can, the answer is kept.
+pub(super) fn may_change_logging(text: &str) -> bool {
+    NEEDLES.iter().any(|n| text.contains(n)) || default_level(text).is_some()
+}
+
 /// How deep below `src/` files are looked for.
 const MAX_DIR_DEPTH: usize = 8;
 

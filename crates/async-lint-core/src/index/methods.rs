@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 /// The files of the crate (under `src/`, outside test paths) by the names of the fns they
-/// define, found on first use.
+/// define, found on first use (an index made for a changed file starts a new one).
 #[derive(Debug, Default)]
 pub(super) struct Memo {
     files_by_name: OnceLock<HashMap<String, Vec<PathBuf>>>,
@@ -50,8 +50,12 @@ impl CrateIndex {
             if crate::context::testcode::is_test_path(&file) {
                 continue;
             }
-            let Ok(text) = std::fs::read_to_string(&file) else {
-                continue;
+            let text = match self.overlay.get(&file) {
+                Some(text) => text.to_string(),
+                None => match std::fs::read_to_string(&file) {
+                    Ok(text) => text,
+                    Err(_) => continue,
+                },
             };
             let mut names = fn_names(&text);
             names.sort_unstable();

@@ -15,6 +15,7 @@ mod methods;
 mod one_off;
 mod served;
 mod summary;
+mod update;
 
 pub use blocking::{display_name, diverges, followed, BlockingChain, MAX_CHAIN};
 pub(crate) use blocking::{node as blocking_node, search as blocking_search};
@@ -104,6 +105,9 @@ pub struct CrateIndex {
     serving: served::Memo,
     /// The crate's files by the names of the fns they define (see [`Self::methods_named`]).
     methods: methods::Memo,
+    /// Texts that stand for files on disk: an editor's unsaved buffers (see
+    /// [`Self::with_changed_file`]).
+    overlay: HashMap<PathBuf, Arc<str>>,
 }
 
 impl CrateIndex {
@@ -300,7 +304,10 @@ impl CrateIndex {
             (None, Ok(rel)) => crate::module_path(rel),
             (None, Err(_)) => return None,
         };
-        let text = std::fs::read_to_string(file).ok()?;
+        let text = match self.overlay.get(file) {
+            Some(text) => text.to_string(),
+            None => std::fs::read_to_string(file).ok()?,
+        };
         if is_generated(&text) {
             return None;
         }

@@ -25,6 +25,23 @@ pub(crate) struct Memo {
     answers: Mutex<HashMap<(PathBuf, String), bool>>,
 }
 
+impl Memo {
+    /// A memo for the index after the file `changed` was edited, created or deleted (it
+    /// `exists` now): the answers are dropped; the list of the crate's files is kept unless
+    /// the file came or went.
+    pub(super) fn after_change(&self, changed: &Path, exists: bool) -> Memo {
+        let memo = Memo::default();
+        if let Some(files) = self.files.get() {
+            let listed = files.iter().any(|f| f == changed);
+            let listable = changed.extension().is_some_and(|x| x == "rs");
+            if listed == exists || !listable {
+                let _ = memo.files.set(files.clone());
+            }
+        }
+        memo
+    }
+}
+
 /// Is `f` the program's entry point: a free fn named `main`?
 pub fn is_main(f: &FnSig) -> bool {
     let owner = f.path.rsplit("::").nth(1).unwrap_or("");

@@ -37,6 +37,29 @@ pub(super) struct Memo {
     files: OnceLock<Vec<(PathBuf, String)>>,
 }
 
+impl Memo {
+    /// A memo for the index after `changed` was edited: the answers are dropped (any may
+    /// depend on that file), the texts of the other files are kept, the edited file's is
+    /// `text` (`None`: read again from disk; gone when it no longer exists).
+    pub(super) fn after_change(&self, changed: &Path, text: Option<&str>) -> Memo {
+        let memo = Memo::default();
+        if let Some(files) = self.files.get() {
+            let kept = files
+                .iter()
+                .filter_map(|(f, t)| {
+                    if f != changed {
+                        return Some((f.clone(), t.clone()));
+                    }
+                    let now = text.map(str::to_string);
+                    Some((f.clone(), now.or_else(|| std::fs::read_to_string(f).ok())?))
+                })
+                .collect();
+            let _ = memo.files.set(kept);
+        }
+        memo
+    }
+}
+
 /// Words of a return type that only a server's request handler returns.
 const RESPONSE_WORDS: &[&str] = &[
     "impl IntoResponse",

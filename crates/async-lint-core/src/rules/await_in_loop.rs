@@ -42,6 +42,7 @@ use crate::finding::{Finding, Severity};
 use crate::Runtime;
 use syn::Expr;
 
+mod callee;
 mod order;
 
 pub struct AwaitInLoop;
@@ -207,6 +208,7 @@ fn check_loop(cx: &Context<'_>, shape: &Shape<'_>) -> Option<Finding> {
     // A loop that checks each result with an assertion is a table of cases run in turn.
     // An outer loop whose body holds a loop that awaits is left to the inner one.
     if order::order_chosen(shape.items)
+        || order::prepended(cx, shape.items, shape.head.start)
         || order::asserts_each(body)
         || dataflow::direct_awaits(body, false).len() > awaits.len()
         || tiny_local(cx, shape.items)
@@ -234,6 +236,9 @@ fn check_loop(cx: &Context<'_>, shape: &Shape<'_>) -> Option<Finding> {
             || (dataflow::coordination_wait(future).is_some() && !order::request_send(future))
             || (dataflow::effect_call(future).is_some()
                 && !order::acts_on_item_resource(body, future, &item_vars, &per_item))
+            || callee::writes_one_destination(cx, future, &per_item)
+            || callee::runs_task_per_item(cx, future)
+            || callees::locks_first(cx, future)
             || order::feeds_ordered_resource(future)
             || order::invokes_item(future, &item_vars, &per_item)
             || callees::returns_task_handle(cx, future)

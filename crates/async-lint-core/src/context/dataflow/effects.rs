@@ -226,20 +226,27 @@ const EFFECT_ANYWHERE: &[&str] = &[
 /// one writes, the next may read. `set`/`add`/`send` only count alone or leading a longer
 /// name (`set_name` on a builder and reqwest's `.send()` do not).
 pub fn effect_call(e: &Expr) -> Option<String> {
-    calls_in(e).into_iter().map(|(name, _)| name).find(|name| {
-        let last = name.rsplit("::").next().unwrap_or(name);
-        let mut words = last.split('_').filter(|w| !w.is_empty());
-        let Some(first) = words.next() else {
-            return false;
-        };
-        let single = !last.contains('_');
-        // `set_name` on a builder, reqwest's `.send()`: not effects.
-        let exception = if single {
-            first == "send"
-        } else {
-            matches!(first, "set" | "add")
-        };
-        let leading = EFFECT_LEADING.contains(&first) && !exception;
-        leading || last.split('_').any(|w| EFFECT_ANYWHERE.contains(&w))
-    })
+    calls_in(e)
+        .into_iter()
+        .map(|(name, _)| name)
+        .find(|name| effect_name(name))
+}
+
+/// The words of a callee's name (`insert_user`, `crate::db::delete`) say it changes state
+/// outside the program; see [`effect_call`].
+pub fn effect_name(name: &str) -> bool {
+    let last = name.rsplit("::").next().unwrap_or(name);
+    let mut words = last.split('_').filter(|w| !w.is_empty());
+    let Some(first) = words.next() else {
+        return false;
+    };
+    let single = !last.contains('_');
+    // `set_name` on a builder, reqwest's `.send()`: not effects.
+    let exception = if single {
+        first == "send"
+    } else {
+        matches!(first, "set" | "add")
+    };
+    let leading = EFFECT_LEADING.contains(&first) && !exception;
+    leading || last.split('_').any(|w| EFFECT_ANYWHERE.contains(&w))
 }

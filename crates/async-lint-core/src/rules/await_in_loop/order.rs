@@ -3,6 +3,7 @@
 //! results — never by the verb of the call alone.
 
 use crate::context::dataflow::{self, Flow, Names};
+use crate::context::Context;
 use syn::visit::{self, Visit};
 use syn::Expr;
 
@@ -52,6 +53,41 @@ pub fn order_chosen(items: &Expr) -> bool {
         cur = peel(&m.receiver);
     }
     false
+}
+
+/// `dirs.push_front(dir)` or `list.insert(0, x)` between the binding of the iterated local and
+/// the loop: each item was put before the ones found earlier (a path's parents before the
+/// path), an order chosen on purpose, as `.rev()` chooses it.
+pub fn prepended(cx: &Context<'_>, items: &Expr, loop_start: usize) -> bool {
+    let mut cur = peel(items);
+    while let Expr::MethodCall(m) = cur {
+        if !matches!(
+            m.method.to_string().as_str(),
+            "iter" | "into_iter" | "drain"
+        ) {
+            return false;
+        }
+        cur = peel(&m.receiver);
+    }
+    let Some(name) = dataflow::place_path(cur).filter(|p| !p.contains('.')) else {
+        return false;
+    };
+    let Some(b) = cx.local(&name) else {
+        return false;
+    };
+    let between: String = cx
+        .file
+        .text
+        .get(b.span.end..loop_start)
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    [".push_front(", ".insert(0,"].iter().any(|call| {
+        let at = format!("{name}{call}");
+        between.match_indices(&at).any(|(i, _)| {
+            !between[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.')
+        })
+    })
 }
 
 /// A pipeline or batch queues the commands given to it, in order, until it is sent.
