@@ -19,6 +19,18 @@ pub fn returns_task_handle(cx: &Context<'_>, call: &Expr) -> bool {
     })
 }
 
+/// The callee is a method of this crate whose first awaited call takes a lock or a permit
+/// (`self.inner.lock().await`, `self.gate.acquire().await`): two such calls on one receiver
+/// take turns on it whether or not they are joined.
+pub fn locks_first(cx: &Context<'_>, call: &Expr) -> bool {
+    cx.called_fn(call).is_some_and(|f| {
+        f.has_self
+            && f.calls.iter().find(|c| c.awaited).is_some_and(
+                |c| matches!(&c.callee, Callee::Method { name, .. } if lock_word(name)),
+            )
+    })
+}
+
 /// The lock a method of this crate takes before anything else: its first awaited call is
 /// `lock`/`write`/`read`/`acquire`… on a place of `self` (`self.inner.lock().await`,
 /// `self.gate.acquire().await`, `self.lock().await`). Two calls that take one lock this way
