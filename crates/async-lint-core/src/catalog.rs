@@ -5,6 +5,8 @@
 //! bindings (`let f = File::open(p)?; f.read_to_string(..)`), so they are shared by all rules.
 
 pub mod cancel;
+mod vocabulary;
+pub use vocabulary::{vocabulary, Vocabulary};
 
 use crate::finding::Severity;
 use serde::Deserialize;

@@ -3,8 +3,6 @@
 //! module turns its table into a checked [`Config`], naming the key of any error.
 
 use crate::finding::Severity;
-use crate::rules::{self, OptionKind};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// A rule's level from the config: off, or the severity its findings get.
@@ -88,7 +86,7 @@ pub struct ConfigError {
     dead_code,
     reason = "read for its checks; Config::from_table keeps the values"
 )]
-struct TopLevel {
+pub(crate) struct TopLevel {
     #[serde(default)]
     exclude: Vec<String>,
     #[serde(default)]
@@ -103,7 +101,7 @@ struct TopLevel {
     rules: toml::Table,
 }
 
-const TOP_KEYS: &[&str] = &[
+pub(crate) const TOP_KEYS: &[&str] = &[
     "exclude",
     "per-path-ignores",
     "select",
@@ -112,134 +110,13 @@ const TOP_KEYS: &[&str] = &[
     "rules",
 ];
 
-impl Config {
-    /// Parses the text of an `async-lint.toml`.
-    pub fn from_toml(text: &str, source_name: &str) -> Result<Config, ConfigError> {
-        Config::from_document(text, &[], source_name)
-    }
-
-    /// Parses the config table at `table` (e.g. `["package", "metadata", "async-lint"]`, or
-    /// none for the whole file) of a TOML document; errors carry the position of the key at
-    /// fault.
-    pub fn from_document(
-        text: &str,
-        table: &[&str],
-        source_name: &str,
-    ) -> Result<Config, ConfigError> {
-        let err = |message: String, at| ConfigError {
-            source_name: source_name.to_string(),
-            message,
-            at,
-        };
-        let doc: toml::Table = toml::from_str(text).map_err(|e| {
-            err(
-                format!("invalid TOML: {}", e.message().trim_end()),
-                e.span(),
-            )
-        })?;
-        let mut value = toml::Value::Table(doc);
-        for key in table {
-            value = value
-                .get(key)
-                .cloned()
-                .ok_or_else(|| err(format!("no table `{}`", table.join(".")), None))?;
-        }
-        let t = value
-            .as_table()
-            .ok_or_else(|| err(format!("`{}` must be a table", table.join(".")), None))?;
-        let locate = |e: ConfigError| ConfigError {
-            at: e.at.or_else(|| locate_key(text, table, &e.message)),
-            ..e
-        };
-        // Straight from the text when the config is the whole file: serde's errors then carry
-        // the position of the value at fault.
-        let checked = if table.is_empty() {
-            toml::from_str::<TopLevel>(text).map_err(|e| (e.message().to_string(), e.span()))
-        } else {
-            TopLevel::deserialize(toml::Value::Table(t.clone()))
-                .map_err(|e| (e.message().to_string(), None))
-        };
-        if let Err((message, at)) = checked {
-            return Err(locate(err(message.trim_end().to_string(), at)));
-        }
-        Config::from_table(t, source_name).map_err(locate)
-    }
-
-    /// Checks a config table (an `async-lint.toml`, or a Cargo.toml metadata table).
-    pub fn from_table(table: &toml::Table, source_name: &str) -> Result<Config, ConfigError> {
-        let err = |message: String| ConfigError {
-            source_name: source_name.to_string(),
-            message,
-            at: None,
-        };
-        let mut cfg = Config::default();
-        for (key, value) in table {
-            match key.as_str() {
-                "check-tests" => {
-                    cfg.check_tests = value
-                        .as_bool()
-                        .ok_or_else(|| err(expected("check-tests", "true or false")))?;
-                }
-                "exclude" => {
-                    cfg.exclude = string_list(value)
-                        .ok_or_else(|| err(expected("exclude", "a list of glob strings")))?
-                }
-                "select" | "ignore" => {
-                    let list = string_list(value)
-                        .ok_or_else(|| err(expected(key, "a list of rule names")))?;
-                    for name in &list {
-                        check_rule_name(name).map_err(|m| err(format!("`{key}`: {m}")))?;
-                    }
-                    if key == "select" {
-                        cfg.select = list;
-                    } else {
-                        cfg.ignore = list;
-                    }
-                }
-                "per-path-ignores" => {
-                    let t = value
-                        .as_table()
-                        .ok_or_else(|| err(expected(key, "a table of glob = [rule names]")))?;
-                    for (glob, rules) in t {
-                        let key = format!("per-path-ignores.\"{glob}\"");
-                        let list = string_list(rules)
-                            .ok_or_else(|| err(expected(&key, "a list of rule names")))?;
-                        for name in &list {
-                            check_rule_name(name).map_err(|m| err(format!("`{key}`: {m}")))?;
-                        }
-                        globset::Glob::new(glob)
-                            .map_err(|e| err(format!("`{key}`: invalid glob: {e}")))?;
-                        cfg.per_path_ignores.insert(glob.clone(), list);
-                    }
-                }
-                "rules" => {
-                    let t = value
-                        .as_table()
-                        .ok_or_else(|| err(expected("rules", "a table of [rules.<rule-name>]")))?;
-                    for (name, settings) in t {
-                        let parsed = rule_settings(name, settings).map_err(err)?;
-                        cfg.rules.insert(name.clone(), parsed);
-                    }
-                }
-                other => {
-                    return Err(err(format!(
-                        "unknown key `{other}` (expected one of: {})",
-                        TOP_KEYS.join(", ")
-                    )));
-                }
-            }
-        }
-        for glob in &cfg.exclude {
-            globset::Glob::new(glob)
-                .map_err(|e| err(format!("`exclude`: invalid glob `{glob}`: {e}")))?;
-        }
-        Ok(cfg)
-    }
-}
-
 /// The position of the deepest key of `table` + the first `` `dotted.key` `` named in
 /// `message` (or the first key that a serde message names as unknown) in the document.
-fn locate_key(text: &str, table: &[&str], message: &str) -> Option<std::ops::Range<usize>> {
+pub(crate) fn locate_key(
+    text: &str,
+    table: &[&str],
+    message: &str,
+) -> Option<std::ops::Range<usize>> {
     let quoted = message.split('`').nth(1)?;
     let mut path: Vec<String> = table.iter().map(|k| k.to_string()).collect();
     path.extend(split_key(quoted));
@@ -260,7 +137,7 @@ fn locate_key(text: &str, table: &[&str], message: &str) -> Option<std::ops::Ran
 }
 
 /// `a.b."c.d"` → `a`, `b`, `c.d`.
-fn split_key(key: &str) -> Vec<String> {
+pub(crate) fn split_key(key: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut quoted = false;
@@ -275,89 +152,20 @@ fn split_key(key: &str) -> Vec<String> {
     out
 }
 
-fn expected(key: &str, what: &str) -> String {
+pub(crate) fn expected(key: &str, what: &str) -> String {
     format!("`{key}` must be {what}")
 }
 
-fn string_list(v: &toml::Value) -> Option<Vec<String>> {
+pub(crate) fn string_list(v: &toml::Value) -> Option<Vec<String>> {
     v.as_array()?
         .iter()
         .map(|s| s.as_str().map(str::to_string))
         .collect()
 }
 
-fn check_rule_name(name: &str) -> Result<(), String> {
-    if rules::find(name).is_some() || name == crate::finding::PARSE_ERROR {
-        Ok(())
-    } else {
-        Err(format!("unknown rule `{name}` (see `async-lint rules`)"))
-    }
-}
-
-fn rule_settings(name: &str, value: &toml::Value) -> Result<RuleSettings, String> {
-    let rule = rules::find(name)
-        .ok_or_else(|| format!("`rules.{name}`: unknown rule `{name}` (see `async-lint rules`)"))?;
-    let meta = rule.meta();
-    let mut out = RuleSettings::default();
-    match value {
-        toml::Value::String(level) => {
-            out.level = Some(parse_level(level).map_err(|m| format!("`rules.{name}`: {m}"))?)
-        }
-        toml::Value::Table(t) => {
-            for (key, v) in t {
-                let at = format!("rules.{name}.{key}");
-                if key == "level" {
-                    let s = v.as_str().ok_or_else(|| expected(&at, "a string"))?;
-                    out.level = Some(parse_level(s).map_err(|m| format!("`{at}`: {m}"))?);
-                    continue;
-                }
-                if key == "check-tests" {
-                    out.check_tests =
-                        Some(v.as_bool().ok_or_else(|| expected(&at, "true or false"))?);
-                    continue;
-                }
-                let opt = meta.options.iter().find(|o| o.key == key).ok_or_else(|| {
-                    let mut known: Vec<&str> = meta.options.iter().map(|o| o.key).collect();
-                    known.splice(0..0, ["level", "check-tests"]);
-                    format!("unknown key `{at}` (expected one of: {})", known.join(", "))
-                })?;
-                let ok = match opt.kind {
-                    OptionKind::Bool => v.is_bool(),
-                    OptionKind::Integer => v.is_integer(),
-                    OptionKind::StringList => string_list(v).is_some(),
-                    OptionKind::Choice(choices) => v.as_str().is_some_and(|s| choices.contains(&s)),
-                };
-                if !ok {
-                    let what = match opt.kind {
-                        OptionKind::Bool => "true or false".to_string(),
-                        OptionKind::Integer => "an integer".to_string(),
-                        OptionKind::StringList => "a list of strings".to_string(),
-                        OptionKind::Choice(c) => format!(
-                            "one of {}",
-                            c.iter()
-                                .map(|s| format!("\"{s}\""))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    };
-                    return Err(expected(&at, &what));
-                }
-                out.options.insert(key.clone(), v.clone());
-            }
-        }
-        _ => {
-            return Err(expected(
-                &format!("rules.{name}"),
-                "a level string or a table",
-            ))
-        }
-    }
-    Ok(out)
-}
-
 /// A level: `off`, `info`, `warning`, `error`, or clippy's words for them (`allow`, `warn`,
 /// `deny`).
-fn parse_level(s: &str) -> Result<Level, String> {
+pub(crate) fn parse_level(s: &str) -> Result<Level, String> {
     match s {
         "off" | "allow" => Ok(Level::Off),
         "deny" => Ok(Level::On(Severity::Error)),

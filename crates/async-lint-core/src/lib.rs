@@ -11,13 +11,16 @@
 pub mod catalog;
 pub mod config;
 pub mod context;
+pub mod declare;
 pub mod finding;
 pub mod index;
 pub mod parse;
 pub mod resolve;
 pub mod rules;
+mod settings;
 pub mod source;
 pub mod suppress;
+pub mod syntax;
 
 pub use config::{Config, ConfigError, Level, RuleSettings};
 pub use finding::{Applicability, Finding, Label, Severity, Suggestion, PARSE_ERROR};

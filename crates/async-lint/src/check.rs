@@ -1,6 +1,7 @@
 //! `async-lint check`: lint paths (or stdin), optionally fix, render in the chosen format, and
 //! choose the exit code.
 
+use crate::cache::Cache;
 use crate::cli::{CheckArgs, ColorChoice, FailLevel, Format};
 use crate::configs::{Configs, Setup};
 use crate::fix::{self, FixMode};
@@ -45,6 +46,13 @@ pub fn check(mut args: CheckArgs) -> ExitCode {
             .map_or_else(|| args.paths.clone(), |n| vec![n]);
         return show_settings(&configs, &paths);
     }
+    if args.watch {
+        if stdin_name.is_some() {
+            eprintln!("error: --watch lints files: it cannot read stdin");
+            return ExitCode::from(2);
+        }
+        return crate::watch::watch(&args, package_roots.as_ref());
+    }
     let mode = (args.fix || args.diff).then_some(if args.unsafe_fixes {
         FixMode::Unsafe
     } else {
@@ -76,40 +84,22 @@ pub fn check(mut args: CheckArgs) -> ExitCode {
             }
         }
         None => {
-            let walk = WalkOptions {
-                force_exclude: args.force_exclude,
-                threads: args.lint.threads,
-            };
-            let (mut files, walk_errors) = walk::collect(&args.paths, &configs, walk);
-            if let Some(roots) = &package_roots {
-                files.retain(|f| workspace::in_packages(&project::absolute(f), roots));
+            let cache = (!args.no_cache && mode.is_none() && !args.lint.parse_only)
+                .then(|| Cache::open(args.cache_dir.as_deref(), args.quiet))
+                .flatten();
+            match lint_paths(
+                &args,
+                &configs,
+                package_roots.as_ref(),
+                mode,
+                cache.as_ref(),
+            ) {
+                Ok((outcome, used)) => {
+                    setups = used;
+                    outcome
+                }
+                Err(code) => return code,
             }
-            let placed: Vec<(usize, PathBuf)> = files
-                .into_iter()
-                .filter_map(|f| Some((configs.for_file(&f)?.id, f)))
-                .collect();
-            if configs.report_problems() {
-                return ExitCode::from(2);
-            }
-            if args.show_files {
-                let list: String = placed
-                    .iter()
-                    .map(|(_, f)| format!("{}\n", run::display_path(f).display()))
-                    .collect();
-                return print(&list);
-            }
-            setups = configs.setups();
-            let runners: Vec<Runner<'_>> =
-                setups.iter().map(|s| s.runner(&args.lint, mode)).collect();
-            let jobs: Vec<(&Runner<'_>, PathBuf)> = placed
-                .into_iter()
-                .map(|(id, f)| (&runners[id], f))
-                .collect();
-            let progress = crate::progress::Progress::start(jobs.len(), args.quiet);
-            let mut outcome = run::lint_all(&jobs, args.lint.threads, Some(progress.counter()));
-            drop(progress);
-            outcome.errors.extend(walk_errors);
-            outcome
         }
     };
     outcome.errors.sort();
@@ -174,6 +164,63 @@ pub fn check(mut args: CheckArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     exit_code(&outcome, &args)
+}
+
+/// Walks the paths and lints the files found (through the cache when there is one); `Err`
+/// with the exit code when the run ends early (a config problem, `--show-files`).
+pub(crate) fn lint_paths(
+    args: &CheckArgs,
+    configs: &Arc<Configs>,
+    package_roots: Option<&HashSet<PathBuf>>,
+    mode: Option<FixMode>,
+    cache: Option<&Cache>,
+) -> Result<(Outcome, Vec<Arc<Setup>>), ExitCode> {
+    let walk = WalkOptions {
+        force_exclude: args.force_exclude,
+        threads: args.lint.threads,
+    };
+    let (mut files, walk_errors) = walk::collect(&args.paths, configs, walk);
+    if let Some(roots) = package_roots {
+        files.retain(|f| workspace::in_packages(&project::absolute(f), roots));
+    }
+    let placed: Vec<(usize, PathBuf)> = files
+        .into_iter()
+        .filter_map(|f| Some((configs.for_file(&f)?.id, f)))
+        .collect();
+    if configs.report_problems() {
+        return Err(ExitCode::from(2));
+    }
+    if args.show_files {
+        let list: String = placed
+            .iter()
+            .map(|(_, f)| format!("{}\n", run::display_path(f).display()))
+            .collect();
+        return Err(print(&list));
+    }
+    let setups = configs.setups();
+    let runners: Vec<Runner<'_>> = setups
+        .iter()
+        .map(|s| {
+            let mut runner = s.runner(&args.lint, mode);
+            runner.cache = cache.map(|c| (c, crate::cache::config_digest(s, &runner, &args.lint)));
+            runner
+        })
+        .collect();
+    let jobs: Vec<(&Runner<'_>, PathBuf)> = placed
+        .into_iter()
+        .map(|(id, f)| (&runners[id], f))
+        .collect();
+    let progress = crate::progress::Progress::start(jobs.len(), args.quiet || args.watch);
+    let mut outcome = run::lint_all(&jobs, args.lint.threads, Some(progress.counter()));
+    drop(progress);
+    if let Some(cache) = cache {
+        cache.save();
+        if args.cache_stats {
+            eprintln!("{}", cache.stats());
+        }
+    }
+    outcome.errors.extend(walk_errors);
+    Ok((outcome, setups))
 }
 
 fn exit_code(outcome: &Outcome, args: &CheckArgs) -> ExitCode {

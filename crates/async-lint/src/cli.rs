@@ -157,6 +157,20 @@ pub struct CheckArgs {
     /// With --fix or --diff, also apply the suggestions that may be incorrect (read the result).
     #[arg(long)]
     pub unsafe_fixes: bool,
+    /// Do not read or write the cache of results (`.async-lint-cache/` at the project root).
+    #[arg(long, help_heading = "Cache and watch")]
+    pub no_cache: bool,
+    /// Keep the cache in this folder (default: `ASYNC_LINT_CACHE_DIR`, else
+    /// `.async-lint-cache/` at the project root).
+    #[arg(long, value_name = "DIR", help_heading = "Cache and watch")]
+    pub cache_dir: Option<PathBuf>,
+    /// Lint, then lint again whenever a file changes, printing only the findings that
+    /// appeared or went away; Ctrl-C stops.
+    #[arg(long, conflicts_with_all = ["fix", "diff", "show_files", "show_settings"], help_heading = "Cache and watch")]
+    pub watch: bool,
+    /// Print the cache's hits and misses on stderr (for the benchmarks).
+    #[arg(long, hide = true)]
+    pub cache_stats: bool,
 }
 
 #[derive(Debug, Args)]

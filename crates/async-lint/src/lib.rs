@@ -3,6 +3,7 @@
 //! findings. Exit codes: 0 nothing at or above the fail level, 1 findings, 2 usage, config or
 //! I/O error.
 
+mod cache;
 mod check;
 mod cli;
 mod configs;
@@ -19,6 +20,7 @@ mod server;
 mod suggest;
 mod unused_allows;
 mod walk;
+mod watch;
 mod workspace;
 
 use async_lint_core::rules;

@@ -105,6 +105,8 @@ pub struct Runner<'a> {
     pub options: Options,
     /// Larger files are reported as errors instead of being linted.
     pub max_file_bytes: u64,
+    /// The cache of results and this runner's config digest (`check` without `--no-cache`).
+    pub cache: Option<(&'a crate::cache::Cache, crate::cache::Digest)>,
     crates: Arc<Crates>,
 }
 
@@ -120,6 +122,7 @@ impl<'a> Runner<'a> {
             ignores,
             options,
             max_file_bytes,
+            cache: None,
             crates: Arc::new(Crates::new(Arc::new(engine.settings().clone()))),
         }
     }
@@ -158,9 +161,23 @@ impl<'a> Runner<'a> {
         out
     }
 
-    fn lint_path(&self, path: &PathBuf) -> Result<Option<Linted>, PathError> {
+    /// What the run keeps of one file: from the cache when it has the file's result.
+    fn lint_kept(&self, path: &Path) -> Result<Kept, PathError> {
+        match self.cache {
+            Some((cache, config)) => cache.lint(config, self, path),
+            None => self.lint_kept_uncached(path),
+        }
+    }
+
+    pub(crate) fn lint_kept_uncached(&self, path: &Path) -> Result<Kept, PathError> {
+        let text = self.read_text(path)?;
+        Ok(Kept::from(self.lint_text(path, text)))
+    }
+
+    /// The file's text, unless it is too large or not UTF-8.
+    pub(crate) fn read_text(&self, path: &Path) -> Result<String, PathError> {
         let error = |message: String| PathError {
-            path: path.clone(),
+            path: path.to_path_buf(),
             message,
         };
         let size = std::fs::metadata(path)
@@ -170,14 +187,13 @@ impl<'a> Runner<'a> {
             return Err(error(too_large(size, self.max_file_bytes)));
         }
         let bytes = std::fs::read(path).map_err(|e| error(e.to_string()))?;
-        let text = String::from_utf8(bytes).map_err(|e| PathError {
-            path: path.clone(),
+        String::from_utf8(bytes).map_err(|e| PathError {
+            path: path.to_path_buf(),
             message: format!(
                 "not valid UTF-8 (invalid byte at offset {}); Rust source must be UTF-8",
                 e.utf8_error().valid_up_to()
             ),
-        })?;
-        Ok(self.lint_text(path, text))
+        })
     }
 
     /// Lints `text` as the file at `path`; `None` when no enabled rule can fire in it (it is
@@ -227,6 +243,11 @@ impl<'a> Runner<'a> {
             );
         }
         Some(linted)
+    }
+
+    /// The file's crate and module.
+    pub(crate) fn placement(&self, path: &Path) -> Placement {
+        self.crates.of(path)
     }
 
     fn context(&self, path: &Path) -> FileContext {
@@ -299,7 +320,7 @@ pub fn lint_all(
     // Reduced on the worker: a file without findings or fixes is dropped at once, so the run
     // holds only what it will print, not the text of every file it parsed.
     let work = |(runner, path): &(&Runner<'_>, PathBuf)| {
-        let kept = runner.lint_path(path).map(Kept::from);
+        let kept = runner.lint_kept(path);
         if let Some(done) = progress {
             done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
@@ -387,7 +408,7 @@ impl Outcome {
 }
 
 /// What a run keeps of one file.
-enum Kept {
+pub(crate) enum Kept {
     /// No enabled rule can fire in it: not parsed.
     NotParsed,
     /// Parsed; nothing to report or write.

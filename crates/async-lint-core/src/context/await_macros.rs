@@ -1,10 +1,9 @@
-//! Awaiting macros: `select!`, `join!` and `try_join!` of the async runtimes hold an `.await`
-//! in their expansion, so a guard alive at one is held across an await.
+//! Awaiting macros (the vocabulary's: `select!`, `join!`, `try_join!`, `pending!` of the async
+//! runtimes) hold an `.await` or a yield in their expansion, so a guard alive at one is held across an await.
 
 use super::Context;
+use crate::catalog::vocabulary;
 
-/// Macros that await inside (their expansion holds an `.await`).
-const AWAITING_MACROS: &[&str] = &["select", "select_biased", "join", "try_join"];
 /// Crates whose `select!`/`join!` await.
 const AWAITING_MACRO_CRATES: &[&str] = &["tokio", "futures", "futures_util", "async_std"];
 
@@ -16,7 +15,7 @@ impl Context<'_> {
             return false;
         }
         let name = super::macros::macro_name(mac);
-        if !AWAITING_MACROS.contains(&name.as_str()) {
+        if !vocabulary().is_awaiting_macro(&name) {
             return false;
         }
         match self.resolve(&mac.path) {

@@ -4,12 +4,11 @@
 //! of sometimes assuming one.
 
 use super::macros::macro_name;
+use crate::catalog::vocabulary;
 use syn::visit::{self, Visit};
 
-/// Macros that poll futures to completion: an await point of their own.
-const AWAITING_MACROS: &[&str] = &["join", "try_join", "select", "select_biased", "pending"];
-
-/// Macros known to expand to synchronous code (their arguments are still searched).
+/// Macros known to expand to synchronous code besides the logging ones of the vocabulary
+/// (their arguments are still searched).
 const SYNC_MACROS: &[&str] = &[
     "format",
     "format_args",
@@ -32,13 +31,6 @@ const SYNC_MACROS: &[&str] = &[
     "dbg",
     "matches",
     "vec",
-    "trace",
-    "debug",
-    "info",
-    "warn",
-    "error",
-    "log",
-    "event",
     "span",
     "trace_span",
     "debug_span",
@@ -155,8 +147,9 @@ impl<'ast> Visit<'ast> for AwaitFinder {
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         let name = macro_name(mac);
-        if AWAITING_MACROS.contains(&name.as_str())
-            || !SYNC_MACROS.contains(&name.as_str())
+        let words = vocabulary();
+        if words.is_awaiting_macro(&name)
+            || !(SYNC_MACROS.contains(&name.as_str()) || words.is_logging_macro(&name))
             || mentions_await(mac.tokens.clone())
         {
             self.0 = true;

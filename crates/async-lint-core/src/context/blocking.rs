@@ -9,8 +9,9 @@ use crate::finding::Severity;
 use std::borrow::Cow;
 use syn::Expr;
 
+use crate::index::same_item;
 /// The config table whose `extra-blocking` and `trusted` lists extend the catalogue.
-pub const SETTINGS: &str = "blocking-in-async";
+pub use crate::index::BLOCKING_SETTINGS as SETTINGS;
 
 /// A call that blocks.
 #[derive(Debug, Clone)]
@@ -111,19 +112,6 @@ pub fn listed(cx: &Context<'_>, key: &str, path: &str) -> bool {
     }
     let lib = cx.crate_index().lib_name();
     list.iter().any(|p| same_item(p, path, lib))
-}
-
-/// `a` and `b` name the same item, taking `crate::x` and `<lib>::x` as one.
-pub(crate) fn same_item(a: &str, b: &str, lib: Option<&str>) -> bool {
-    if a == b {
-        return true;
-    }
-    let Some(lib) = lib else { return false };
-    let local = |p: &str| match p.split_once("::") {
-        Some((first, rest)) if first == lib => format!("crate::{rest}"),
-        _ => p.to_string(),
-    };
-    local(a) == local(b)
 }
 
 fn configured_api() -> BlockingApi {

@@ -12,6 +12,7 @@ use syn::visit::{self, Visit};
 use syn::{BinOp, Expr};
 
 mod calls;
+use crate::syntax::strip;
 use calls::*;
 
 /// How many items a loop or an iterator chain goes through.

@@ -6,6 +6,8 @@
 use super::exits::Exits;
 use super::macros::macro_name;
 use super::uses::strip;
+use crate::catalog::vocabulary;
+pub use crate::syntax::Failure;
 use syn::visit::{self, Visit};
 use syn::{Expr, Item};
 
@@ -13,8 +15,8 @@ use syn::{Expr, Item};
 /// `log_error!`/`log_warn!` wrappers crates define around them.
 const FAILURE_LOGS: &[&str] = &["error", "warn", "log_error", "log_warn"];
 
-/// Macros that cannot return from the fn they are in: formatting, logging, assertions (which
-/// panic). Any other macro may hide an early `return Err(..)` (`bail!`, `ensure!`, a crate's
+/// Macros that cannot return from the fn they are in besides the logging ones of the
+/// vocabulary: formatting, logging wrappers, assertions (which panic). Any other macro may hide an early `return Err(..)` (`bail!`, `ensure!`, a crate's
 /// own), so a body invoking one is not known to never fail.
 const NON_RETURNING: &[&str] = &[
     "format",
@@ -26,13 +28,6 @@ const NON_RETURNING: &[&str] = &[
     "eprint",
     "eprintln",
     "dbg",
-    "trace",
-    "debug",
-    "info",
-    "warn",
-    "error",
-    "log",
-    "event",
     "log_trace",
     "log_debug",
     "log_info",
@@ -61,16 +56,7 @@ const NON_RETURNING: &[&str] = &[
 
 /// Can a macro of this name (`println`, `info`, `format`…) not return from the fn it is in?
 pub fn never_returns_early(name: &str) -> bool {
-    NON_RETURNING.contains(&name)
-}
-
-/// What a fn body says about its failures.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Failure {
-    /// Every way out is `Ok(..)`: no `?`, no `Err`, no other value.
-    pub never_fails: bool,
-    /// The body logs at error or warning level (its failures are reported where they happen).
-    pub logs_failures: bool,
+    NON_RETURNING.contains(&name) || vocabulary().is_logging_macro(name)
 }
 
 impl Failure {
@@ -141,7 +127,8 @@ impl<'ast> Visit<'ast> for MacroFinder {
         if self.nested == 0 {
             let name = macro_name(m);
             self.logs_failures |= FAILURE_LOGS.contains(&name.as_str());
-            self.may_return |= !NON_RETURNING.contains(&name.as_str());
+            self.may_return |=
+                !(NON_RETURNING.contains(&name.as_str()) || vocabulary().is_logging_macro(&name));
         }
         visit::visit_macro(self, m);
     }

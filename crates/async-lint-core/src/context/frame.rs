@@ -2,34 +2,7 @@
 
 use super::bounds::LoopBounds;
 use crate::source::Span;
-
-/// What kind of body the code being visited runs in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FrameKind {
-    AsyncFn,
-    AsyncBlock,
-    AsyncClosure,
-    SyncFn,
-    /// A sync closure whose caller is unknown: not async (it may run anywhere, later).
-    SyncClosure,
-    /// A sync closure handed to a combinator that runs it right where it is written
-    /// (`Iterator::map`, `Option::unwrap_or_else`, …): it inherits the enclosing context.
-    InlineClosure,
-    /// A closure handed to a thread or blocking pool (`spawn_blocking`, `block_in_place`,
-    /// `std::thread::spawn`, `rayon::spawn`…): blocking there is what it is for.
-    OffloadClosure,
-    /// A `const`/`static` initialiser.
-    Const,
-}
-
-impl FrameKind {
-    pub fn is_async(self) -> bool {
-        matches!(
-            self,
-            FrameKind::AsyncFn | FrameKind::AsyncBlock | FrameKind::AsyncClosure
-        )
-    }
-}
+pub use crate::syntax::FrameKind;
 
 /// One frame of the stack of bodies being visited.
 #[derive(Debug, Clone)]

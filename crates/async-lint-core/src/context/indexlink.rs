@@ -5,7 +5,7 @@
 use super::{blocking, visitor, Context};
 use crate::index::{BlockingChain, Call, CrateIndex, FileSummary, FnRef, Logging};
 use std::cell::OnceCell;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The crate index a file is checked against, and where the file sits in that crate.
@@ -38,6 +38,15 @@ pub(crate) struct IndexLink<'a> {
     pub(super) module: Vec<String>,
     pub(super) own: OnceCell<Option<Arc<FileSummary>>>,
     pub(super) declared_test: OnceCell<bool>,
+}
+
+impl CrateIndex {
+    /// The index of the crate in folder `root` (holding `src/`). `package` is the package name
+    /// from Cargo.toml; `lib` the `[lib] name` when it differs. Its files are summarized by
+    /// this layer's visitor.
+    pub fn new(root: impl Into<PathBuf>, package: Option<&str>, lib: Option<&str>) -> Self {
+        CrateIndex::with_summarizer(root.into(), package, lib, visitor::summarize)
+    }
 }
 
 impl<'a> IndexLink<'a> {

@@ -6,7 +6,7 @@ pub mod awaits;
 pub mod blocking;
 pub mod bounds;
 pub mod callees;
-pub mod cfg;
+pub use crate::syntax::cfg;
 pub mod closures;
 pub mod dataflow;
 pub mod exits;
@@ -17,10 +17,11 @@ mod indexlink;
 mod locals;
 mod macros;
 mod params;
+mod rule;
 pub mod send_hazards;
 mod serving;
 pub mod spawn;
-pub mod testcode;
+pub use crate::syntax::testcode;
 mod types;
 pub mod uses;
 mod visitor;
@@ -32,6 +33,7 @@ pub(crate) use indexlink::IndexLink;
 pub use indexlink::IndexScope;
 pub use locals::{Binding, Locals};
 pub use macros::{macro_args, macro_name, select_arms, SelectArm};
+pub use rule::Rule;
 pub use serving::Serving;
 pub use visitor::{check_file, check_file_in, summarize, CheckInput, Checked};
 
@@ -354,7 +356,7 @@ impl<'a> Context<'a> {
     }
 
     /// Test code as this file alone shows it: its path and the enclosing items.
-    fn in_local_test_code(&self) -> bool {
+    pub(crate) fn in_local_test_code(&self) -> bool {
         self.test_items > 0 || self.test_path
     }
 

@@ -320,9 +320,10 @@ fn normalize_builder(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::context::Rule;
     use crate::context::{check_file, CheckInput, Context};
+    use crate::declare::RuleMeta;
     use crate::finding::Finding;
-    use crate::rules::{Rule, RuleMeta};
     use crate::source::SourceFile;
     use std::collections::{HashMap, HashSet};
     use std::sync::Mutex;

@@ -87,14 +87,7 @@ pub fn binds(pat: &syn::Pat, name: &str) -> bool {
     }
 }
 
-/// An expression without the parentheses and invisible groups around it.
-pub fn strip(e: &Expr) -> &Expr {
-    match e {
-        Expr::Paren(p) => strip(&p.expr),
-        Expr::Group(g) => strip(&g.expr),
-        _ => e,
-    }
-}
+pub use crate::syntax::strip;
 
 /// Is `e` the path naming the local `name`?
 pub fn is_local(e: &Expr, name: &str) -> bool {

@@ -16,12 +16,11 @@ mod syntax;
 use super::bounds::LoopBounds;
 use super::failure::Failure;
 use super::testcode;
-use super::{BlockExit, Context, Frame, FrameKind, IndexLink, Locals, Statics, StructFields};
+use super::{BlockExit, Context, Frame, FrameKind, IndexLink, Locals, Rule, Statics, StructFields};
 use crate::catalog::Returns;
 use crate::finding::Finding;
 use crate::index::FileSummary;
 use crate::resolve::{Resolver, Scope};
-use crate::rules::Rule;
 use crate::source::SpanOf;
 use calls::ClosureRole;
 pub use check::{check_file, check_file_in, CheckInput, Checked};
@@ -36,6 +35,9 @@ use syntax::{allowed_lints, block_exit, collect_structs, is_mut_ref, item_attrs,
 struct Visitor<'a> {
     cx: Context<'a>,
     rules: &'a [&'a dyn Rule],
+    /// Per rule: are its hooks left out in test code (it does not look at test code, and
+    /// its `check-tests` is off)?
+    skips_tests: Vec<bool>,
     out: Vec<Finding>,
     closure_role: Option<ClosureRole>,
     /// The item type the next closure argument's first parameter receives (`paths.iter().filter(|p| ..)`).
@@ -97,8 +99,14 @@ impl<'a> Visitor<'a> {
             ctors,
             failure_branches: 0,
         };
+        let skips_tests = input
+            .rules
+            .iter()
+            .map(|r| !r.checks_test_code() && cx.skips_tests(r.meta().name))
+            .collect();
         Visitor {
             cx,
+            skips_tests,
             rules: input.rules,
             out: Vec::new(),
             closure_role: None,
@@ -145,6 +153,17 @@ impl<'a> Visitor<'a> {
                     path.push(s.ident.to_string());
                     self.cx.statics.insert(path.join("::"), ty);
                 }
+            }
+        }
+    }
+
+    /// Calls `hook` of every rule that looks at the code here: in test code, only of those
+    /// that look at test code.
+    fn call_rules(&mut self, hook: impl Fn(&dyn Rule, &Context<'_>, &mut Vec<Finding>)) {
+        let test = self.cx.in_local_test_code();
+        for (r, &skips) in self.rules.iter().zip(&self.skips_tests) {
+            if !(test && skips) {
+                hook(*r, &self.cx, &mut self.out);
             }
         }
     }
@@ -310,13 +329,9 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
         });
         let exits = exit.is_some();
         self.cx.block_exits.extend(exit);
-        for r in self.rules {
-            r.check_block(&self.cx, b, &mut self.out);
-        }
+        self.call_rules(|r, cx, out| r.check_block(cx, b, out));
         for (i, s) in b.stmts.iter().enumerate() {
-            for r in self.rules {
-                r.check_stmt(&self.cx, s, &b.stmts[i + 1..], &mut self.out);
-            }
+            self.call_rules(|r, cx, out| r.check_stmt(cx, s, &b.stmts[i + 1..], out));
             self.visit_stmt(s);
         }
         if exits {
@@ -369,9 +384,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
     }
 
     fn visit_expr(&mut self, e: &'ast Expr) {
-        for r in self.rules {
-            r.check_expr(&self.cx, e, &mut self.out);
-        }
+        self.call_rules(|r, cx, out| r.check_expr(cx, e, out));
         self.record_call(e);
         self.cx.guards_enter_expr(e);
         self.visit_expr_inner(e);
@@ -379,9 +392,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        for r in self.rules {
-            r.check_macro(&self.cx, mac, &mut self.out);
-        }
+        self.call_rules(|r, cx, out| r.check_macro(cx, mac, out));
         self.cx.guards_after_macro(mac);
         self.visit_macro_body(mac);
     }

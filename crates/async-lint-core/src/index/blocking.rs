@@ -11,8 +11,8 @@
 //! and unknown receivers resolve to nothing and add no edge.
 
 use super::{lock, Call, Callee, CrateIndex, FileSummary, FnRef, FnSig};
-use crate::context::FrameKind;
 use crate::source::Span;
+use crate::syntax::FrameKind;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -179,7 +179,7 @@ pub(crate) fn node(
         if g.is_async || g.returns_future || diverges(&g) || trusted(&g.path) || twin(&g) {
             continue;
         }
-        if crate::context::cfg::exclusive(&f.cfg, &g.cfg) {
+        if crate::syntax::cfg::exclusive(&f.cfg, &g.cfg) {
             continue;
         }
         if seen.insert(seen_key(&g)) {
@@ -291,13 +291,11 @@ impl CrateIndex {
 
     /// Is a crate fn in `blocking-in-async`'s `trusted` list?
     pub(crate) fn trusted(&self, path: &str) -> bool {
-        self.settings
-            .get(crate::context::blocking::SETTINGS)
-            .is_some_and(|s| {
-                s.string_list("trusted")
-                    .iter()
-                    .any(|p| crate::context::blocking::same_item(p, path, self.lib_name()))
-            })
+        self.settings.get(BLOCKING_SETTINGS).is_some_and(|s| {
+            s.string_list("trusted")
+                .iter()
+                .any(|p| same_item(p, path, self.lib_name()))
+        })
     }
 
     /// A file of this crate as messages show it: relative to the crate's folder.
@@ -306,6 +304,23 @@ impl CrateIndex {
             .and_then(|r| file.strip_prefix(r).ok())
             .unwrap_or(file)
     }
+}
+
+/// The config table of `blocking-in-async`, whose `extra-blocking` and `trusted` lists extend
+/// the catalogue (summaries are made with them).
+pub const BLOCKING_SETTINGS: &str = "blocking-in-async";
+
+/// `a` and `b` name the same item, taking `crate::x` and `<lib>::x` as one.
+pub(crate) fn same_item(a: &str, b: &str, lib: Option<&str>) -> bool {
+    if a == b {
+        return true;
+    }
+    let Some(lib) = lib else { return false };
+    let local = |p: &str| match p.split_once("::") {
+        Some((first, rest)) if first == lib => format!("crate::{rest}"),
+        _ => p.to_string(),
+    };
+    local(a) == local(b)
 }
 
 #[cfg(test)]

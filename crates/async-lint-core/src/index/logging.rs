@@ -375,7 +375,7 @@ impl CrateIndex {
                     let Ok(text) = std::fs::read_to_string(&file) else {
                         continue;
                     };
-                    if !crate::context::testcode::is_test_path(&file) {
+                    if !crate::syntax::testcode::is_test_path(&file) {
                         if let Some(l) = default_level(&text) {
                             named = Some(named.map_or(l, |v: LogLevel| v.min(l)));
                         }
@@ -383,7 +383,7 @@ impl CrateIndex {
                     if !NEEDLES.iter().any(|n| text.contains(n)) {
                         continue;
                     }
-                    if crate::context::testcode::is_test_path(&file) {
+                    if crate::syntax::testcode::is_test_path(&file) {
                         continue;
                     }
                     let Some(summary) = self.summary(&file) else {

@@ -17,7 +17,8 @@ mod served;
 mod summary;
 mod update;
 
-pub use blocking::{display_name, diverges, followed, BlockingChain, MAX_CHAIN};
+pub(crate) use blocking::same_item;
+pub use blocking::{display_name, diverges, followed, BlockingChain, BLOCKING_SETTINGS, MAX_CHAIN};
 pub(crate) use blocking::{node as blocking_node, search as blocking_search};
 pub use logging::{
     default_level, of_summary as logging_of, writes_files_only, LogLevel, LoggerBackend, Logging,
@@ -108,13 +109,30 @@ pub struct CrateIndex {
     /// Texts that stand for files on disk: an editor's unsaved buffers (see
     /// [`Self::with_changed_file`]).
     overlay: HashMap<PathBuf, Arc<str>>,
+    /// Makes the summary of a file of the crate; `None` for the detached index.
+    summarizer: Option<Summarizer>,
 }
 
+/// Makes the [`FileSummary`] of one parsed file of the crate: the context's visitor in its
+/// summary mode, handed in by [`CrateIndex::new`] so that the index stays below the context.
+pub type Summarizer = fn(
+    &SourceFile,
+    &syn::File,
+    Vec<String>,
+    &Catalog,
+    &HashMap<&'static str, RuleSettings>,
+    &CrateIndex,
+) -> FileSummary;
+
 impl CrateIndex {
-    /// The index of the crate in folder `root` (holding `src/`). `package` is the package name
-    /// from Cargo.toml; `lib` the `[lib] name` when it differs.
-    pub fn new(root: impl Into<PathBuf>, package: Option<&str>, lib: Option<&str>) -> Self {
-        let root = root.into();
+    /// The index of the crate in folder `root` (holding `src/`), its files summarized by
+    /// `summarizer` (see `CrateIndex::new`, which hands in the context's).
+    pub(crate) fn with_summarizer(
+        root: PathBuf,
+        package: Option<&str>,
+        lib: Option<&str>,
+        summarizer: Summarizer,
+    ) -> Self {
         let lib_name = root
             .join("src/lib.rs")
             .is_file()
@@ -123,6 +141,7 @@ impl CrateIndex {
         CrateIndex {
             root: Some(root),
             lib_name,
+            summarizer: Some(summarizer),
             ..CrateIndex::default()
         }
     }
@@ -184,6 +203,14 @@ impl CrateIndex {
             .values()
             .filter(|slot| slot.get().is_some())
             .count()
+    }
+
+    /// The files the index has read or located so far (summaries, module files): what its
+    /// answers can depend on, for a cache of results to check.
+    pub fn files_consulted(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = lock(&self.summaries).keys().cloned().collect();
+        files.extend(lock(&self.modules).values().flat_map(|v| v.iter().cloned()));
+        files
     }
 
     /// The files that may hold the items of module `module` (`crate::a::b`), existing ones
@@ -313,7 +340,8 @@ impl CrateIndex {
         }
         let source = SourceFile::new(file, text);
         let ast = crate::parse::parse(&source).ok()?;
-        let summary = crate::context::summarize(
+        let summarize = self.summarizer?;
+        let summary = summarize(
             &source,
             &ast,
             module,

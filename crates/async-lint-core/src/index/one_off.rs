@@ -10,7 +10,7 @@
 //! when their text names the fn.
 
 use super::{lock, Call, Callee, CrateIndex, FileSummary, FnRef, FnSig};
-use crate::context::FrameKind;
+use crate::syntax::FrameKind;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};

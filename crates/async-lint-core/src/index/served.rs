@@ -211,7 +211,7 @@ fn module_tree_files(root: &Path) -> Vec<(PathBuf, String)> {
     let bin = src.join("bin");
     files
         .into_iter()
-        .filter(|f| !f.starts_with(&bin) && !crate::context::testcode::is_test_path(f))
+        .filter(|f| !f.starts_with(&bin) && !crate::syntax::testcode::is_test_path(f))
         .filter_map(|f| std::fs::read_to_string(&f).ok().map(|t| (f, t)))
         .collect()
 }

@@ -3,9 +3,9 @@
 //! syntax nodes, no proc-macro2 spans), so summaries outlive the parse that made them and can
 //! be shared between threads.
 
-use crate::context::failure::Failure;
-use crate::context::FrameKind;
 use crate::source::Span;
+use crate::syntax::Failure;
+use crate::syntax::FrameKind;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 

@@ -65,7 +65,7 @@ fn looks_up_fns_and_methods_lazily() {
     assert!(helper
         .calls
         .iter()
-        .any(|c| c.frame == crate::context::FrameKind::SyncFn
+        .any(|c| c.frame == crate::syntax::FrameKind::SyncFn
             && matches!(&c.callee, Callee::Path { path, .. } if path == "std::fs::read")));
     assert_eq!(
         index.files_loaded(),

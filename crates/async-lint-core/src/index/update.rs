@@ -55,6 +55,7 @@ impl CrateIndex {
             one_off: self.one_off.after_change(path, exists),
             serving: self.serving.after_change(path, new_text.as_deref()),
             overlay,
+            summarizer: self.summarizer,
             ..CrateIndex::default()
         }
     }

@@ -1,39 +1,4 @@
-//! ## What it does
-//! Flags a `for` loop (or `while let Some(x) = iter.next()` over a plain iterator) that awaits
-//! work for one item at a time, where each item's future depends only on the item and on
-//! values fixed before the loop: nothing one iteration assigns is read by the next, no
-//! `break`/`return`/`continue` follows the await (`return Err(..)` fails fast like `?`), and
-//! the loop's order is not its point: it neither sleeps (pacing), nor waits on locks or
-//! channels, nor shares an exclusive or ordered receiver (one connection, writer, pipeline),
-//! nor takes its items reversed or drained from a queue, nor invokes each item as a handler.
-//!
-//! ## Why is this bad?
-//! Every iteration waits for the previous one: a hundred requests of 50 ms take five seconds
-//! when they could take a few hundred milliseconds with bounded concurrency.
-//!
-//! ## Example
-//! ```rust
-//! async fn sizes(client: &Client, urls: Vec<String>) -> Vec<usize> {
-//!     let mut out = Vec::new();
-//!     for url in urls {
-//!         out.push(client.get(&url).send().await.map(|r| r.len()).unwrap_or(0));
-//!     }
-//!     out
-//! }
-//! ```
-//!
-//! ## Use instead
-//! ```rust
-//! use futures::StreamExt;
-//!
-//! async fn sizes(client: &Client, urls: Vec<String>) -> Vec<usize> {
-//!     futures::stream::iter(urls)
-//!         .map(|url| async move { client.get(&url).send().await.map(|r| r.len()).unwrap_or(0) })
-//!         .buffered(8)
-//!         .collect()
-//!         .await
-//! }
-//! ```
+//! The `await-in-loop` rule; its docs are one page, `rules/await-in-loop.md`.
 
 use super::{Rule, RuleMeta};
 use crate::context::dataflow::{self, Flow, Names};

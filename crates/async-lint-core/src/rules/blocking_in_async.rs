@@ -1,29 +1,4 @@
-//! ## What it does
-//! Flags calls that block the thread (file system, sleeping, std sockets and channels,
-//! processes, blocking HTTP/database clients, `block_on`) inside an async fn, async block or
-//! async closure, from the catalogue in `rules/blocking-apis.toml`; also through the crate's
-//! sync fns and through sync closures bound to locals. Right but rarely worth acting on —
-//! examples, one-off code from `main`, one metadata call outside loops — is reported at the
-//! `low-value` severity (info) with the reason.
-//!
-//! ## Why is this bad?
-//! An executor runs many tasks on few threads. A blocking call holds its thread: every other
-//! task scheduled there waits, timers fire late, and with all workers blocked the program
-//! stalls. `block_on` inside a runtime panics or deadlocks.
-//!
-//! ## Example
-//! ```rust
-//! async fn load() -> std::io::Result<String> {
-//!     std::fs::read_to_string("config.toml")
-//! }
-//! ```
-//!
-//! ## Use instead
-//! ```rust
-//! async fn load() -> std::io::Result<String> {
-//!     tokio::fs::read_to_string("config.toml").await
-//! }
-//! ```
+//! The `blocking-in-async` rule; its docs are one page, `rules/blocking-in-async.md`.
 
 mod closure;
 mod scope;

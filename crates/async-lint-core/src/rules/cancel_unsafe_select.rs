@@ -1,36 +1,4 @@
-//! ## What it does
-//! Flags an arm of a `tokio::select!` (or `futures::select!`) inside a loop whose future is an
-//! operation that is not cancel safe (`read_exact`, `read_line`, `write_all`, `io::copy`,
-//! `mpsc::Sender::send`…, as `rules/cancel-safety.toml` catalogues them), made afresh each
-//! iteration, while another arm can win and let the loop go on.
-//!
-//! ## Why is this bad?
-//! When another arm wins, `select!` drops the losing futures. An operation that is not cancel
-//! safe throws its partial work away with its future: the bytes already read, the part of a
-//! buffer already written, the message moved into `send`. The next iteration starts a new
-//! one, and the stream is silently corrupted or a message is lost.
-//!
-//! ## Example
-//! ```rust
-//! loop {
-//!     tokio::select! {
-//!         r = socket.read_exact(&mut header) => handle(r?, &header),
-//!         _ = ticker.tick() => send_ping().await,
-//!     }
-//! }
-//! ```
-//!
-//! ## Use instead
-//! ```rust
-//! let read = socket.read_exact(&mut header);
-//! tokio::pin!(read);
-//! loop {
-//!     tokio::select! {
-//!         r = &mut read => break handle(r?, &header),
-//!         _ = ticker.tick() => send_ping().await,
-//!     }
-//! }
-//! ```
+//! The `cancel-unsafe-select` rule; its docs are one page, `rules/cancel-unsafe-select.md`.
 
 use super::{describe_call, Rule, RuleMeta};
 use crate::catalog::cancel::{CancelSafety, Operation};

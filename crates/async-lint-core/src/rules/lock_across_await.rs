@@ -1,38 +1,4 @@
-//! ## What it does
-//! Flags a `std::sync::Mutex`/`RwLock` guard (or a `parking_lot`/`spin` one, or a `RefCell`
-//! borrow) that is still alive when the async body reaches an `.await` — bound to a variable
-//! that has not been dropped, or a temporary whose statement, `match` or loop contains the
-//! await.
-//!
-//! ## Why is this bad?
-//! While the task is suspended the lock stays held. Any other task that locks it blocks its
-//! executor thread; when that task runs on the thread the suspended one needs, the runtime
-//! deadlocks. The future also stops being `Send`. A `RefCell` borrowed across an await makes
-//! any other task that borrows it panic.
-//!
-//! ## Example
-//! ```rust
-//! use std::sync::Mutex;
-//!
-//! async fn bump(counter: &Mutex<u64>) {
-//!     let mut n = counter.lock().unwrap();
-//!     *n += 1;
-//!     tokio::task::yield_now().await;
-//! }
-//! ```
-//!
-//! ## Use instead
-//! ```rust
-//! use std::sync::Mutex;
-//!
-//! async fn bump(counter: &Mutex<u64>) {
-//!     {
-//!         let mut n = counter.lock().unwrap();
-//!         *n += 1;
-//!     }
-//!     tokio::task::yield_now().await;
-//! }
-//! ```
+//! The `lock-across-await` rule; its docs are one page, `rules/lock-across-await.md`.
 
 use super::{Rule, RuleMeta};
 use crate::context::{Context, Guard};

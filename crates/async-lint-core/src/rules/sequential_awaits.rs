@@ -1,31 +1,4 @@
-//! ## What it does
-//! Flags two or more `let x = f().await;` statements in a row (a `let` that only reshapes a
-//! result may sit between), or two or more awaited fields, elements or arguments of one
-//! expression, whose futures do not depend on each other: no later future reads a value an earlier one produced, they share no receiver
-//! that needs exclusive access, and none is a sleep, a lock, a channel operation or a
-//! `select!`.
-//!
-//! ## Why is this bad?
-//! Each `.await` waits for its future to finish before the next one starts, so the waits add
-//! up. Futures that do not need each other can be polled together (`join!`, `try_join!`) and
-//! the whole step then takes as long as the slowest of them.
-//!
-//! ## Example
-//! ```rust
-//! async fn page(id: u64) -> Result<Page, Error> {
-//!     let user = fetch_user(id).await?;
-//!     let posts = fetch_posts(id).await?;
-//!     Ok(Page { user, posts })
-//! }
-//! ```
-//!
-//! ## Use instead
-//! ```rust
-//! async fn page(id: u64) -> Result<Page, Error> {
-//!     let (user, posts) = tokio::try_join!(fetch_user(id), fetch_posts(id))?;
-//!     Ok(Page { user, posts })
-//! }
-//! ```
+//! The `sequential-awaits` rule; its docs are one page, `rules/sequential-awaits.md`.
 
 mod report;
 

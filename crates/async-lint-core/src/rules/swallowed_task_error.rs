@@ -1,38 +1,4 @@
-//! ## What it does
-//! Flags the places where the error or panic of a task vanishes: the `JoinHandle` of a
-//! fallible task dropped (an expression statement, `let _ =`, `drop(handle)`, a binding never
-//! used), the join result thrown away (`let _ = handle.await;`, `.await.ok();`,
-//! `if let Ok(..) = handle.await` without `else`, `join_all(handles).await;`, a `join_next`
-//! loop that ignores what it gets), and `let _ = <fallible fn of this crate>(..).await;`.
-//!
-//! ## Why is this bad?
-//! A spawned task's `Result` and its panic come back only through its `JoinHandle`. Drop the
-//! handle, or the result of awaiting it, and both disappear: the task failed and nothing says
-//! so. `let _ =` also silences rustc's `must_use` warning on `Result`.
-//!
-//! ## Example
-//! ```rust
-//! async fn start(url: String) {
-//!     tokio::spawn(async move {
-//!         let body = reqwest::get(&url).await?.text().await?;
-//!         store(body).await?;
-//!         Ok::<_, reqwest::Error>(())
-//!     });
-//! }
-//! ```
-//!
-//! ## Use instead
-//! ```rust
-//! async fn start(url: String) -> anyhow::Result<()> {
-//!     let task = tokio::spawn(async move {
-//!         let body = reqwest::get(&url).await?.text().await?;
-//!         store(body).await?;
-//!         Ok::<_, reqwest::Error>(())
-//!     });
-//!     task.await??;
-//!     Ok(())
-//! }
-//! ```
+//! The `swallowed-task-error` rule; its docs are one page, `rules/swallowed-task-error.md`.
 
 mod collections;
 mod fallible;

@@ -1,42 +1,4 @@
-//! ## What it does
-//! Flags synchronous writes to the terminal in async code that serves the network: `println!`,
-//! `print!`, `eprintln!`, `eprint!`, writes to `std::io::stdout()`/`stderr()` (`write!`,
-//! `writeln!`, `write_all`, `flush`, through `lock()` too), and `log`/`tracing` macros at a
-//! level the program shows when the crate installs a logger that writes on the logging thread
-//! (`env_logger`, `simple_logger`, `fern`, `log4rs`, `tracing_subscriber::fmt()` without
-//! `tracing_appender::non_blocking`). Such code runs per connection or request: the open-ended
-//! loops and spawned tasks of a fn that binds or accepts, a request handler (by its
-//! signature), or a fn they call (the crate's call graph). `dbg!` is flagged anywhere in async
-//! code. Other serving code, loops of one-shot code, levels the program does not show,
-//! file-only loggers and `examples/` are reported at `info` behind options.
-//!
-//! ## Why is this bad?
-//! stdout and stderr are shared behind a lock, and each write is a blocking system call that
-//! waits for the terminal, the pipe or the log collector. On an executor thread, every other
-//! task scheduled there waits too — once per request or connection.
-//!
-//! ## Example
-//! ```rust
-//! async fn serve(listener: tokio::net::TcpListener) -> std::io::Result<()> {
-//!     loop {
-//!         let (socket, peer) = listener.accept().await?;
-//!         println!("accepted {peer}");
-//!         tokio::spawn(handle(socket));
-//!     }
-//! }
-//! ```
-//!
-//! ## Use instead
-//! ```rust
-//! async fn serve(listener: tokio::net::TcpListener) -> std::io::Result<()> {
-//!     loop {
-//!         let (socket, peer) = listener.accept().await?;
-//!         tracing::info!(%peer, "accepted");
-//!         tokio::spawn(handle(socket));
-//!     }
-//! }
-//! ```
-//! with a subscriber writing through `tracing_appender::non_blocking`.
+//! The `sync-logging` rule; its docs are one page, `rules/sync-logging.md`.
 
 use super::{OptionKind, Rule, RuleMeta, RuleOption};
 use crate::context::{macro_args, macro_name, Context};

@@ -1,28 +1,4 @@
-//! ## What it does
-//! Flags a timeout (`tokio::time::timeout`, `async_std::future::timeout`, the `.timeout(d)` of
-//! `futures-time` and others, as `rules/cancel-safety.toml` catalogues them) around an async
-//! block or an async fn of the crate that never awaits, or that blocks before its first await.
-//!
-//! ## Why is this bad?
-//! A timeout does not preempt anything: it polls the future, and looks at its timer only when
-//! the future returns `Pending`. Code that never awaits runs to its end inside the first poll,
-//! and blocking work before the first await holds that poll for as long as it takes: the
-//! timeout cannot fire, however long it runs.
-//!
-//! ## Example
-//! ```rust
-//! async fn checksum(data: Vec<u8>) -> Result<u64, Elapsed> {
-//!     tokio::time::timeout(Duration::from_secs(1), async move { crc64(&data) }).await
-//! }
-//! ```
-//!
-//! ## Use instead
-//! ```rust
-//! async fn checksum(data: Vec<u8>) -> Result<Result<u64, JoinError>, Elapsed> {
-//!     let work = tokio::task::spawn_blocking(move || crc64(&data));
-//!     tokio::time::timeout(Duration::from_secs(1), work).await
-//! }
-//! ```
+//! The `timeout-never-fires` rule; its docs are one page, `rules/timeout-never-fires.md`.
 
 use super::{Rule, RuleMeta};
 use crate::catalog::cancel::CancelSafety;

@@ -1,31 +1,4 @@
-//! ## What it does
-//! Flags a task spawned for an async block or async closure that never awaits: no `.await`,
-//! no `join!`/`select!`, nothing awaited in a macro body. Worst when it is spawned once per
-//! item of a loop.
-//!
-//! ## Why is this bad?
-//! A task costs an allocation, a push onto the scheduler's queue and a context switch. Code
-//! that never awaits gains nothing from being a task: it runs from start to end in one poll,
-//! on an executor thread, exactly as it would have run in place.
-//!
-//! ## Example
-//! ```rust
-//! fn record_all(events: Vec<Event>, stats: Arc<Stats>) {
-//!     for event in events {
-//!         let stats = stats.clone();
-//!         tokio::spawn(async move { stats.record(&event) });
-//!     }
-//! }
-//! ```
-//!
-//! ## Use instead
-//! ```rust
-//! fn record_all(events: Vec<Event>, stats: Arc<Stats>) {
-//!     for event in events {
-//!         stats.record(&event);
-//!     }
-//! }
-//! ```
+//! The `tiny-task` rule; its docs are one page, `rules/tiny-task.md`.
 
 use super::unbounded_spawn::spawner_span;
 use super::{Rule, RuleMeta};
@@ -34,6 +7,7 @@ use crate::context::bounds::Extent;
 use crate::context::spawn::{spawn_call, SpawnKind};
 use crate::context::{Context, LoopKind};
 use crate::finding::{Finding, Severity};
+use crate::syntax::strip;
 use syn::Expr;
 
 pub struct TinyTask;
@@ -177,12 +151,4 @@ fn chain_names(e: &Expr, out: &mut String, depth: usize) {
 
 fn body_is_async_closure(e: &Expr) -> bool {
     matches!(e, Expr::Closure(_))
-}
-
-fn strip(e: &Expr) -> &Expr {
-    match e {
-        Expr::Paren(p) => strip(&p.expr),
-        Expr::Group(g) => strip(&g.expr),
-        _ => e,
-    }
 }

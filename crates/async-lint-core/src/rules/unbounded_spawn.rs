@@ -1,34 +1,4 @@
-//! ## What it does
-//! Flags a task spawned once per item of a loop or iterator adapter (`for`, `while`, `loop`,
-//! `.map(..)`, `.for_each(..)`, `.for_each_concurrent(None, ..)`) — `tokio::spawn`,
-//! `spawn_local`, `spawn_blocking`, `JoinSet::spawn`, `smol::spawn`… — with nothing bounding how
-//! many run at once, and `join_all`/`try_join_all`/`collect::<FuturesUnordered<_>>()` over a
-//! caller's iterator of unknown size. Accept loops (one task per connection) and futures pushed
-//! into a `FuturesUnordered` are separate cases with their own options.
-//!
-//! ## Why is this bad?
-//! Each task holds memory and competes for the executor. With a large or attacker-controlled
-//! input, the number of tasks in flight has no limit: memory grows, file descriptors and
-//! connection pools run out, and the service downstream is flooded.
-//!
-//! ## Example
-//! ```rust
-//! async fn fetch_all(urls: Vec<String>) {
-//!     for url in urls {
-//!         tokio::spawn(async move { fetch(url).await });
-//!     }
-//! }
-//! ```
-//!
-//! ## Use instead
-//! ```rust
-//! async fn fetch_all(urls: Vec<String>, limit: Arc<Semaphore>) {
-//!     for url in urls {
-//!         let permit = limit.clone().acquire_owned().await.unwrap();
-//!         tokio::spawn(async move { fetch(url).await; drop(permit) });
-//!     }
-//! }
-//! ```
+//! The `unbounded-spawn` rule; its docs are one page, `rules/unbounded-spawn.md`.
 
 use super::{OptionKind, Rule, RuleMeta, RuleOption};
 use crate::context::bounds::{iter_extent, Extent};

@@ -333,11 +333,3 @@ pub(super) fn is_place(e: &Expr, depth: usize) -> bool {
             _ => false,
         }
 }
-
-pub(super) fn strip(e: &Expr) -> &Expr {
-    match e {
-        Expr::Paren(p) => strip(&p.expr),
-        Expr::Group(g) => strip(&g.expr),
-        _ => e,
-    }
-}

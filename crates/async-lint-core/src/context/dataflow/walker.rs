@@ -3,13 +3,11 @@
 
 use super::walks::assigned_roots;
 use super::{is_local_name, pat_names, place_path, place_root, Flow};
+use crate::catalog::vocabulary;
 use proc_macro2::{TokenStream, TokenTree};
 use std::collections::HashSet;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat, Stmt};
-
-/// Macros that await the futures given to them without an `.await` in their text.
-const AWAITING_MACROS: &[&str] = &["join", "try_join", "select", "select_biased", "pending"];
 
 /// Walks code, keeping the names bound so far in a stack of scopes.
 #[derive(Default)]
@@ -285,7 +283,7 @@ impl<'ast> Visit<'ast> for Walker {
 
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
         let name = crate::context::macros::macro_name(m);
-        if AWAITING_MACROS.contains(&name.as_str()) && self.deferred == 0 {
+        if vocabulary().is_awaiting_macro(&name) && self.deferred == 0 {
             self.out.awaits = true;
         }
         if name.starts_with("select") {

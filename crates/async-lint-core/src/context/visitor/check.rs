@@ -3,10 +3,8 @@
 use super::Visitor;
 use crate::catalog::Catalog;
 use crate::config::RuleSettings;
-use crate::context::IndexLink;
-use crate::context::IndexScope;
+use crate::context::{IndexLink, IndexScope, Rule};
 use crate::finding::Finding;
-use crate::rules::Rule;
 use crate::source::SourceFile;
 use crate::CrateInfo;
 use std::collections::{HashMap, HashSet};
@@ -51,8 +49,12 @@ pub fn check_file_in<'a>(
         v.visit_item(item);
     }
     let mut findings = v.out;
-    let skipped =
-        |f: &Finding| v.rules.iter().any(|r| r.meta().name == f.rule) && v.cx.skips_tests(f.rule);
+    let skipped = |f: &Finding| {
+        v.rules
+            .iter()
+            .any(|r| r.meta().name == f.rule && !r.checks_test_code())
+            && v.cx.skips_tests(f.rule)
+    };
     if findings.iter().any(skipped) && v.cx.declared_test() {
         findings.retain(|f| !skipped(f));
     }
