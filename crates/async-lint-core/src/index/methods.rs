@@ -47,7 +47,7 @@ impl CrateIndex {
         }
         let mut out: HashMap<String, Vec<PathBuf>> = HashMap::new();
         for file in files {
-            if crate::context::testcode::is_test_path(&file) {
+            if crate::syntax::testcode::is_test_path(&file) {
                 continue;
             }
             let text = match self.overlay.get(&file) {
