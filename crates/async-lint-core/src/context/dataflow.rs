@@ -179,7 +179,8 @@ pub fn place_path(e: &Expr) -> Option<String> {
 /// Does a name (of a receiver or an argument, `self.conn` or `txn`) say that the operations
 /// made with it happen in order: a transaction, a connection, a session, a stream, socket,
 /// writer, sink or file? Two futures that use one of these share it, whatever its type lets
-/// the compiler accept.
+/// the compiler accept. The last word of a compound name says what it is: `db_conn` is a
+/// connection, `stream_id` and `file_name` are not.
 pub fn ordered_receiver(place: &str) -> bool {
     let last = place
         .rsplit('.')
@@ -214,9 +215,9 @@ pub fn ordered_receiver(place: &str) -> bool {
         "serial",
         "device",
     ];
-    words.iter().any(|w| {
-        last == *w || last.ends_with(&format!("_{w}")) || last.starts_with(&format!("{w}_"))
-    })
+    words
+        .iter()
+        .any(|w| last == *w || last.ends_with(&format!("_{w}")))
 }
 
 mod effects;

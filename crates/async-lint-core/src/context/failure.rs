@@ -54,6 +54,11 @@ const NON_RETURNING: &[&str] = &[
     "column",
 ];
 
+/// Can a macro of this name (`println`, `info`, `format`…) not return from the fn it is in?
+pub fn never_returns_early(name: &str) -> bool {
+    NON_RETURNING.contains(&name) || vocabulary().is_logging_macro(name)
+}
+
 impl Failure {
     pub fn of_body(body: &syn::Block) -> Failure {
         let exits = Exits::of_block(body);

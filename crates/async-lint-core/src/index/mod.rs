@@ -11,6 +11,7 @@
 
 mod blocking;
 mod logging;
+mod methods;
 mod one_off;
 mod served;
 mod summary;
@@ -103,6 +104,8 @@ pub struct CrateIndex {
     one_off: one_off::Memo,
     /// Which fns serve work as it arrives, by their callers (see [`Self::served`]).
     serving: served::Memo,
+    /// The crate's files by the names of the fns they define (see [`Self::methods_named`]).
+    methods: methods::Memo,
     /// Texts that stand for files on disk: an editor's unsaved buffers (see
     /// [`Self::with_changed_file`]).
     overlay: HashMap<PathBuf, Arc<str>>,

@@ -60,7 +60,12 @@ impl Resolver {
             _ => {}
         }
         for scope in self.visible() {
-            if let Some(target) = scope.uses.get(first) {
+            // `pub use server::server;` beside `mod server;`: the import (a fn) goes through the
+            // module of the same name, and a path through `server::` names that module.
+            let through_item = |t: &Vec<String>| {
+                !rest.is_empty() && t.len() > 1 && t[0] == *first && scope.items.contains(first)
+            };
+            if let Some(target) = scope.uses.get(first).filter(|t| !through_item(t)) {
                 let mut full = if target.len() == 1 && target[0] == *first {
                     target.clone()
                 } else {

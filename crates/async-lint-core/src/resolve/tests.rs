@@ -95,3 +95,20 @@ fn super_and_types_through_smart_pointers() {
     let ty: syn::Type = syn::parse_str("&Arc<Mutex<Vec<u8>>>").expect("parses");
     assert_eq!(r.resolve_type(&ty).as_deref(), Some("std::sync::Mutex"));
 }
+
+#[test]
+fn an_import_through_a_module_of_its_own_name() {
+    let r = resolver("mod build; pub use build::{build, watch};");
+    assert_eq!(
+        r.resolve(&path("build")).as_deref(),
+        Some("crate::build::build")
+    );
+    assert_eq!(
+        r.resolve(&path("build::other")).as_deref(),
+        Some("crate::build::other")
+    );
+    assert_eq!(
+        r.resolve(&path("watch")).as_deref(),
+        Some("crate::build::watch")
+    );
+}

@@ -1,13 +1,15 @@
 //! The `sequential-awaits` rule; its docs are one page, `rules/sequential-awaits.md`.
 
+mod report;
+
 use super::{Rule, RuleMeta};
+use crate::context::callees::{self, FirstLock};
 use crate::context::dataflow::{self, Flow};
-use crate::context::{callees, Context};
-use crate::finding::{Applicability, Finding, Severity, Suggestion};
-use crate::source::Span;
-use crate::Runtime;
+use crate::context::{failure, Context};
+use crate::finding::{Finding, Severity};
+use std::cell::OnceCell;
 use std::collections::HashMap;
-use syn::{Expr, Pat, Stmt};
+use syn::{Expr, Stmt};
 
 pub struct SequentialAwaits;
 
@@ -45,8 +47,7 @@ impl Rule for SequentialAwaits {
         for e in elems {
             match awaited_call(cx, e) {
                 Some(c) => {
-                    let exclusive = |name: &str| cx.local(name).is_some_and(|b| b.exclusive());
-                    if !independent(&run, &c, exclusive) {
+                    if !independent(&Scene::outer(cx), &run, &c) {
                         return;
                     }
                     run.push(c);
@@ -69,7 +70,7 @@ impl Rule for SequentialAwaits {
         let stmts = &block.stmts;
         // Exclusive access of the names bound by this block's own `let`s so far; the context
         // only knows the bindings made before the block.
-        let mut here: HashMap<String, bool> = HashMap::new();
+        let mut scene = Scene::outer(cx);
         let mut run: Vec<Candidate<'_>> = Vec::new();
         // Names bound by statements that only process a result of the run: a later member
         // must not read them.
@@ -77,12 +78,8 @@ impl Rule for SequentialAwaits {
         for (i, stmt) in stmts.iter().enumerate() {
             match candidate(cx, stmts, i) {
                 Some(c) => {
-                    let exclusive = |name: &str| match here.get(name) {
-                        Some(e) => *e,
-                        None => cx.local(name).is_some_and(|b| b.exclusive()),
-                    };
                     let reads_blocked = blocked.iter().any(|n| c.flow.reads.contains(n));
-                    if reads_blocked || !independent(&run, &c, exclusive) {
+                    if reads_blocked || !independent(&scene, &run, &c) {
                         flush(cx, &mut run, out);
                         blocked.clear();
                     }
@@ -102,11 +99,7 @@ impl Rule for SequentialAwaits {
                 },
             }
             if let Stmt::Local(l) = stmt {
-                let exclusive = dataflow::exclusive_names(l);
-                for n in dataflow::pat_names(&l.pat) {
-                    let e = exclusive.contains(&n.name);
-                    here.insert(n.name, e);
-                }
+                scene.bind(l);
             }
         }
         flush(cx, &mut run, out);
@@ -131,8 +124,88 @@ struct Candidate<'a> {
     adapted: bool,
     /// A statement that processes a result of the run follows it.
     followed: bool,
-    /// The callee first takes a lock on its receiver (see [`callees::locks_first`]).
-    locks: bool,
+    /// The lock the callee takes first (see [`callees::first_lock`]), asked only when two
+    /// members share a receiver.
+    lock: OnceCell<Option<FirstLock>>,
+}
+
+impl Candidate<'_> {
+    fn lock(&self, cx: &Context<'_>) -> Option<&FirstLock> {
+        self.lock
+            .get_or_init(|| callees::first_lock(cx, self.future))
+            .as_ref()
+    }
+}
+
+/// What the statements before a candidate made of the names it uses: which give exclusive
+/// access, and which are handles made from another local (`let mut fs = client.fs();`).
+struct Scene<'c, 'a> {
+    cx: &'c Context<'a>,
+    /// Names bound by this block's own `let`s so far, and whether they are exclusive; the
+    /// context only knows the bindings made before the block.
+    here: HashMap<String, bool>,
+    /// Handle → the local it was made from by a method call without await.
+    made_from: HashMap<String, String>,
+}
+
+impl<'c, 'a> Scene<'c, 'a> {
+    fn outer(cx: &'c Context<'a>) -> Self {
+        Scene {
+            cx,
+            here: HashMap::new(),
+            made_from: HashMap::new(),
+        }
+    }
+
+    fn bind(&mut self, l: &syn::Local) {
+        let exclusive = dataflow::exclusive_names(l);
+        let names = dataflow::pat_names(&l.pat);
+        let source = l
+            .init
+            .as_ref()
+            .filter(|_| names.len() == 1)
+            .and_then(|i| handle_source(&i.expr));
+        for n in names {
+            self.made_from.remove(&n.name);
+            if let Some(s) = &source {
+                self.made_from.insert(n.name.clone(), s.clone());
+            }
+            let e = exclusive.contains(&n.name);
+            self.here.insert(n.name, e);
+        }
+    }
+
+    fn exclusive(&self, name: &str) -> bool {
+        match self.here.get(name) {
+            Some(e) => *e,
+            None => self.cx.local(name).is_some_and(|b| b.exclusive()),
+        }
+    }
+
+    /// Does `a` use an exclusive handle made from a local that `b` uses? Both then act on
+    /// one session (an sftp `Fs` of its client, a transaction of its connection).
+    fn through_handle(&self, a: &Candidate<'_>, b: &Candidate<'_>) -> bool {
+        a.flow.reads.iter().any(|n| {
+            self.exclusive(n)
+                && self
+                    .made_from
+                    .get(n)
+                    .is_some_and(|s| b.flow.reads.contains(s))
+        })
+    }
+}
+
+/// The local a handle is made from: `client.fs()`, `conn.transaction()` — a method call on
+/// a local, awaiting nothing; a `clone` is a handle of its own.
+fn handle_source(e: &Expr) -> Option<String> {
+    let Expr::MethodCall(m) = peel(e) else {
+        return None;
+    };
+    let flow = Flow::of_expr(e);
+    if flow.awaits || matches!(m.method.to_string().as_str(), "clone" | "to_owned") {
+        return None;
+    }
+    dataflow::place_root(&m.receiver).filter(|r| r != "self")
 }
 
 /// The statement at `i` as a candidate: a `let` without `else`, binding names that are all
@@ -215,7 +288,7 @@ fn awaited_call<'a>(cx: &Context<'_>, e: &'a Expr) -> Option<Candidate<'a>> {
     let own = Flow::of_expr(future);
     if own.awaits
         || own.selects
-        || dataflow::coordination_wait(future).is_some()
+        || dataflow::coordination_wait(future).is_some_and(|w| !own_read(cx, future, w))
         || dataflow::effect_call(future).is_some()
         || callees::returns_task_handle(cx, future)
     {
@@ -233,8 +306,16 @@ fn awaited_call<'a>(cx: &Context<'_>, e: &'a Expr) -> Option<Candidate<'a>> {
         text,
         adapted,
         followed: false,
-        locks: callees::locks_first(cx, future),
+        lock: OnceCell::new(),
     })
+}
+
+/// Is a wait taken for a lock only the crate's own method of that name, called alone
+/// (`self.key_file.read()` that loads a file)?
+fn own_read(cx: &Context<'_>, future: &Expr, wait: &str) -> bool {
+    wait == "a lock"
+        && dataflow::calls_in(future).len() == 1
+        && callees::own_method_not_a_lock(cx, future)
 }
 
 /// The `.await` expression of `x.await` or `x.await?`.
@@ -249,6 +330,9 @@ fn e_await(e: &Expr) -> &Expr {
 /// it awaits nothing and its value is a method chain on a name the run bound. Its names,
 /// when it is one.
 fn bystander(run: &[Candidate<'_>], stmt: &Stmt) -> Option<Vec<String>> {
+    if let Some(mac) = statement_macro(stmt) {
+        return shows_result(run, mac).then(Vec::new);
+    }
     let Stmt::Local(l) = stmt else { return None };
     let init = l.init.as_ref().filter(|i| i.diverge.is_none())?;
     let flow = Flow::of_expr(&init.expr);
@@ -265,6 +349,44 @@ fn bystander(run: &[Candidate<'_>], stmt: &Stmt) -> Option<Vec<String>> {
     })
 }
 
+/// The macro a statement consists of (`println!(..);`).
+fn statement_macro(stmt: &Stmt) -> Option<&syn::Macro> {
+    match stmt {
+        Stmt::Macro(m) => Some(&m.mac),
+        Stmt::Expr(Expr::Macro(m), _) => Some(&m.mac),
+        _ => None,
+    }
+}
+
+/// A macro that prints, logs or formats a result of the run (`println!("{a:?}")`): it cannot
+/// return early and awaits nothing, so the next await does not depend on it. An assertion
+/// does not qualify: it checks the result before the next step may run.
+fn shows_result(run: &[Candidate<'_>], mac: &syn::Macro) -> bool {
+    let name = mac
+        .path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    let panics = name.contains("assert")
+        || matches!(
+            name.as_str(),
+            "panic" | "unreachable" | "todo" | "unimplemented"
+        );
+    if run.is_empty() || panics || !failure::never_returns_early(&name) {
+        return false;
+    }
+    let flow = Flow::of_expr(&Expr::Macro(syn::ExprMacro {
+        attrs: Vec::new(),
+        mac: mac.clone(),
+    }));
+    let reads_run = run
+        .iter()
+        .flat_map(|m| &m.names)
+        .any(|n| flow.reads.contains(n));
+    reads_run && !flow.awaits && !flow.selects
+}
+
 fn peel(e: &Expr) -> &Expr {
     match e {
         Expr::Paren(p) => peel(&p.expr),
@@ -275,8 +397,9 @@ fn peel(e: &Expr) -> &Expr {
 
 /// Can `c` join the run: it reads nothing the run binds, repeats no member's call, and
 /// shares with no member a name that gives exclusive access, that either writes, or that
-/// names something ordered (a transaction, a connection, a writer…)?
-fn independent(run: &[Candidate<'_>], c: &Candidate<'_>, exclusive: impl Fn(&str) -> bool) -> bool {
+/// names something ordered (a transaction, a connection, a writer…), nor a receiver whose
+/// methods both take one lock first?
+fn independent(scene: &Scene<'_, '_>, run: &[Candidate<'_>], c: &Candidate<'_>) -> bool {
     if run
         .iter()
         .flat_map(|m| &m.names)
@@ -288,7 +411,7 @@ fn independent(run: &[Candidate<'_>], c: &Candidate<'_>, exclusive: impl Fn(&str
         let shared_ok = c.flow.reads.intersection(&m.flow.reads).all(|n| {
             let ordered = dataflow::ordered_receiver(n) && !c.flow.called.contains(n);
             let conflict =
-                exclusive(n) || c.flow.writes_name(n) || m.flow.writes_name(n) || ordered;
+                scene.exclusive(n) || c.flow.writes_name(n) || m.flow.writes_name(n) || ordered;
             !conflict
         });
         let receivers_ok = c
@@ -296,215 +419,60 @@ fn independent(run: &[Candidate<'_>], c: &Candidate<'_>, exclusive: impl Fn(&str
             .receivers
             .intersection(&m.flow.receivers)
             .all(|r| !dataflow::ordered_receiver(r));
-        // Two calls whose callees first lock their one receiver take turns anyway.
-        let same_lock = m.locks
-            && c.locks
-            && m.flow
-                .receivers
-                .intersection(&c.flow.receivers)
-                .next()
-                .is_some();
-        m.text != c.text && shared_ok && receivers_ok && !same_lock
+        let one_session = scene.through_handle(c, m) || scene.through_handle(m, c);
+        m.text != c.text && shared_ok && receivers_ok && !one_session && !same_lock(scene.cx, m, c)
+    })
+}
+
+/// Do the callees of `a` and `b`, called on one receiver, first take one lock (not both as
+/// readers)? They take turns anyway.
+fn same_lock(cx: &Context<'_>, a: &Candidate<'_>, b: &Candidate<'_>) -> bool {
+    if a.flow
+        .receivers
+        .intersection(&b.flow.receivers)
+        .next()
+        .is_none()
+    {
+        return false;
+    }
+    match (a.lock(cx), b.lock(cx)) {
+        (Some(x), Some(y)) => x.place == y.place && !(x.shared && y.shared),
+        _ => false,
+    }
+}
+
+/// Does the file run these same futures together elsewhere (`try_join(a(), b())` beside
+/// `a().await; b().await;`)? Then the sequence is the deliberate other mode.
+fn joined_elsewhere(cx: &Context<'_>, run: &[Candidate<'_>]) -> bool {
+    let text: String = cx.file.text.split_whitespace().collect();
+    text.match_indices("join").any(|(at, _)| {
+        let rest = &text[at + "join".len()..];
+        let rest = rest.strip_prefix('!').unwrap_or(rest);
+        let Some(args) = rest.strip_prefix('(') else {
+            return false;
+        };
+        let mut depth = 1usize;
+        let end = args
+            .char_indices()
+            .find_map(|(i, ch)| {
+                match ch {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                (depth == 0).then_some(i)
+            })
+            .unwrap_or(args.len());
+        run.iter().all(|c| args[..end].contains(&c.text))
     })
 }
 
 /// Reports the run if it holds two or more awaits, and empties it.
 fn flush(cx: &Context<'_>, run: &mut Vec<Candidate<'_>>, out: &mut Vec<Finding>) {
-    if run.len() >= 2 {
-        out.push(report(cx, run));
+    if run.len() >= 2 && !joined_elsewhere(cx, run) {
+        out.push(report::report(cx, run));
     }
     run.clear();
-}
-
-fn list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-fn report(cx: &Context<'_>, run: &[Candidate<'_>]) -> Finding {
-    let (Some(first), Some(last)) = (run[0].local, run[run.len() - 1].local) else {
-        return report_elements(
-            cx,
-            run,
-            cx.span(run[0].awaited)
-                .to(cx.span(run[run.len() - 1].awaited)),
-        );
-    };
-    let span = cx.span(first).to(cx.span(last));
-    let shown: Vec<String> = run
-        .iter()
-        .map(|c| format!("`{}`", super::describe_call(cx, c.future)))
-        .collect();
-    let all_tried = run.iter().all(|c| c.tried);
-    let (join, try_join) = match cx.krate.runtime {
-        Runtime::Tokio => ("tokio::join!", "tokio::try_join!"),
-        _ => ("futures::join!", "futures::try_join!"),
-    };
-    let mac = if all_tried { try_join } else { join };
-    let mut f = Finding::new(
-        META.name,
-        span,
-        format!(
-            "{} are awaited one after the other but do not depend on each other",
-            list(&shown)
-        ),
-    )
-    .label("these awaits run in sequence");
-    for (i, c) in run.iter().enumerate() {
-        let text = if i == 0 {
-            "starts first".to_string()
-        } else {
-            "starts only once the await above has finished".to_string()
-        };
-        f = f.secondary(cx.span(c.awaited), text);
-    }
-    // A statement between the awaits, or a result reshaped after its `.await`, leaves the
-    // rewrite to the reader.
-    let plain = run[..run.len() - 1].iter().all(|c| !c.followed) && run.iter().all(|c| !c.adapted);
-    let replacement = plain
-        .then(|| rewrite(cx, run, mac, all_tried, span))
-        .flatten();
-    let what = if all_tried {
-        "which returns their results once all have succeeded, or the first error as soon as one fails"
-    } else {
-        "which returns once all of them are done"
-    };
-    f = match &replacement {
-        Some(r) if r.len() <= 120 && !r.contains('\n') => {
-            f.help(format!("poll them together: `{r}`"))
-        }
-        Some(r) if r.contains('\n') => f.help(format!(
-            "poll them together with `{mac}(..)`, then apply `?` to the fallible results"
-        )),
-        _ => f.help(format!(
-            "start them together with `{mac}(..)`, {what}, before the statements that use \
-             their results"
-        )),
-    };
-    f = f.note(format!(
-        "{} could run together: none reads what another produces and they share no receiver \
-         that needs exclusive access, yet each waits for the one before it, so the waits add up",
-        list(&shown)
-    ));
-    if all_tried {
-        f = f.note(format!(
-            "`{try_join}` returns the first error and drops the futures still running"
-        ));
-    }
-    if let Some(r) = replacement {
-        f = f.suggest(Suggestion {
-            message: format!("await them together with `{mac}`"),
-            span,
-            replacement: r,
-            applicability: Applicability::MaybeIncorrect,
-        });
-    }
-    f
-}
-
-/// The finding for awaits that are elements of one struct literal, tuple, array or call.
-fn report_elements(cx: &Context<'_>, run: &[Candidate<'_>], span: Span) -> Finding {
-    let shown: Vec<String> = run
-        .iter()
-        .map(|c| format!("`{}`", super::describe_call(cx, c.future)))
-        .collect();
-    let all_tried = run.iter().all(|c| c.tried);
-    let mac = match (cx.krate.runtime, all_tried) {
-        (Runtime::Tokio, true) => "tokio::try_join!",
-        (Runtime::Tokio, false) => "tokio::join!",
-        (_, true) => "futures::try_join!",
-        (_, false) => "futures::join!",
-    };
-    let mut f = Finding::new(
-        META.name,
-        span,
-        format!(
-            "{} are awaited one after the other, as parts of one expression, but do not \
-             depend on each other",
-            list(&shown)
-        ),
-    )
-    .label("each part starts only once the one before it has finished");
-    for c in run {
-        f = f.secondary(cx.span(c.awaited), "awaited here, in turn");
-    }
-    f.help(format!(
-        "start them together first — `let (a, b) = {mac}({});` — and build the value from \
-         the results",
-        run.iter()
-            .map(|c| super::describe_call(cx, c.future))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ))
-    .note(
-        "the fields, elements and arguments of one expression are evaluated in order, so \
-         each `.await` among them waits for the one before it",
-    )
-}
-
-/// The run rewritten as one `let (a, b) = join!(..)`. With a mix of `?` and no `?`, `join!`
-/// is used and the fallible results are unwrapped after it (simple name patterns only).
-fn rewrite(
-    cx: &Context<'_>,
-    run: &[Candidate<'_>],
-    mac: &str,
-    all_tried: bool,
-    span: Span,
-) -> Option<String> {
-    let mut pats = Vec::new();
-    let mut types = Vec::new();
-    let mut unwraps = Vec::new();
-    for c in run {
-        let (pat, ty) = match &c.local?.pat {
-            Pat::Type(t) => (&*t.pat, Some(cx.text(&*t.ty))),
-            p => (p, None),
-        };
-        if c.tried && !all_tried {
-            let Pat::Ident(pi) = pat else { return None };
-            if pi.subpat.is_some() || pi.by_ref.is_some() {
-                return None;
-            }
-            let name = pi.ident.to_string();
-            let mutability = if pi.mutability.is_some() { "mut " } else { "" };
-            let annotation = ty.map(|t| format!(": {t}")).unwrap_or_default();
-            unwraps.push(format!("let {mutability}{name}{annotation} = {name}?;"));
-            pats.push(name);
-            types.push(None);
-        } else {
-            pats.push(cx.text(pat).to_string());
-            types.push(ty);
-        }
-    }
-    let futures: Vec<&str> = run.iter().map(|c| cx.text(c.future)).collect();
-    let annotation = if types.iter().any(Option::is_some) {
-        let t: Vec<&str> = types.iter().map(|t| t.unwrap_or("_")).collect();
-        format!(": ({})", t.join(", "))
-    } else {
-        String::new()
-    };
-    let question = if all_tried { "?" } else { "" };
-    let mut text = format!(
-        "let ({}){annotation} = {mac}({}){question};",
-        pats.join(", "),
-        futures.join(", ")
-    );
-    let indent = indentation(cx, span.start);
-    for u in unwraps {
-        text.push('\n');
-        text.push_str(&indent);
-        text.push_str(&u);
-    }
-    Some(text)
-}
-
-/// The whitespace before `offset` on its line.
-fn indentation(cx: &Context<'_>, offset: usize) -> String {
-    let before = &cx.file.text[..offset.min(cx.file.text.len())];
-    let line = before.rsplit('\n').next().unwrap_or("");
-    line.chars().take_while(|c| c.is_whitespace()).collect()
 }
 
 #[cfg(test)]
