@@ -61,8 +61,13 @@ impl<'c, 'a> Scan<'c, 'a> {
         };
         let reads = self.reads_in(scrutinee);
         if let Some(first) = reads.into_iter().next() {
-            if pat.is_some_and(binds_value) {
-                // `while let Some(job) = q.lock().unwrap().pop()`: a drain.
+            let present = match pat {
+                Some(p) => binds_value(p),
+                None => first.family.messages && presence(scrutinee) == Some(true),
+            };
+            if present {
+                // `while let Some(job) = q.lock().unwrap().pop()`,
+                // `while rx.try_recv().is_ok() {}`: a drain.
                 self.drains = true;
             } else {
                 self.waits.push(first);
@@ -140,13 +145,19 @@ impl<'c, 'a> Scan<'c, 'a> {
         let messages = first.family.messages;
         let then_exits = self.block_exits(&i.then_branch);
         let else_exits = i.else_branch.as_ref().is_some_and(|(_, e)| self.exits(e));
-        if pat.is_some_and(binds_value) && first.family.messages && else_exits && !then_exits {
+        // The `then` branch runs when the read gave a value (`if let Ok(m) = rx.try_recv()`,
+        // `if rx.try_recv().is_ok()`).
+        let present = match pat {
+            Some(p) => binds_value(p),
+            None => presence(scrutinee) == Some(true),
+        };
+        if present && messages && else_exits && !then_exits {
             self.drains = true;
         } else if then_exits || else_exits || first.family.messages {
             self.waits.push(first);
         }
         self.check(scrutinee);
-        let binds = messages && pat.is_some_and(binds_value);
+        let binds = messages && present;
         self.branch(binds || then_exits, |s| s.visit_block(&i.then_branch));
         if let Some((_, e)) = &i.else_branch {
             self.branch(else_exits, |s| s.visit_expr(e));
@@ -435,6 +446,21 @@ fn is_constructor(func: &Expr) -> bool {
             .to_string()
             .starts_with(|c: char| c.is_ascii_uppercase())
     })
+}
+
+/// Whether a condition holds when the read gave a value (`rx.try_recv().is_ok()`: `true`) or
+/// when it gave none (`.is_err()`, `!…is_ok()`: `false`); `None` when it does not say.
+fn presence(e: &Expr) -> Option<bool> {
+    match e {
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => presence(&u.expr).map(|p| !p),
+        Expr::Paren(p) => presence(&p.expr),
+        Expr::MethodCall(m) if m.args.is_empty() => match m.method.to_string().as_str() {
+            "is_ok" | "is_some" => Some(true),
+            "is_err" | "is_none" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Does a pattern take the value out (`Ok(m)`, `Some(job)`, `msg`), rather than match its
