@@ -4,7 +4,9 @@
 //! The `returns` tables are what lets the context follow a receiver's type through `let`
 //! bindings (`let f = File::open(p)?; f.read_to_string(..)`), so they are shared by all rules.
 
+pub mod busy_wait;
 pub mod cancel;
+pub mod guards;
 mod vocabulary;
 pub use vocabulary::{vocabulary, Vocabulary};
 

@@ -19,6 +19,7 @@
 //! own, so a guard of the enclosing fn is not held across the awaits inside it.
 
 mod chain;
+mod extra;
 
 use super::Context;
 use crate::source::Span;
@@ -43,6 +44,12 @@ pub struct Guard {
 impl Guard {
     pub fn is_refcell(&self) -> bool {
         self.lock.ends_with("::RefCell")
+    }
+
+    /// A lock guard or `RefCell` borrow (lock-across-await's), not another kind of guard that
+    /// must not cross an await (a `tracing` span's, a type listed in `extra-guards`).
+    pub fn is_lock(&self) -> bool {
+        chain::is_lock(&self.lock)
     }
 
     /// `std::sync::Mutex guard`, `std::sync::RwLock write guard`, `RefCell borrow`…
@@ -370,6 +377,15 @@ impl Context<'_> {
                 .into_iter()
                 .filter_map(|o| self.held_binding(o))
                 .collect();
+            // A method that consumes the guard it is called on (`entered.exit()`).
+            if let Expr::MethodCall(m) = e {
+                if let Some(i) = self.held_binding(&m.receiver) {
+                    let lock = &self.guards.bindings[i].guard.lock;
+                    if chain::releases(lock, &m.method.to_string()) {
+                        moved.push(i);
+                    }
+                }
+            }
             // Closures and async blocks directly in a body that took guards; deeper ones are
             // inside one of those, which was scanned whole.
             let depth = self.frames.len();
@@ -472,6 +488,10 @@ impl Context<'_> {
             return;
         }
         let Some((ident, c, expr)) = bound_guard(self, pat, init) else {
+            if let Some((ident, guard)) = extra::extra_guard(self, pat, init) {
+                self.hold_binding(guard, &ident, false, true);
+                return;
+            }
             if let Some((ident, guard)) = super::send_hazards::not_send_value(self, pat, init) {
                 self.hold_binding(guard, &ident, false, false);
             }

@@ -82,6 +82,11 @@ impl Context<'_> {
                     _ => None,
                 }
             }
+            // A macro that makes a value (`tracing::info_span!(..)`), by its resolved path.
+            Expr::Macro(m) => {
+                let path = self.resolve(&m.mac.path)?;
+                self.catalog.call_returns(&path).cloned()
+            }
             Expr::MethodCall(m) => {
                 let name = m.method.to_string();
                 match name.as_str() {

@@ -29,7 +29,9 @@ impl Rule for LockAcrossAwait {
         if cx.skips_test_code(META.name) {
             return;
         }
-        let held = cx.guards_across_await(aw);
+        let mut held = cx.guards_across_await(aw);
+        // Other guards that must not cross an await are guard-across-await's.
+        held.retain(Guard::is_lock);
         if held.is_empty() {
             return;
         }
@@ -49,7 +51,8 @@ impl Rule for LockAcrossAwait {
     }
 
     fn check_macro(&self, cx: &Context<'_>, mac: &syn::Macro, out: &mut Vec<Finding>) {
-        let held = cx.guards_across_macro(mac);
+        let mut held = cx.guards_across_macro(mac);
+        held.retain(Guard::is_lock);
         if held.is_empty() || cx.skips_test_code(META.name) {
             return;
         }
@@ -71,7 +74,7 @@ impl Rule for LockAcrossAwait {
 }
 
 /// The `.await` of a chain that runs first: the inner one of `a.f().await.g().await`.
-fn first_await(aw: &syn::ExprAwait) -> &syn::ExprAwait {
+pub(super) fn first_await(aw: &syn::ExprAwait) -> &syn::ExprAwait {
     let mut first = aw;
     let mut e = &*aw.base;
     loop {

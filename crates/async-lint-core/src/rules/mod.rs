@@ -3,7 +3,9 @@
 
 mod await_in_loop;
 mod blocking_in_async;
+mod busy_wait;
 mod cancel_unsafe_select;
+mod guard_across_await;
 mod lock_across_await;
 mod sequential_awaits;
 mod swallowed_task_error;
@@ -25,9 +27,11 @@ pub static RULES: &[&dyn Rule] = &[
     &tiny_task::TinyTask,
     &swallowed_task_error::SwallowedTaskError,
     &lock_across_await::LockAcrossAwait,
+    &guard_across_await::GuardAcrossAwait,
     &sync_logging::SyncLogging,
     &cancel_unsafe_select::CancelUnsafeSelect,
     &timeout_never_fires::TimeoutNeverFires,
+    &busy_wait::BusyWait,
 ];
 
 /// A call as messages name it: its text when it is one short line, else its chain with the

@@ -3,6 +3,7 @@
 //! the call alone when the lock's type is unknown.
 
 use super::super::Context;
+use crate::catalog::guards::AwaitGuards;
 use syn::Expr;
 
 /// Whether a lock method hands out the guard itself or wrapped (`LockResult`, `Option`);
@@ -123,7 +124,9 @@ fn chain_within(cx: &Context<'_>, e: &Expr, depth: usize) -> Option<Chain> {
                 return Some(Chain { yields, ..c });
             }
             let by_call = m.args.is_empty() && BY_CALL.contains(&name.as_str());
+            let other = m.args.is_empty() && AwaitGuards::builtin().is_guard_method(&name);
             if !by_call
+                && !other
                 && !LOCKS
                     .iter()
                     .any(|(_, ms)| ms.iter().any(|(n, _)| *n == name))
@@ -131,6 +134,16 @@ fn chain_within(cx: &Context<'_>, e: &Expr, depth: usize) -> Option<Chain> {
                 return None;
             }
             let known = cx.type_of(&m.receiver).and_then(|ty| {
+                if other {
+                    if let Some(g) = AwaitGuards::builtin().by_method(&ty, &name) {
+                        return Some(Chain {
+                            lock: g.receiver().to_string(),
+                            method: name.clone(),
+                            yields: Yields::Guard,
+                            known: true,
+                        });
+                    }
+                }
                 let (lock, methods) = LOCKS.iter().find(|(l, _)| *l == ty)?;
                 let (_, yields) = methods.iter().find(|(n, _)| *n == name)?;
                 Some(Chain {
@@ -205,4 +218,16 @@ pub(super) fn bound_guard<'e>(
         _ => return None,
     };
     Some((ident, c, init))
+}
+
+/// Is `lock` one of the [`LOCKS`] (a lock or `RefCell`, not another catalogued guard)?
+pub(super) fn is_lock(lock: &str) -> bool {
+    LOCKS.iter().any(|(l, _)| *l == lock)
+}
+
+/// Does calling `method` on a guard of `lock` consume it (`EnteredSpan::exit`)?
+pub(super) fn releases(lock: &str, method: &str) -> bool {
+    AwaitGuards::builtin()
+        .by_type(lock)
+        .is_some_and(|g| g.releases.iter().any(|r| r == method))
 }
