@@ -29,9 +29,9 @@ mod stored;
 
 use crate::cli::LintArgs;
 use crate::configs::Setup;
-use crate::project::{self, Crate};
 use crate::outcome::Linted;
 use crate::paths::display_path;
+use crate::project::{self, Crate};
 use crate::run::{Kept, Runner};
 use crate::walk::PathError;
 use async_lint_core::SourceFile;
