@@ -49,15 +49,15 @@ measure() {
 
 read -r p1 p1m < <(measure parse1 check "$corpus" --parse-only -j 1)
 read -r pn pnm < <(measure parsen check "$corpus" --parse-only -j "$cores")
-read -r a1 a1m < <(measure all1 check "$corpus" --no-prefilter --format json -j 1)
-read -r an anm < <(measure alln check "$corpus" --no-prefilter --format json -j "$cores")
-read -r d1 d1m < <(measure def1 check "$corpus" --format json -j 1)
-read -r dn dnm < <(measure defn check "$corpus" --format json -j "$cores")
+read -r a1 a1m < <(measure all1 check "$corpus" --no-cache --no-prefilter --format json -j 1)
+read -r an anm < <(measure alln check "$corpus" --no-cache --no-prefilter --format json -j "$cores")
+read -r d1 d1m < <(measure def1 check "$corpus" --no-cache --format json -j 1)
+read -r dn dnm < <(measure defn check "$corpus" --no-cache --format json -j "$cores")
 mkdir -p "$tmp/corpus-twice" && ln -s "$corpus" "$tmp/corpus-twice/a" && ln -s "$corpus" "$tmp/corpus-twice/b"
-read -r tn tnm < <(measure twice check "$tmp/corpus-twice" --format json -j "$cores")
+read -r tn tnm < <(measure twice check "$tmp/corpus-twice" --no-cache --format json -j "$cores")
 # Every file parsed, on one thread: with several threads, the two copies put the same largest
 # files on different threads at the same moment, which measures coincidence, not growth.
-read -r _ a1t < <(measure twice1 check "$tmp/corpus-twice" --no-prefilter --format json -j 1)
+read -r _ a1t < <(measure twice1 check "$tmp/corpus-twice" --no-cache --no-prefilter --format json -j 1)
 
 rate() { awk -v b="$bytes" -v t="$1" 'BEGIN { printf "%.1f", b / 1e6 / t }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
