@@ -144,16 +144,7 @@ fn relevant(path: &Path) -> bool {
 fn seen(outcome: &Outcome) -> Seen {
     let mut out = Seen::new();
     for (file, f) in crate::report::all(outcome) {
-        let at = file.lines.line_col(&file.text, f.span.start);
-        let line = format!(
-            "{}:{}:{}: {}[{}]: {}",
-            file.path.display(),
-            at.line,
-            at.column,
-            f.severity.as_str(),
-            f.rule,
-            f.message
-        );
+        let line = crate::report::concise::line(&file.path, f);
         let text = file
             .text
             .get(f.span.start..f.span.end)

@@ -10,7 +10,7 @@
 
 use super::{Emitter, Settings};
 use crate::outcome::Outcome;
-use async_lint_core::Applicability;
+use async_lint_core::{Applicability, Finding};
 use std::fmt::Write;
 
 /// `--format concise`.
@@ -30,6 +30,20 @@ impl Emitter for Concise {
     }
 }
 
+/// One finding as `path:line:col: severity[rule]: message` (without the fixable mark).
+pub fn line(path: &std::path::Path, f: &Finding) -> String {
+    let at = f.region.start;
+    format!(
+        "{}:{}:{}: {}[{}]: {}",
+        path.display(),
+        at.line,
+        at.column,
+        f.severity.as_str(),
+        f.rule,
+        f.message
+    )
+}
+
 /// Every finding on its line, then the optional statistics and summary.
 pub fn render(outcome: &Outcome, quiet: bool, statistics: bool) -> String {
     let mut out = String::new();
@@ -38,22 +52,12 @@ pub fn render(outcome: &Outcome, quiet: bool, statistics: bool) -> String {
         out.push_str(&super::statistics_table(outcome));
     } else {
         for (file, f) in super::all(outcome) {
-            let at = f.region.start;
             let safe = f
                 .suggestion
                 .as_ref()
                 .is_some_and(|s| s.applicability == Applicability::MachineApplicable);
             let mark = if safe { " [*]" } else { "" };
-            let _ = writeln!(
-                out,
-                "{}:{}:{}: {}[{}]: {}{mark}",
-                file.path.display(),
-                at.line,
-                at.column,
-                f.severity.as_str(),
-                f.rule,
-                f.message
-            );
+            let _ = writeln!(out, "{}{mark}", line(&file.path, f));
         }
     }
     if !quiet {
