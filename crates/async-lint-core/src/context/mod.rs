@@ -83,6 +83,8 @@ pub struct Context<'a> {
     pub(crate) ctors: Statics,
     /// How many enclosing branches run only on a failure (see [`Context::in_failure_branch`]).
     pub(crate) failure_branches: usize,
+    /// The extra guard types the enabled rules declare ([`Rule::guard_types`]).
+    pub(crate) guard_types: Vec<String>,
 }
 
 /// A block being visited whose last statement is a `break` or a `return`: its code runs once,

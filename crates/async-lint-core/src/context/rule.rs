@@ -2,6 +2,7 @@
 //! each point. The rules themselves live in [`crate::rules`], above the context.
 
 use super::Context;
+use crate::config::RuleSettings;
 use crate::declare::RuleMeta;
 use crate::finding::Finding;
 
@@ -20,6 +21,13 @@ pub trait Rule: Sync {
     /// only outside test code (or everywhere when the config's `check-tests` asks for it).
     fn checks_test_code(&self) -> bool {
         false
+    }
+
+    /// Types (paths, as the user wrote them) whose values the guard tracker treats as guards
+    /// that must not be alive at an `.await`, from the rule's own settings (a project's
+    /// transaction guards, thread-bound handles). The engine asks every enabled rule.
+    fn guard_types(&self, _settings: Option<&RuleSettings>) -> Vec<String> {
+        Vec::new()
     }
 
     /// Called for every expression, before its children are visited.

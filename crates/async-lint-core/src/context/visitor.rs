@@ -98,6 +98,11 @@ impl<'a> Visitor<'a> {
             cfgs: super::cfg::conditions(&ast.attrs),
             ctors,
             failure_branches: 0,
+            guard_types: input
+                .rules
+                .iter()
+                .flat_map(|r| r.guard_types(input.settings.get(r.meta().name)))
+                .collect(),
         };
         let skips_tests = input
             .rules

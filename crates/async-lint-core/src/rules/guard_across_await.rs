@@ -3,6 +3,7 @@
 use super::lock_across_await::first_await;
 use super::{OptionKind, Rule, RuleMeta, RuleOption};
 use crate::catalog::guards::AwaitGuards;
+use crate::config::RuleSettings;
 use crate::context::{Context, Guard};
 use crate::finding::{Finding, Severity};
 use crate::source::Span;
@@ -27,6 +28,10 @@ static META: RuleMeta = RuleMeta {
 impl Rule for GuardAcrossAwait {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn guard_types(&self, settings: Option<&RuleSettings>) -> Vec<String> {
+        settings.map_or_else(Vec::new, |s| s.string_list("extra-guards"))
     }
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {

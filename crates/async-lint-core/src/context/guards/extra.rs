@@ -1,4 +1,5 @@
-//! Guards of the types a project lists in `extra-guards` (`[rules.guard-across-await]`): values
+//! Guards of the types the enabled rules declare ([`crate::context::Rule::guard_types`]; a
+//! project lists them in a rule's options): values
 //! that its own invariants say must not be alive at an `.await` (a transaction guard, a
 //! thread-bound handle), as clippy's `await_holding_invalid_type` does with a build. Without
 //! one, a binding holds such a value when its type is seen: its annotation, its initializer's
@@ -10,13 +11,10 @@ use super::super::Context;
 use super::Guard;
 use syn::{Expr, Pat};
 
-/// The rule whose `extra-guards` option lists the types.
-const RULE: &str = "guard-across-await";
-
 /// The listed guard a `let` binds, if any: the binding's identifier and the guard, named by
 /// the listed path.
 pub(super) fn extra_guard(cx: &Context<'_>, pat: &Pat, init: &Expr) -> Option<(syn::Ident, Guard)> {
-    let listed = cx.settings(RULE)?.string_list("extra-guards");
+    let listed = &cx.guard_types;
     if listed.is_empty() {
         return None;
     }
