@@ -8,6 +8,7 @@ use crate::Runtime;
 use syn::Expr;
 
 mod callee;
+mod memo;
 mod order;
 
 pub struct AwaitInLoop;
@@ -205,6 +206,7 @@ fn check_loop(cx: &Context<'_>, shape: &Shape<'_>) -> Option<Finding> {
             || callee::runs_task_per_item(cx, future)
             || callees::locks_first(cx, future)
             || order::feeds_ordered_resource(future)
+            || order::changes_subscription(future)
             || order::invokes_item(future, &item_vars, &per_item)
             || callees::returns_task_handle(cx, future)
         {
@@ -226,6 +228,9 @@ fn check_loop(cx: &Context<'_>, shape: &Shape<'_>) -> Option<Finding> {
             .map(|r| r.split('.').next().unwrap_or(r).to_string())
             .filter(|root| outer(root) && exclusive(root)),
     );
+    // A memo keyed by the item (`if seen.contains(&id) { continue }`, `seen.insert(id)`) only
+    // ever returns an iteration's own key: it steers no other iteration.
+    carried.retain(|n| !memo::keyed_by_item(body, n, &per_item));
     // Carried state read back where the body decides or computes (`if seen.contains(..)`,
     // `let next = cursor + 1`) steers the next iteration.
     let control = dataflow::control_reads(&body.stmts);

@@ -1,5 +1,6 @@
 //! The `sequential-awaits` rule; its docs are one page, `rules/sequential-awaits.md`.
 
+mod record;
 mod report;
 
 use super::{Rule, RuleMeta};
@@ -409,7 +410,9 @@ fn independent(scene: &Scene<'_, '_>, run: &[Candidate<'_>], c: &Candidate<'_>) 
     }
     run.iter().all(|m| {
         let shared_ok = c.flow.reads.intersection(&m.flow.reads).all(|n| {
-            let ordered = dataflow::ordered_receiver(n) && !c.flow.called.contains(n);
+            let ordered = dataflow::ordered_receiver(n)
+                && !c.flow.called.contains(n)
+                && !record::fields_only(c, m, n);
             let conflict =
                 scene.exclusive(n) || c.flow.writes_name(n) || m.flow.writes_name(n) || ordered;
             !conflict

@@ -230,6 +230,16 @@ pub fn feeds_ordered_resource(future: &Expr) -> bool {
     })
 }
 
+/// `client.subscribe(topics)`, `conn.punsubscribe(patterns)`: a subscription changes the
+/// state of the one session every iteration shares — which messages it is sent from then on —
+/// and the broker acknowledges the changes in turn on that session.
+pub fn changes_subscription(future: &Expr) -> bool {
+    matches!(future, Expr::MethodCall(m) if m.method
+        .to_string()
+        .split('_')
+        .any(|w| w.ends_with("subscribe")))
+}
+
 /// The local `root` is found for the item in a registry or pool from around the loop
 /// (`match stores.get(&name) { Some(store) => .. }`, `let conn = pool.conn_for(&key)`), as
 /// opposed to being made from the item itself (`item.resolve()?`).
