@@ -2,9 +2,11 @@
 
 use super::lock_across_await::first_await;
 use super::{OptionKind, Rule, RuleMeta, RuleOption};
+use crate::analyses::Guard;
+use crate::analyses::{Guards, Need, GUARDS};
 use crate::catalog::guards::AwaitGuards;
 use crate::config::RuleSettings;
-use crate::context::{Context, Guard};
+use crate::context::Context;
 use crate::finding::{Finding, Severity};
 use crate::source::Span;
 use syn::Expr;
@@ -30,6 +32,10 @@ impl Rule for GuardAcrossAwait {
         &META
     }
 
+    fn analyses(&self) -> &'static [Need] {
+        &[GUARDS]
+    }
+
     fn guard_types(&self, settings: Option<&RuleSettings>) -> Vec<String> {
         settings.map_or_else(Vec::new, |s| s.string_list("extra-guards"))
     }
@@ -39,7 +45,7 @@ impl Rule for GuardAcrossAwait {
         if cx.skips_test_code(META.name) {
             return;
         }
-        let mut held = cx.guards_across_await(aw);
+        let mut held = cx.get::<Guards>().across_await(cx, aw);
         held.retain(|g| !g.is_lock());
         if held.is_empty() {
             return;
@@ -59,7 +65,7 @@ impl Rule for GuardAcrossAwait {
     }
 
     fn check_macro(&self, cx: &Context<'_>, mac: &syn::Macro, out: &mut Vec<Finding>) {
-        let mut held = cx.guards_across_macro(mac);
+        let mut held = cx.get::<Guards>().across_macro(cx, mac);
         held.retain(|g| !g.is_lock());
         if held.is_empty() || cx.skips_test_code(META.name) {
             return;

@@ -1,7 +1,9 @@
 //! The `lock-across-await` rule; its docs are one page, `rules/lock-across-await.md`.
 
 use super::{Rule, RuleMeta};
-use crate::context::{Context, Guard};
+use crate::analyses::Guard;
+use crate::analyses::{Guards, Need, GUARDS};
+use crate::context::Context;
 use crate::finding::{Finding, Severity};
 use crate::source::Span;
 use syn::Expr;
@@ -24,12 +26,16 @@ impl Rule for LockAcrossAwait {
         &META
     }
 
+    fn analyses(&self) -> &'static [Need] {
+        &[GUARDS]
+    }
+
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         let Expr::Await(aw) = expr else { return };
         if cx.skips_test_code(META.name) {
             return;
         }
-        let mut held = cx.guards_across_await(aw);
+        let mut held = cx.get::<Guards>().across_await(cx, aw);
         // Other guards that must not cross an await are guard-across-await's.
         held.retain(Guard::is_lock);
         if held.is_empty() {
@@ -51,7 +57,7 @@ impl Rule for LockAcrossAwait {
     }
 
     fn check_macro(&self, cx: &Context<'_>, mac: &syn::Macro, out: &mut Vec<Finding>) {
-        let mut held = cx.guards_across_macro(mac);
+        let mut held = cx.get::<Guards>().across_macro(cx, mac);
         held.retain(Guard::is_lock);
         if held.is_empty() || cx.skips_test_code(META.name) {
             return;

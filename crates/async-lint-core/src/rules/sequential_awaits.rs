@@ -4,8 +4,8 @@ mod record;
 mod report;
 
 use super::{Rule, RuleMeta};
-use crate::context::callees::{self, FirstLock};
-use crate::context::dataflow::{self, Flow};
+use crate::analyses::callees::{self, FirstLock};
+use crate::analyses::dataflow::{self, Flow};
 use crate::context::{failure, Context};
 use crate::finding::{Finding, Severity};
 use std::cell::OnceCell;

@@ -2,6 +2,7 @@
 
 use super::unbounded_spawn::spawner_span;
 use super::{Rule, RuleMeta};
+use crate::analyses::{Need, LOOP_BOUNDS};
 use crate::context::awaits::{block_has_open_loop, block_may_await, expr_may_await};
 use crate::context::bounds::Extent;
 use crate::context::spawn::{spawn_call, SpawnKind};
@@ -24,6 +25,10 @@ static META: RuleMeta = RuleMeta {
 impl Rule for TinyTask {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn analyses(&self) -> &'static [Need] {
+        &[LOOP_BOUNDS]
     }
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
