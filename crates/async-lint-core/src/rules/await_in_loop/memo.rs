@@ -5,7 +5,7 @@
 //! missing items are still independent. A set that only records the items seen
 //! (`if !seen.insert(x) { continue }`) is not a memo of results: it dedups the input as it goes.
 
-use crate::context::dataflow::{self, Flow, Names};
+use crate::analyses::dataflow::{self, Flow, Names};
 use syn::visit::{self, Visit};
 
 /// Methods that look up or store one key of a map or set.
