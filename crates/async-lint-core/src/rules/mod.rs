@@ -32,11 +32,20 @@ macro_rules! declare_rule {
     };
 }
 
-/// `fn meta` of a rule's `impl Rule`: the `META` its [`declare_rule!`] wrote.
+/// `fn meta` of a rule's `impl Rule`: the `META` its [`declare_rule!`] wrote; with
+/// `triggers: || words`, also `fn triggers`: words made once, at run time, from a catalogue.
 macro_rules! rule_meta {
     () => {
         fn meta(&self) -> &'static $crate::rules::RuleMeta {
             &META
+        }
+    };
+    (triggers: $words:expr) => {
+        rule_meta!();
+
+        fn triggers(&self) -> &'static [&'static str] {
+            static WORDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+            $crate::rules::words_once(&WORDS, $words)
         }
     };
 }
@@ -58,6 +67,7 @@ mod unbounded_spawn;
 use crate::context::Context;
 pub use crate::context::Rule;
 pub use crate::declare::{OptionKind, RuleMeta, RuleOption};
+use std::sync::OnceLock;
 
 /// Every rule, in the order `async-lint rules` lists them. Adding a rule: one line here.
 pub static RULES: &[&dyn Rule] = &[
@@ -140,6 +150,14 @@ pub(crate) fn describe_call(cx: &Context<'_>, e: &syn::Expr) -> String {
     } else {
         format!("{}…{}", links[0], links[links.len() - 1])
     }
+}
+
+/// Trigger words made once, at run time, from a catalogue: they live as long as the program.
+fn words_once(
+    cell: &'static OnceLock<Vec<&'static str>>,
+    make: fn() -> Vec<String>,
+) -> &'static [&'static str] {
+    cell.get_or_init(|| make().into_iter().map(|w| &*w.leak()).collect())
 }
 
 /// The rule called `name`.
