@@ -132,6 +132,49 @@ fn binary_modules_form_a_dag() {
     assert_dag("crates/async-lint/src");
 }
 
+/// The modules `from` imports, directly or through others.
+fn reach(g: &Graph, from: &str) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![from.to_string()];
+    while let Some(n) = todo.pop() {
+        for next in g.get(&n).into_iter().flatten() {
+            if seen.insert(next.clone()) {
+                todo.push(next.clone());
+            }
+        }
+    }
+    seen
+}
+
+/// The analyses sit between the semantic context and the rules: they read the context, the
+/// rules read them, and neither the context nor the crate index reaches up to them.
+#[test]
+fn analyses_sit_between_context_and_rules() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/async-lint-core/src");
+    let g = graph(&src);
+    let above = |m: &str| reach(&g, m);
+    assert!(
+        above("analyses").contains("context"),
+        "analyses read the context"
+    );
+    assert!(
+        above("rules").contains("analyses"),
+        "rules read the analyses"
+    );
+    for below in ["context", "index", "resolve", "syntax", "catalog"] {
+        assert!(
+            !above(below).contains("analyses"),
+            "`{below}` must not import the analyses above it"
+        );
+    }
+    for up in ["rules", "engine", "settings"] {
+        assert!(
+            !above("analyses").contains(up),
+            "the analyses must not import `{up}`"
+        );
+    }
+}
+
 #[test]
 fn a_cycle_is_found() {
     let mut g = Graph::new();

@@ -64,6 +64,11 @@ impl Locals {
         self.ids.last().copied().unwrap_or_default()
     }
 
+    /// The id of the innermost open scope, if one is open.
+    pub fn innermost_scope(&self) -> Option<u64> {
+        self.ids.last().copied()
+    }
+
     /// Is the scope with this id still open?
     pub fn is_open(&self, id: u64) -> bool {
         // Ids are pushed in increasing order.

@@ -1,8 +1,9 @@
 //! The `await-in-loop` rule; its docs are one page, `rules/await-in-loop.md`.
 
 use super::Rule;
-use crate::context::dataflow::{self, Flow, Names};
-use crate::context::{callees, Context};
+use crate::analyses::callees;
+use crate::analyses::dataflow::{self, Flow, Names};
+use crate::context::Context;
 use crate::finding::Finding;
 use crate::Runtime;
 use syn::Expr;

@@ -6,10 +6,11 @@ mod statement;
 mod value_use;
 
 use super::{OptionKind, Rule, RuleOption};
+use crate::analyses::{guards, Guards, Need, CLOSURE_BLOCKS, GUARDS};
 use crate::catalog::BlockingApi;
 use crate::context::blocking::{blocking_call, listed};
 use crate::context::cfg;
-use crate::context::{send_hazards, Context};
+use crate::context::Context;
 use crate::finding::{Applicability, Finding, Severity, Suggestion};
 use crate::index::{display_name, diverges, followed};
 use crate::Runtime;
@@ -43,6 +44,10 @@ declare_rule! { BlockingInAsync: "blocking-in-async", triggers: &["async", "stre
 
 impl Rule for BlockingInAsync {
     rule_meta!();
+
+    fn analyses(&self) -> &'static [Need] {
+        &[GUARDS, CLOSURE_BLOCKS]
+    }
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         if !cx.in_async() || cx.is_awaited(expr) {
@@ -215,14 +220,14 @@ fn report(
         }
         // The `.await` the fix adds must not meet a guard or a `!Send` value still in scope:
         // the future would stop being `Send` (or hold a lock across the await).
-        let alive = cx.not_send_alive();
+        let alive = cx.get::<Guards>().not_send_alive(cx);
         if let Some(g) = alive.first() {
             let line = cx.file.lines.line_of(g.origin.start) + 1;
             f = f.note(format!(
                 "not fixed automatically: {} (line {line}) is still in scope here, and an `.await` \
                  while it is would make the future `!Send` or hold it across the await; end its \
                  scope first",
-                send_hazards::describe(g)
+                guards::describe(g)
             ));
         }
         let applicability =

@@ -2,9 +2,11 @@
 
 use super::lock_across_await::first_await;
 use super::{OptionKind, Rule, RuleOption};
+use crate::analyses::Guard;
+use crate::analyses::{Guards, Need, GUARDS};
 use crate::catalog::guards::AwaitGuards;
 use crate::config::RuleSettings;
-use crate::context::{Context, Guard};
+use crate::context::Context;
 use crate::finding::Finding;
 use crate::source::Span;
 use syn::Expr;
@@ -22,13 +24,17 @@ declare_rule! { GuardAcrossAwait: "guard-across-await", triggers: &["async", "st
 impl Rule for GuardAcrossAwait {
     rule_meta!();
 
+    fn analyses(&self) -> &'static [Need] {
+        &[GUARDS]
+    }
+
     fn guard_types(&self, settings: Option<&RuleSettings>) -> Vec<String> {
         settings.map_or_else(Vec::new, |s| s.string_list("extra-guards"))
     }
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         let Expr::Await(aw) = expr else { return };
-        let mut held = cx.guards_across_await(aw);
+        let mut held = cx.get::<Guards>().across_await(cx, aw);
         held.retain(|g| !g.is_lock());
         if held.is_empty() {
             return;
@@ -48,7 +54,7 @@ impl Rule for GuardAcrossAwait {
     }
 
     fn check_macro(&self, cx: &Context<'_>, mac: &syn::Macro, out: &mut Vec<Finding>) {
-        let mut held = cx.guards_across_macro(mac);
+        let mut held = cx.get::<Guards>().across_macro(cx, mac);
         held.retain(|g| !g.is_lock());
         if held.is_empty() {
             return;

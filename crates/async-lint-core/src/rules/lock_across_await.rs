@@ -1,7 +1,9 @@
 //! The `lock-across-await` rule; its docs are one page, `rules/lock-across-await.md`.
 
 use super::Rule;
-use crate::context::{Context, Guard};
+use crate::analyses::Guard;
+use crate::analyses::{Guards, Need, GUARDS};
+use crate::context::Context;
 use crate::finding::Finding;
 use crate::source::Span;
 use syn::Expr;
@@ -15,9 +17,13 @@ declare_rule! { LockAcrossAwait: "lock-across-await", triggers: &["async", "stre
 impl Rule for LockAcrossAwait {
     rule_meta!();
 
+    fn analyses(&self) -> &'static [Need] {
+        &[GUARDS]
+    }
+
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         let Expr::Await(aw) = expr else { return };
-        let mut held = cx.guards_across_await(aw);
+        let mut held = cx.get::<Guards>().across_await(cx, aw);
         // Other guards that must not cross an await are guard-across-await's.
         held.retain(Guard::is_lock);
         if held.is_empty() {
@@ -39,7 +45,7 @@ impl Rule for LockAcrossAwait {
     }
 
     fn check_macro(&self, cx: &Context<'_>, mac: &syn::Macro, out: &mut Vec<Finding>) {
-        let mut held = cx.guards_across_macro(mac);
+        let mut held = cx.get::<Guards>().across_macro(cx, mac);
         held.retain(Guard::is_lock);
         if held.is_empty() {
             return;

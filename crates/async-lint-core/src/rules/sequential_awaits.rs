@@ -3,8 +3,8 @@
 mod report;
 
 use super::Rule;
-use crate::context::callees::{self, FirstLock};
-use crate::context::dataflow::{self, Flow};
+use crate::analyses::callees::{self, FirstLock};
+use crate::analyses::dataflow::{self, Flow};
 use crate::context::{failure, Context};
 use crate::finding::Finding;
 use std::cell::OnceCell;
