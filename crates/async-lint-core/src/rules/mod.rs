@@ -2,8 +2,9 @@
 //! (embedded for `explain`), one folder in `fixtures/<name>/`, and one line in [`RULES`].
 
 /// Declares a rule: its unit struct and its [`RuleMeta`] (`META`), whose docs are the page
-/// `rules/<name>.md`; severity defaults to warning, options to none. The rule's `impl Rule`
-/// then says `rule_meta!();` for its `meta`, and holds its hooks.
+/// `rules/<name>.md`; severity defaults to warning, options and the analyses it reads to none.
+/// The rule's `impl Rule` then says `rule_meta!();` for its `meta` and `analyses`, and holds
+/// its hooks.
 ///
 /// ```text
 /// declare_rule! { TinyTask: "tiny-task", triggers: &["spawn"],
@@ -17,9 +18,13 @@ macro_rules! declare_rule {
         $ty:ident: $name:literal, triggers: $triggers:expr,
         $(severity: $severity:expr,)?
         $(options: $options:expr,)?
+        $(analyses: $analyses:expr,)?
         summary: $summary:literal $(,)?
     ) => {
         pub struct $ty;
+
+        /// The analyses the rule reads ([`crate::context::Context::get`]).
+        static ANALYSES: &[$crate::analyses::Need] = declare_rule!(@or [$($analyses)?] &[]);
 
         static META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
             name: $name,
@@ -32,12 +37,17 @@ macro_rules! declare_rule {
     };
 }
 
-/// `fn meta` of a rule's `impl Rule`: the `META` its [`declare_rule!`] wrote; with
-/// `triggers: || words`, also `fn triggers`: words made once, at run time, from a catalogue.
+/// `fn meta` and `fn analyses` of a rule's `impl Rule`: what its [`declare_rule!`] wrote;
+/// with `triggers: || words`, also `fn triggers`: words made once, at run time, from a
+/// catalogue.
 macro_rules! rule_meta {
     () => {
         fn meta(&self) -> &'static $crate::rules::RuleMeta {
             &META
+        }
+
+        fn analyses(&self) -> &'static [$crate::analyses::Need] {
+            ANALYSES
         }
     };
     (triggers: $words:expr) => {
