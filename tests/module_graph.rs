@@ -1,5 +1,5 @@
-//! The top-level modules of `async-lint-core` form a DAG: no module imports, directly or through
-//! others, one that imports it back. Read from the sources: every `crate::<module>` a file of a
+//! The top-level modules of `async-lint-core`, and those of the binary's library, each form a
+//! DAG: no module imports, directly or through others, one that imports it back. Read from the sources: every `crate::<module>` a file of a
 //! module names (in `use` items, paths and `use crate::{..}` groups; comments aside) is an
 //! edge from its module to that one.
 
@@ -112,14 +112,24 @@ fn find_cycle(g: &Graph) -> Option<Vec<String>> {
         .find_map(|n| visit(g, n, &mut Vec::new(), &mut done))
 }
 
+/// Fails naming a cycle of the top-level modules of the crate whose sources are in `src`.
+fn assert_dag(src: &str) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(src);
+    let g = graph(&src);
+    assert!(g.len() > 5, "the crate's modules are found: {g:?}");
+    if let Some(cycle) = find_cycle(&g) {
+        panic!("module cycle in {}: {}", src.display(), cycle.join(" -> "));
+    }
+}
+
 #[test]
 fn core_modules_form_a_dag() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/async-lint-core/src");
-    let g = graph(&src);
-    assert!(g.len() > 5, "the core's modules are found: {g:?}");
-    if let Some(cycle) = find_cycle(&g) {
-        panic!("module cycle: {}", cycle.join(" -> "));
-    }
+    assert_dag("crates/async-lint-core/src");
+}
+
+#[test]
+fn binary_modules_form_a_dag() {
+    assert_dag("crates/async-lint/src");
 }
 
 /// The modules `from` imports, directly or through others.

@@ -5,7 +5,7 @@ mod scope;
 mod statement;
 mod value_use;
 
-use super::{OptionKind, Rule, RuleMeta, RuleOption};
+use super::{OptionKind, Rule, RuleOption};
 use crate::analyses::{guards, Guards, Need, CLOSURE_BLOCKS, GUARDS};
 use crate::catalog::BlockingApi;
 use crate::context::blocking::{blocking_call, listed};
@@ -16,13 +16,7 @@ use crate::index::{display_name, diverges, followed};
 use crate::Runtime;
 use syn::Expr;
 
-pub struct BlockingInAsync;
-
-static META: RuleMeta = RuleMeta {
-    name: "blocking-in-async",
-    default_severity: Severity::Warning,
-    summary: "a blocking call (file system, sleep, std sockets, processes, block_on…) inside async code",
-    doc: include_str!("../../rules/blocking-in-async.md"),
+declare_rule! { BlockingInAsync: "blocking-in-async", triggers: &["async", "stream!"],
     options: &[
         RuleOption {
             key: "extra-blocking",
@@ -45,20 +39,18 @@ static META: RuleMeta = RuleMeta {
             help: "severity of findings rarely worth acting on (examples, one-off code from `main`, a single metadata call outside loops): info (default), warning, or off",
         },
     ],
-    triggers: &["async", "stream!"],
-};
+    summary: "a blocking call (file system, sleep, std sockets, processes, block_on…) inside async code",
+}
 
 impl Rule for BlockingInAsync {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    rule_meta!();
 
     fn analyses(&self) -> &'static [Need] {
         &[GUARDS, CLOSURE_BLOCKS]
     }
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
-        if !cx.in_async() || cx.is_awaited(expr) || cx.skips_test_code(META.name) {
+        if !cx.in_async() || cx.is_awaited(expr) {
             return;
         }
         if let Some(b) = blocking_call(cx, expr) {

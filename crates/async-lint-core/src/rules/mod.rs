@@ -1,12 +1,53 @@
 //! The rules and their registry. One rule = one file here, one page in `rules/<name>.md`
 //! (embedded for `explain`), one folder in `fixtures/<name>/`, and one line in [`RULES`].
 
+/// Declares a rule: its unit struct and its [`RuleMeta`] (`META`), whose docs are the page
+/// `rules/<name>.md`; severity defaults to warning, options to none. The rule's `impl Rule`
+/// then says `rule_meta!();` for its `meta`, and holds its hooks.
+///
+/// ```text
+/// declare_rule! { TinyTask: "tiny-task", triggers: &["spawn"],
+///     summary: "a task spawned for work with no await in it",
+/// }
+/// ```
+macro_rules! declare_rule {
+    (@or [] $default:expr) => { $default };
+    (@or [$given:expr] $default:expr) => { $given };
+    (
+        $ty:ident: $name:literal, triggers: $triggers:expr,
+        $(severity: $severity:expr,)?
+        $(options: $options:expr,)?
+        summary: $summary:literal $(,)?
+    ) => {
+        pub struct $ty;
+
+        static META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+            name: $name,
+            default_severity: declare_rule!(@or [$($severity)?] $crate::finding::Severity::Warning),
+            summary: $summary,
+            doc: include_str!(concat!("../../rules/", $name, ".md")),
+            options: declare_rule!(@or [$($options)?] &[]),
+            triggers: $triggers,
+        };
+    };
+}
+
+/// `fn meta` of a rule's `impl Rule`: the `META` its [`declare_rule!`] wrote.
+macro_rules! rule_meta {
+    () => {
+        fn meta(&self) -> &'static $crate::rules::RuleMeta {
+            &META
+        }
+    };
+}
+
 mod await_in_loop;
 mod blocking_in_async;
 mod busy_wait;
 mod cancel_unsafe_select;
 mod guard_across_await;
 mod lock_across_await;
+pub mod pseudo;
 mod sequential_awaits;
 mod swallowed_task_error;
 mod sync_logging;

@@ -11,14 +11,6 @@ use serde::Serialize;
 pub struct Json;
 
 impl Emitter for Json {
-    fn name(&self) -> &'static str {
-        "json"
-    }
-
-    fn help(&self) -> &'static str {
-        "One JSON document (schema in the README)"
-    }
-
     fn emit(&self, outcome: &Outcome, _: &Settings<'_>) -> String {
         render(outcome)
     }
@@ -32,14 +24,6 @@ impl Emitter for Json {
 pub struct JsonLines;
 
 impl Emitter for JsonLines {
-    fn name(&self) -> &'static str {
-        "json-lines"
-    }
-
-    fn help(&self) -> &'static str {
-        "One JSON object per finding per line (the `findings[]` objects of `json`)"
-    }
-
     fn emit(&self, outcome: &Outcome, _: &Settings<'_>) -> String {
         render_lines(outcome)
     }

@@ -13,6 +13,7 @@ use crate::configs::{Configs, Setup};
 use crate::fix::FixMode;
 use crate::outcome::Linted;
 use crate::project::{self, Crates};
+use crate::run::Runner;
 use async_lint_core::{rules, Finding, Severity, SourceFile, PARSE_ERROR};
 use lsp_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
@@ -174,7 +175,7 @@ impl State {
         let Some(doc) = self.docs.get_mut(uri) else {
             return false;
         };
-        let runner = setup.runner(&self.lint, None).with_crates(crates);
+        let runner = Runner::for_setup(&setup, &self.lint, None).with_crates(crates);
         let findings = if setup.excludes.is_excluded(&doc.path) {
             Vec::new()
         } else if doc.text.len() as u64 > runner.max_file_bytes {
@@ -244,9 +245,7 @@ impl State {
         let setup = self.setup(doc).ok()?;
         let crates = self.crates_of(&setup);
         let doc = self.docs.get(uri)?;
-        let runner = setup
-            .runner(&self.lint, Some(FixMode::Safe))
-            .with_crates(crates);
+        let runner = Runner::for_setup(&setup, &self.lint, Some(FixMode::Safe)).with_crates(crates);
         let linted = catch(|| runner.lint_text(&doc.path, doc.text.clone()))??;
         let fixed = linted.fixed.as_ref()?;
         (fixed.changed(&linted.file.text) && fixed.problem.is_none()).then_some(linted.file.text)
