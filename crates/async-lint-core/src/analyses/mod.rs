@@ -11,9 +11,10 @@
 //! - [`dataflow`] (query): what the statements between awaits read and write —
 //!   sequential-awaits, await-in-loop;
 //! - [`callees`] (query): the crate fn an awaited call runs and what it locks first;
-//! - [`LOOP_BOUNDS`], [`CLOSURE_BLOCKS`]: facts the visitor keeps on its own frames and
-//!   bindings, computed only when an enabled rule declares them (unbounded-spawn and
-//!   tiny-task; blocking-in-async).
+//! - [`closures`] (hooks, [`CLOSURE_BLOCKS`]): what a sync closure bound to a local blocks
+//!   on — blocking-in-async;
+//! - [`LOOP_BOUNDS`]: the bounds the visitor keeps on its loops, scanned only when an
+//!   enabled rule declares them (unbounded-spawn, tiny-task).
 //!
 //! Rules do not walk the file. The walks left in rule files each look at one node a hook
 //! was called with, for a question only that rule asks, so they run only where the rule's
@@ -35,8 +36,10 @@
 //! [`Rule::analyses`]: crate::context::Rule::analyses
 
 pub mod callees;
+pub mod closures;
 pub mod dataflow;
 pub mod guards;
 
-pub use crate::context::{Analysis, Need, CLOSURE_BLOCKS, LOOP_BOUNDS};
+pub use crate::context::{Analysis, Need, LOOP_BOUNDS};
+pub use closures::{BoundClosures, CLOSURE_BLOCKS};
 pub use guards::{Guard, Guards, GUARDS};

@@ -27,6 +27,8 @@ pub trait Analysis: Any {
     fn stmt_value(&mut self, _cx: &Context<'_>, _e: &syn::Expr) {}
     /// `pat` was bound to `init` (a `let`, `if let`, `while let`, a `match` arm).
     fn bind(&mut self, _cx: &Context<'_>, _pat: &syn::Pat, _init: &syn::Expr) {}
+    /// The `let` `l` was bound (its names are locals now).
+    fn local(&mut self, _cx: &Context<'_>, _l: &syn::Local) {}
     /// Before `e`'s children are visited (after the rules saw `e`).
     fn enter_expr(&mut self, _cx: &Context<'_>, _e: &syn::Expr) {}
     /// After `e` and its children were visited.
@@ -39,7 +41,7 @@ pub trait Analysis: Any {
 }
 
 /// What a rule declares it needs: an analysis (made fresh for each file) or a fact the
-/// visitor computes only when asked for ([`LOOP_BOUNDS`], [`CLOSURE_BLOCKS`]).
+/// visitor computes only when asked for ([`LOOP_BOUNDS`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Need {
     pub name: &'static str,
@@ -50,13 +52,6 @@ pub struct Need {
 /// `Loop::bounds`): scanned only when an enabled rule needs them.
 pub const LOOP_BOUNDS: Need = Need {
     name: "loop-bounds",
-    make: None,
-};
-
-/// What a sync closure bound to a local blocks on ([`super::closures`], read through
-/// `Binding::closure`): looked for only when an enabled rule needs it.
-pub const CLOSURE_BLOCKS: Need = Need {
-    name: "closure-blocks",
     make: None,
 };
 

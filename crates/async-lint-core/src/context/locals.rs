@@ -19,8 +19,6 @@ pub struct Binding {
     pub mut_ref: bool,
     /// The binding's identifier.
     pub span: Span,
-    /// For a sync closure bound in async code: what its body blocks on.
-    pub closure: Option<std::sync::Arc<super::closures::ClosureBlocks>>,
     /// For a collection (`Vec<PathBuf>`, `&[PathBuf]`, `HashSet<T>`…): the resolved type of
     /// its items, which loops and adapters over it give their bindings.
     pub item: Option<String>,

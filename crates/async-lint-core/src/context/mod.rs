@@ -7,7 +7,6 @@ pub mod awaits;
 pub mod blocking;
 pub mod bounds;
 pub use crate::syntax::cfg;
-pub mod closures;
 pub mod exits;
 pub mod failure;
 mod frame;
@@ -24,7 +23,7 @@ pub mod uses;
 mod visitor;
 
 pub(crate) use analysis::AnalysisSet;
-pub use analysis::{Analysis, Need, CLOSURE_BLOCKS, LOOP_BOUNDS};
+pub use analysis::{Analysis, Need, LOOP_BOUNDS};
 pub use frame::{Frame, FrameKind, Loop, LoopKind, INLINE_ONCE, PER_ITEM_ADAPTERS};
 pub(crate) use indexlink::IndexLink;
 pub use indexlink::IndexScope;

@@ -17,7 +17,7 @@ use super::bounds::LoopBounds;
 use super::failure::Failure;
 use super::testcode;
 use super::{AnalysisSet, BlockExit, Context, Frame, FrameKind, IndexLink, Locals, Rule};
-use super::{Statics, StructFields, CLOSURE_BLOCKS};
+use super::{Statics, StructFields};
 use crate::catalog::Returns;
 use crate::finding::Finding;
 use crate::index::FileSummary;
@@ -382,10 +382,8 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
             if matches!(&*init.expr, Expr::Reference(r) if r.mutability.is_some()) {
                 self.cx.locals.set_mut_ref(&pi.ident.to_string());
             }
-            if self.cx.analyses.needs(&CLOSURE_BLOCKS) {
-                super::closures::note(&mut self.cx, &pi.ident, &init.expr);
-            }
         }
+        self.cx.hook(|a, cx| a.local(cx, l));
         if let Some(init) = &l.init {
             self.cx.hook(|a, cx| a.bind(cx, &l.pat, &init.expr));
         }

@@ -409,6 +409,50 @@ mod tests {
     }
 
     #[test]
+    fn pseudo_rules_are_selected_ignored_and_levelled_like_rules() {
+        let misspelt = "fn a() {} // async-lint: allow(blocking-in-asynk)\n";
+        let rules = |config: &str| -> Vec<(&str, crate::Severity)> {
+            check(&engine(config), misspelt, None, true)
+                .iter()
+                .map(|f| (f.rule, f.severity))
+                .collect()
+        };
+        assert_eq!(rules(""), [("unused-allow", crate::Severity::Warning)]);
+        assert!(rules("ignore = [\"unused-allow\"]").is_empty());
+        assert!(rules("select = [\"blocking-in-async\"]").is_empty());
+        assert_eq!(
+            rules("select = [\"unused-allow\"]"),
+            [("unused-allow", crate::Severity::Warning)]
+        );
+        assert_eq!(
+            rules("[rules.unused-allow]\nlevel = \"error\""),
+            [("unused-allow", crate::Severity::Error)]
+        );
+        assert!(rules("[rules]\nunused-allow = \"off\"").is_empty());
+        let broken = "fn a( {\n";
+        assert_eq!(check(&engine(""), broken, None, true).len(), 1);
+        assert!(check(&engine("ignore = [\"parse-error\"]"), broken, None, true).is_empty());
+        let e = Config::from_toml("[rules.unused-allow]\ncheck-tests = true", "a.toml");
+        assert!(e.is_err(), "a pseudo-rule has a level only");
+    }
+
+    #[test]
+    fn a_finding_without_its_own_severity_gets_its_rules_default() {
+        let e = engine("");
+        let mut f = Finding::new(PARSE_ERROR, crate::source::Span::new(0, 1), "x");
+        e.apply_severity(&mut f);
+        assert_eq!(f.severity, crate::Severity::Error, "parse-error's default");
+        let mut chosen = Finding::new(PARSE_ERROR, crate::source::Span::new(0, 1), "x")
+            .severity(crate::Severity::Info);
+        e.apply_severity(&mut chosen);
+        assert_eq!(
+            chosen.severity,
+            crate::Severity::Info,
+            "the rule's own choice"
+        );
+    }
+
+    #[test]
     fn allows_suppress_and_misspelt_ones_are_reported() {
         let allowed = "async fn a() {\n    std::thread::sleep(d); // async-lint: allow(blocking-in-async)\n}\n";
         assert!(check(&engine(""), allowed, None, true).is_empty());

@@ -6,7 +6,7 @@ mod statement;
 mod value_use;
 
 use super::{OptionKind, Rule, RuleOption};
-use crate::analyses::{guards, Guards, Need, CLOSURE_BLOCKS, GUARDS};
+use crate::analyses::{guards, Guards, CLOSURE_BLOCKS, GUARDS};
 use crate::catalog::BlockingApi;
 use crate::context::blocking::{blocking_call, listed};
 use crate::context::cfg;
@@ -39,15 +39,12 @@ declare_rule! { BlockingInAsync: "blocking-in-async", triggers: &["async", "stre
             help: "severity of findings rarely worth acting on (examples, one-off code from `main`, a single metadata call outside loops): info (default), warning, or off",
         },
     ],
+    analyses: &[GUARDS, CLOSURE_BLOCKS],
     summary: "a blocking call (file system, sleep, std sockets, processes, block_on…) inside async code",
 }
 
 impl Rule for BlockingInAsync {
     rule_meta!();
-
-    fn analyses(&self) -> &'static [Need] {
-        &[GUARDS, CLOSURE_BLOCKS]
-    }
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         if !cx.in_async() || cx.is_awaited(expr) {

@@ -6,27 +6,17 @@ use crate::context::spawn::task_future;
 use crate::context::{select_arms, Context, FrameKind, HotPath, Loop, LoopKind, SelectArm};
 use crate::finding::Finding;
 use crate::index::Callee;
-use std::sync::OnceLock;
 use syn::visit::Visit;
 use syn::Expr;
 
-// From the catalogue at run time (see `triggers`).
+// From the catalogue at run time (see `rule_meta!`).
 declare_rule! { CancelUnsafeSelect: "cancel-unsafe-select", triggers: &[],
     summary: "a `select!` arm in a loop whose future is not cancel safe and made afresh each iteration: its partial work is lost when another arm wins",
 }
 
 impl Rule for CancelUnsafeSelect {
-    rule_meta!();
-
-    /// How the catalogued racing macros are invoked or imported (`select!`, `select as`).
-    fn triggers(&self) -> &'static [&'static str] {
-        static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
-        WORDS.get_or_init(|| {
-            static OWNED: OnceLock<Vec<String>> = OnceLock::new();
-            let owned = OWNED.get_or_init(|| CancelSafety::builtin().select_words());
-            owned.iter().map(String::as_str).collect()
-        })
-    }
+    // How the catalogued racing macros are invoked or imported (`select!`, `select as`).
+    rule_meta!(triggers: || CancelSafety::builtin().select_words());
 
     fn check_macro(&self, cx: &Context<'_>, mac: &syn::Macro, out: &mut Vec<Finding>) {
         let cat = CancelSafety::builtin();

@@ -3,7 +3,7 @@
 use super::lock_across_await::first_await;
 use super::{OptionKind, Rule, RuleOption};
 use crate::analyses::Guard;
-use crate::analyses::{Guards, Need, GUARDS};
+use crate::analyses::{Guards, GUARDS};
 use crate::catalog::guards::AwaitGuards;
 use crate::config::RuleSettings;
 use crate::context::Context;
@@ -18,15 +18,12 @@ declare_rule! { GuardAcrossAwait: "guard-across-await", triggers: &["async", "st
         kind: OptionKind::StringList,
         help: "paths of types whose values must not be alive at an `.await` (`[\"my_crate::db::TxGuard\"]`); a type of the linted crate matches by its last segment",
     }],
+    analyses: &[GUARDS],
     summary: "a `tracing` span guard (`span.enter()`, `span.entered()`) or a type listed in `extra-guards` held across an `.await`",
 }
 
 impl Rule for GuardAcrossAwait {
     rule_meta!();
-
-    fn analyses(&self) -> &'static [Need] {
-        &[GUARDS]
-    }
 
     fn guard_types(&self, settings: Option<&RuleSettings>) -> Vec<String> {
         settings.map_or_else(Vec::new, |s| s.string_list("extra-guards"))

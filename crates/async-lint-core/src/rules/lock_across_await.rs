@@ -2,7 +2,7 @@
 
 use super::Rule;
 use crate::analyses::Guard;
-use crate::analyses::{Guards, Need, GUARDS};
+use crate::analyses::{Guards, GUARDS};
 use crate::context::Context;
 use crate::finding::Finding;
 use crate::source::Span;
@@ -11,15 +11,12 @@ use syn::Expr;
 // Await points (`.await`, `select!`, `join!`) only count in async bodies: `async` fns,
 // blocks and closures, or `stream!` bodies (as for blocking-in-async).
 declare_rule! { LockAcrossAwait: "lock-across-await", triggers: &["async", "stream!"],
+    analyses: &[GUARDS],
     summary: "a std or parking_lot lock guard (or a RefCell borrow) held across an `.await`",
 }
 
 impl Rule for LockAcrossAwait {
     rule_meta!();
-
-    fn analyses(&self) -> &'static [Need] {
-        &[GUARDS]
-    }
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         let Expr::Await(aw) = expr else { return };

@@ -2,8 +2,9 @@
 //! (embedded for `explain`), one folder in `fixtures/<name>/`, and one line in [`RULES`].
 
 /// Declares a rule: its unit struct and its [`RuleMeta`] (`META`), whose docs are the page
-/// `rules/<name>.md`; severity defaults to warning, options to none. The rule's `impl Rule`
-/// then says `rule_meta!();` for its `meta`, and holds its hooks.
+/// `rules/<name>.md`; severity defaults to warning, options and the analyses it reads to none.
+/// The rule's `impl Rule` then says `rule_meta!();` for its `meta` and `analyses`, and holds
+/// its hooks.
 ///
 /// ```text
 /// declare_rule! { TinyTask: "tiny-task", triggers: &["spawn"],
@@ -17,9 +18,13 @@ macro_rules! declare_rule {
         $ty:ident: $name:literal, triggers: $triggers:expr,
         $(severity: $severity:expr,)?
         $(options: $options:expr,)?
+        $(analyses: $analyses:expr,)?
         summary: $summary:literal $(,)?
     ) => {
         pub struct $ty;
+
+        /// The analyses the rule reads ([`crate::context::Context::get`]).
+        static ANALYSES: &[$crate::analyses::Need] = declare_rule!(@or [$($analyses)?] &[]);
 
         static META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
             name: $name,
@@ -32,11 +37,25 @@ macro_rules! declare_rule {
     };
 }
 
-/// `fn meta` of a rule's `impl Rule`: the `META` its [`declare_rule!`] wrote.
+/// `fn meta` and `fn analyses` of a rule's `impl Rule`: what its [`declare_rule!`] wrote;
+/// with `triggers: || words`, also `fn triggers`: words made once, at run time, from a
+/// catalogue.
 macro_rules! rule_meta {
     () => {
         fn meta(&self) -> &'static $crate::rules::RuleMeta {
             &META
+        }
+
+        fn analyses(&self) -> &'static [$crate::analyses::Need] {
+            ANALYSES
+        }
+    };
+    (triggers: $words:expr) => {
+        rule_meta!();
+
+        fn triggers(&self) -> &'static [&'static str] {
+            static WORDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+            $crate::rules::words_once(&WORDS, $words)
         }
     };
 }
@@ -58,6 +77,7 @@ mod unbounded_spawn;
 use crate::context::Context;
 pub use crate::context::Rule;
 pub use crate::declare::{OptionKind, RuleMeta, RuleOption};
+use std::sync::OnceLock;
 
 /// Every rule, in the order `async-lint rules` lists them. Adding a rule: one line here.
 pub static RULES: &[&dyn Rule] = &[
@@ -140,6 +160,14 @@ pub(crate) fn describe_call(cx: &Context<'_>, e: &syn::Expr) -> String {
     } else {
         format!("{}…{}", links[0], links[links.len() - 1])
     }
+}
+
+/// Trigger words made once, at run time, from a catalogue: they live as long as the program.
+fn words_once(
+    cell: &'static OnceLock<Vec<&'static str>>,
+    make: fn() -> Vec<String>,
+) -> &'static [&'static str] {
+    cell.get_or_init(|| make().into_iter().map(|w| &*w.leak()).collect())
 }
 
 /// The rule called `name`.

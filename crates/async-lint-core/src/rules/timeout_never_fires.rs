@@ -13,23 +13,14 @@ use std::sync::OnceLock;
 use syn::visit::Visit;
 use syn::Expr;
 
-// From the catalogue at run time (see `triggers`).
+// From the catalogue at run time (see `rule_meta!`).
 declare_rule! { TimeoutNeverFires: "timeout-never-fires", triggers: &[],
     summary: "a timeout around a future that never awaits, or blocks before its first await: the timer is only looked at between polls",
 }
 
 impl Rule for TimeoutNeverFires {
-    rule_meta!();
-
-    /// How the catalogued timeouts are called or imported (`timeout(`, `timeout as`).
-    fn triggers(&self) -> &'static [&'static str] {
-        static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
-        WORDS.get_or_init(|| {
-            static OWNED: OnceLock<Vec<String>> = OnceLock::new();
-            let owned = OWNED.get_or_init(|| CancelSafety::builtin().timeout_words());
-            owned.iter().map(String::as_str).collect()
-        })
-    }
+    // How the catalogued timeouts are called or imported (`timeout(`, `timeout as`).
+    rule_meta!(triggers: || CancelSafety::builtin().timeout_words());
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         let Some(t) = timeout_call(cx, expr) else {

@@ -2,7 +2,7 @@
 
 use super::unbounded_spawn::spawner_span;
 use super::Rule;
-use crate::analyses::{Need, LOOP_BOUNDS};
+use crate::analyses::LOOP_BOUNDS;
 use crate::context::awaits::{block_has_open_loop, block_may_await, expr_may_await};
 use crate::context::bounds::Extent;
 use crate::context::spawn::{spawn_call, SpawnKind};
@@ -12,15 +12,12 @@ use crate::syntax::strip;
 use syn::Expr;
 
 declare_rule! { TinyTask: "tiny-task", triggers: &["spawn"],
+    analyses: &[LOOP_BOUNDS],
     summary: "a task spawned for work with no await in it: spawn overhead for nothing",
 }
 
 impl Rule for TinyTask {
     rule_meta!();
-
-    fn analyses(&self) -> &'static [Need] {
-        &[LOOP_BOUNDS]
-    }
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         let Some(s) = spawn_call(cx, expr) else {

@@ -1,7 +1,7 @@
 //! The `unbounded-spawn` rule; its docs are one page, `rules/unbounded-spawn.md`.
 
 use super::{OptionKind, Rule, RuleOption};
-use crate::analyses::{Need, LOOP_BOUNDS};
+use crate::analyses::LOOP_BOUNDS;
 use crate::context::bounds::{iter_extent, Extent};
 use crate::context::spawn::{pushed_future, spawn_call, task_future, Spawn, SpawnKind};
 use crate::context::{Context, Loop, LoopKind};
@@ -24,6 +24,7 @@ declare_rule! { UnboundedSpawn: "unbounded-spawn", triggers: &["spawn", "Futures
             help: "report futures pushed into a `FuturesUnordered`/`FuturesOrdered` once per item of a caller's collection (`warn`) or not (`allow`, the default)",
         },
     ],
+    analyses: &[LOOP_BOUNDS],
     summary: "tasks spawned once per item of a loop with nothing bounding how many run at once",
 }
 
@@ -40,10 +41,6 @@ enum Case {
 
 impl Rule for UnboundedSpawn {
     rule_meta!();
-
-    fn analyses(&self) -> &'static [Need] {
-        &[LOOP_BOUNDS]
-    }
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         if let Some(s) = spawn_call(cx, expr).or_else(|| pushed_future(cx, expr)) {
