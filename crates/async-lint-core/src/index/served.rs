@@ -38,6 +38,11 @@ pub(super) struct Memo {
 }
 
 impl Memo {
+    /// Forgets the answers (they keep summaries alive).
+    pub(super) fn clear(&self) {
+        lock(&self.served).clear();
+    }
+
     /// A memo for the index after `changed` was edited: the answers are dropped (any may
     /// depend on that file), the texts of the other files are kept, the edited file's is
     /// `text` (`None`: read again from disk; gone when it no longer exists).
@@ -131,7 +136,7 @@ impl CrateIndex {
         }
         // A cycle answers "not known" while the search runs.
         lock(&self.serving.served).insert(path.to_string(), None);
-        let found = self.find_serving_caller(path, name, depth).map(Arc::new);
+        let found = super::busy(|| self.find_serving_caller(path, name, depth)).map(Arc::new);
         lock(&self.serving.served).insert(path.to_string(), found.clone());
         found
     }
