@@ -1,36 +1,25 @@
 //! The `await-in-loop` rule; its docs are one page, `rules/await-in-loop.md`.
 
-use super::{Rule, RuleMeta};
-use crate::context::dataflow::{self, Flow, Names};
-use crate::context::{callees, Context};
-use crate::finding::{Finding, Severity};
+use super::Rule;
+use crate::analyses::callees;
+use crate::analyses::dataflow::{self, Flow, Names};
+use crate::context::Context;
+use crate::finding::Finding;
 use crate::Runtime;
 use syn::Expr;
 
 mod callee;
 mod order;
 
-pub struct AwaitInLoop;
-
-static META: RuleMeta = RuleMeta {
-    name: "await-in-loop",
-    default_severity: Severity::Warning,
+declare_rule! { AwaitInLoop: "await-in-loop", triggers: &["await"],
     summary: "a loop that awaits one independent item at a time (`buffer_unordered`, `join_all`, `JoinSet`)",
-    doc: include_str!("../../rules/await-in-loop.md"),
-    options: &[],
-    triggers: &["await"],
-};
+}
 
 impl Rule for AwaitInLoop {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    rule_meta!();
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         if !cx.innermost_frame().is_some_and(|f| f.kind.is_async()) {
-            return;
-        }
-        if cx.skips_test_code(META.name) {
             return;
         }
         let Some(shape) = loop_shape(cx, expr) else {

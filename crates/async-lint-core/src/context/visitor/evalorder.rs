@@ -32,11 +32,11 @@ impl Visitor<'_> {
                 for operand in [&*b.left, &*b.right] {
                     let own_scope = !has_let(operand);
                     if own_scope {
-                        self.cx.guards_open_temps();
+                        self.cx.hook(|a, cx| a.open_temps(cx));
                     }
                     self.visit_expr(operand);
                     if own_scope {
-                        self.cx.guards_close_temps();
+                        self.cx.hook(|a, cx| a.close_temps(cx));
                     }
                 }
             }

@@ -2,7 +2,7 @@
 //! is iterated, by the receiver of each awaited call and by what the loop does with the
 //! results — never by the verb of the call alone.
 
-use crate::context::dataflow::{self, Flow, Names};
+use crate::analyses::dataflow::{self, Flow, Names};
 use crate::context::Context;
 use syn::visit::{self, Visit};
 use syn::Expr;
