@@ -12,7 +12,10 @@ use crate::project::{Crates, Placement};
 use async_lint_core::{Engine, FileInput, Finding, IndexScope, SourceFile};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+
+mod ahead;
 
 /// Worker stacks are large because syn and the visitor recurse once per nesting level of the
 /// linted code; the pages are only touched by deeply nested files.
@@ -47,6 +50,8 @@ pub struct Runner<'a> {
     /// `--no-cache`).
     pub cache: Option<&'a dyn ResultStore>,
     crates: Arc<Crates>,
+    /// Lints files ahead of their turn for the crate indexes (made by [`lint_all`]).
+    ahead: OnceLock<Arc<ahead::Ahead>>,
 }
 
 impl<'a> Runner<'a> {
@@ -72,6 +77,7 @@ impl<'a> Runner<'a> {
             max_file_bytes,
             cache: None,
             crates: Arc::new(Crates::new(Arc::new(engine.settings().clone()))),
+            ahead: OnceLock::new(),
         }
     }
 
@@ -111,6 +117,9 @@ impl<'a> Runner<'a> {
 
     /// What the run keeps of one file: from the cache when it has the file's result.
     fn lint_kept(&self, path: &Path) -> Result<Kept, PathError> {
+        if let Some(ahead) = self.ahead.get() {
+            ahead.claim(path);
+        }
         match self.cache {
             Some(store) => store.lint(self, path),
             None => self.lint_kept_uncached(path),
@@ -150,6 +159,9 @@ impl<'a> Runner<'a> {
         if self.options.parse_only {
             async_lint_core::parse::baseline(&SourceFile::new(path, text));
             return None;
+        }
+        if let Some(linted) = self.ahead.get().and_then(|a| a.take(path)) {
+            return linted;
         }
         // A file with an allow comment is parsed: a misspelt rule name in it is reported.
         let may_matter = self.engine.may_report(&text);
@@ -238,12 +250,14 @@ pub fn lint_all(
     threads: Option<usize>,
     progress: Option<&std::sync::atomic::AtomicUsize>,
 ) -> Outcome {
+    let crates = CrateJobs::of(jobs);
     // Reduced on the worker: a file without findings or fixes is dropped at once, so the run
     // holds only what it will print, not the text of every file it parsed.
-    let work = |(runner, path): &(&Runner<'_>, PathBuf)| {
+    let work = |(i, (runner, path)): (usize, &(&Runner<'_>, PathBuf))| {
         let kept = runner.lint_kept(path);
+        crates.done(i);
         if let Some(done) = progress {
-            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            done.fetch_add(1, Ordering::Relaxed);
         }
         kept
     };
@@ -252,8 +266,8 @@ pub fn lint_all(
         builder = builder.num_threads(n.max(1));
     }
     let results: Vec<Result<Kept, PathError>> = match builder.build() {
-        Ok(pool) => pool.install(|| jobs.par_iter().map(work).collect()),
-        Err(_) => jobs.iter().map(work).collect(),
+        Ok(pool) => pool.install(|| jobs.par_iter().enumerate().map(work).collect()),
+        Err(_) => jobs.iter().enumerate().map(work).collect(),
     };
     let mut out = Outcome::default();
     for r in results {
@@ -263,6 +277,55 @@ pub fn lint_all(
         }
     }
     out
+}
+
+/// The crates of a run's jobs: each crate index may have the files of the run linted ahead of
+/// their turn (see [`ahead`]), and is released when the last job of a run of consecutive
+/// jobs of its crate is done, so that memory stays flat however many crates a run lints (a
+/// crate met again later, as when a folder is linked twice into the run, is indexed afresh).
+struct CrateJobs {
+    /// Per job, its run of consecutive jobs of one crate (a place in `runs`).
+    of_job: Vec<Option<usize>>,
+    /// Per run: its crate, and how many of its jobs are not done.
+    runs: Vec<(Arc<crate::project::Crate>, AtomicUsize)>,
+}
+
+impl CrateJobs {
+    fn of(jobs: &[(&Runner<'_>, PathBuf)]) -> CrateJobs {
+        let mut runs: Vec<(Arc<crate::project::Crate>, AtomicUsize)> = Vec::new();
+        let mut of_job = Vec::with_capacity(jobs.len());
+        for (runner, path) in jobs {
+            if runner.options.parse_only {
+                of_job.push(None);
+                continue;
+            }
+            let place = runner.placement(path);
+            let ahead = runner.ahead.get_or_init(|| ahead::Ahead::new(runner));
+            ahead.expect(&place, path);
+            let Some(krate) = place.krate else {
+                of_job.push(None);
+                continue;
+            };
+            if !runs.last().is_some_and(|(k, _)| Arc::ptr_eq(k, &krate)) {
+                runs.push((krate, AtomicUsize::new(0)));
+            }
+            let at = runs.len() - 1;
+            runs[at].1.fetch_add(1, Ordering::Relaxed);
+            of_job.push(Some(at));
+        }
+        CrateJobs { of_job, runs }
+    }
+
+    /// Job `i` is done: the last of its run releases the crate's index.
+    fn done(&self, i: usize) {
+        let Some(at) = self.of_job.get(i).copied().flatten() else {
+            return;
+        };
+        let (krate, left) = &self.runs[at];
+        if left.fetch_sub(1, Ordering::AcqRel) == 1 {
+            krate.index.release();
+        }
+    }
 }
 
 /// What the driver knows about one file's place in the project.

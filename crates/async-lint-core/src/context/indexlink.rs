@@ -78,6 +78,10 @@ impl<'a> Context<'a> {
         link.own
             .get_or_init(|| {
                 let ast = link.ast?;
+                // Made already (the file was linted ahead, or a lookup summarized it).
+                if let Some(known) = link.scope.path.and_then(|p| link.scope.index.registered(p)) {
+                    return Some(known);
+                }
                 let mut summary = visitor::summarize(
                     self.file,
                     ast,

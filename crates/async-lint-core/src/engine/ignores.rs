@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The config's `per-path-ignores`, its globs relative to the config's folder.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct PathIgnores {
     rules: Vec<Vec<String>>,
     set: GlobSet,

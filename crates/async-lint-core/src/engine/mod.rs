@@ -31,6 +31,12 @@ use crate::{parse, rules, suppress, CrateInfo};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
+thread_local! {
+    /// How many checks run on this thread, nested ones (a file linted ahead) included: the
+    /// span data proc-macro2 keeps per thread is freed when the outermost one ends.
+    static CHECKING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Rule selection from the command line, applied over the config's.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
@@ -40,6 +46,7 @@ pub struct Selection {
 
 /// A configured engine: which rules run, with which settings, and what the pipeline does
 /// beyond them. Cheap to share across threads.
+#[derive(Clone)]
 pub struct Engine {
     rules: Vec<&'static dyn rules::Rule>,
     settings: HashMap<&'static str, RuleSettings>,
@@ -219,8 +226,15 @@ impl Engine {
 
     /// The pipeline, keeping the allows and whether each was used.
     fn run(&self, input: FileInput<'_>) -> FileResult {
+        CHECKING.with(|c| c.set(c.get() + 1));
         let checked = self.check_rules(&input);
-        proc_macro2::extra::invalidate_current_thread_spans();
+        // A file linted ahead runs inside another file's check, whose spans must stay valid.
+        if CHECKING.with(|c| {
+            c.set(c.get() - 1);
+            c.get() == 0
+        }) {
+            proc_macro2::extra::invalidate_current_thread_spans();
+        }
         let Some((raw, mut sup)) = checked else {
             return FileResult::default();
         };
@@ -262,6 +276,7 @@ impl Engine {
             }
             Err(_) => return None,
         };
+        self.hand_summary(input, &ast);
         let mut sup = suppress::Suppressions::scan(&file.text);
         let targets: HashSet<usize> = sup.target_lines();
         let checked = context::check_file_in(
@@ -280,6 +295,28 @@ impl Engine {
         drop(ast);
         sup.apply_extents(&checked.extents);
         Some((checked.findings, sup))
+    }
+
+    /// A file the crate index is waiting for (linted ahead of its turn) gets its summary made
+    /// from this parse and registered, so that the index does not parse it again.
+    fn hand_summary(&self, input: &FileInput<'_>, ast: &syn::File) {
+        let index = input.scope.index;
+        let Some(path) = input.scope.path.filter(|p| index.wants_summary_of(p)) else {
+            return;
+        };
+        if index.registered(path).is_some() {
+            return;
+        }
+        let mut summary = context::summarize(
+            input.file,
+            ast,
+            input.module.to_vec(),
+            self.catalog,
+            &self.settings,
+            index,
+        );
+        summary.path = path.to_path_buf();
+        index.register(std::sync::Arc::new(summary));
     }
 
     /// Stage 4: the rule's declared default severity where the rule chose none for the

@@ -33,6 +33,14 @@ pub(crate) struct Memo {
     chains: Mutex<HashMap<Key, Option<Arc<BlockingChain>>>>,
 }
 
+impl Memo {
+    /// Forgets every node and chain (they keep summaries alive).
+    pub(super) fn clear(&self) {
+        lock(&self.nodes).clear();
+        lock(&self.chains).clear();
+    }
+}
+
 /// What one sync fn contributes to the graph.
 #[derive(Debug)]
 pub(crate) struct Node {

@@ -358,52 +358,54 @@ impl CrateIndex {
     pub fn logging(&self) -> Arc<Logging> {
         self.logging
             .get_or_init(|| {
-                let Some(root) = self.root() else {
-                    return Arc::new(Logging::Unknown);
-                };
-                let src = root.join("src");
-                // Only a program installs the process's logger: a library that does (in test
-                // utilities, behind a feature) leaves the choice to its user.
-                if !src.join("main.rs").is_file() && !src.join("bin").is_dir() {
-                    return Arc::new(Logging::Unknown);
-                }
-                let mut files = Vec::new();
-                rust_files(&src, &mut files, 0);
-                let mut first = Logging::Unknown;
-                let mut named = None;
-                for file in files {
-                    let Ok(text) = std::fs::read_to_string(&file) else {
-                        continue;
+                super::busy(|| {
+                    let Some(root) = self.root() else {
+                        return Arc::new(Logging::Unknown);
                     };
-                    if !crate::syntax::testcode::is_test_path(&file) {
-                        if let Some(l) = default_level(&text) {
-                            named = Some(named.map_or(l, |v: LogLevel| v.min(l)));
+                    let src = root.join("src");
+                    // Only a program installs the process's logger: a library that does (in test
+                    // utilities, behind a feature) leaves the choice to its user.
+                    if !src.join("main.rs").is_file() && !src.join("bin").is_dir() {
+                        return Arc::new(Logging::Unknown);
+                    }
+                    let mut files = Vec::new();
+                    rust_files(&src, &mut files, 0);
+                    let mut first = Logging::Unknown;
+                    let mut named = None;
+                    for file in files {
+                        let Ok(text) = std::fs::read_to_string(&file) else {
+                            continue;
+                        };
+                        if !crate::syntax::testcode::is_test_path(&file) {
+                            if let Some(l) = default_level(&text) {
+                                named = Some(named.map_or(l, |v: LogLevel| v.min(l)));
+                            }
+                        }
+                        if !NEEDLES.iter().any(|n| text.contains(n)) {
+                            continue;
+                        }
+                        if crate::syntax::testcode::is_test_path(&file) {
+                            continue;
+                        }
+                        let Some(summary) = self.summary(&file) else {
+                            continue;
+                        };
+                        if self.module_is_test(&summary.module.join("::")) {
+                            continue;
+                        }
+                        match of_summary(&summary) {
+                            l @ Logging::NonBlocking { .. } => return Arc::new(l),
+                            l @ Logging::Sync(_) if first == Logging::Unknown => first = l,
+                            _ => {}
                         }
                     }
-                    if !NEEDLES.iter().any(|n| text.contains(n)) {
-                        continue;
+                    if let Logging::Sync(b) = &mut first {
+                        b.level = named;
+                        b.files_only = std::fs::read_to_string(&b.file)
+                            .is_ok_and(|text| writes_files_only(&text));
                     }
-                    if crate::syntax::testcode::is_test_path(&file) {
-                        continue;
-                    }
-                    let Some(summary) = self.summary(&file) else {
-                        continue;
-                    };
-                    if self.module_is_test(&summary.module.join("::")) {
-                        continue;
-                    }
-                    match of_summary(&summary) {
-                        l @ Logging::NonBlocking { .. } => return Arc::new(l),
-                        l @ Logging::Sync(_) if first == Logging::Unknown => first = l,
-                        _ => {}
-                    }
-                }
-                if let Logging::Sync(b) = &mut first {
-                    b.level = named;
-                    b.files_only =
-                        std::fs::read_to_string(&b.file).is_ok_and(|text| writes_files_only(&text));
-                }
-                Arc::new(first)
+                    Arc::new(first)
+                })
             })
             .clone()
     }

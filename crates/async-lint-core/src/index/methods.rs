@@ -22,7 +22,7 @@ impl CrateIndex {
         let by_name = self
             .methods
             .files_by_name
-            .get_or_init(|| self.files_by_fn_name());
+            .get_or_init(|| super::busy(|| self.files_by_fn_name()));
         let Some(files) = by_name.get(name) else {
             return Vec::new();
         };

@@ -35,7 +35,9 @@ pub use summary::{
 use crate::catalog::Catalog;
 use crate::config::RuleSettings;
 use crate::source::SourceFile;
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::collections::HashSet;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -112,6 +114,45 @@ pub struct CrateIndex {
     overlay: HashMap<PathBuf, Arc<str>>,
     /// Makes the summary of a file of the crate; `None` for the detached index.
     summarizer: Option<Summarizer>,
+    /// Lints a file of the run ahead of its turn when a lookup needs its summary, so that
+    /// the file is parsed once (see [`Self::set_ahead`]).
+    ahead: OnceLock<AheadHook>,
+    /// Files being linted ahead: their check hands their summary to the index.
+    wanted: Mutex<HashSet<PathBuf>>,
+}
+
+/// Lints the file at an absolute path now if the run has yet to lint it, registering its
+/// summary with the index (see [`CrateIndex::set_ahead`]); does nothing otherwise.
+pub type Ahead = Arc<dyn Fn(&Path) + Send + Sync>;
+
+/// [`Ahead`], printable for the index's `Debug`.
+#[derive(Clone)]
+struct AheadHook(Ahead);
+
+impl std::fmt::Debug for AheadHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AheadHook")
+    }
+}
+
+thread_local! {
+    /// How many index computations that must not be re-entered (a file's load, a memo being
+    /// filled) run on this thread: a file is linted ahead only outside all of them.
+    static BUSY: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Runs `f` as an index computation during which no file is linted ahead: a nested lint could
+/// ask for the answer being computed (a memo's provisional value, a `OnceLock` being filled).
+pub(crate) fn busy<T>(f: impl FnOnce() -> T) -> T {
+    struct Leave;
+    impl Drop for Leave {
+        fn drop(&mut self) {
+            BUSY.with(|b| b.set(b.get() - 1));
+        }
+    }
+    BUSY.with(|b| b.set(b.get() + 1));
+    let _leave = Leave;
+    f()
 }
 
 /// Makes the [`FileSummary`] of one parsed file of the crate: the context's visitor in its
@@ -186,7 +227,41 @@ impl CrateIndex {
     /// read or parsed.
     pub fn summary(&self, file: &Path) -> Option<Arc<FileSummary>> {
         let slot = self.slot(file);
-        slot.get_or_init(|| self.load(file)).clone()
+        if slot.get().is_none() {
+            self.lint_ahead(file);
+        }
+        slot.get_or_init(|| busy(|| self.load(file))).clone()
+    }
+
+    /// Has the run lint `file` now, if it is to lint it and nothing on this thread is in the
+    /// middle of an index computation: its summary then comes from the lint's own parse.
+    fn lint_ahead(&self, file: &Path) {
+        let Some(AheadHook(ahead)) = self.ahead.get() else {
+            return;
+        };
+        if BUSY.with(Cell::get) > 0 {
+            return;
+        }
+        lock(&self.wanted).insert(file.to_path_buf());
+        ahead(file);
+        lock(&self.wanted).remove(file);
+    }
+
+    /// Lets the index have files of the run linted ahead of their turn (see [`Ahead`]): a
+    /// driver linting many files of the crate sets it once, before linting.
+    pub fn set_ahead(&self, ahead: Ahead) {
+        let _ = self.ahead.set(AheadHook(ahead));
+    }
+
+    /// Is the file (its path as the index knows it) being linted ahead, so that its check
+    /// should hand its summary to the index?
+    pub fn wants_summary_of(&self, file: &Path) -> bool {
+        lock(&self.wanted).contains(file)
+    }
+
+    /// The summary the index already has of a file, without making one.
+    pub fn registered(&self, file: &Path) -> Option<Arc<FileSummary>> {
+        lock(&self.summaries).get(file)?.get()?.clone()
     }
 
     /// Registers the summary of a file made elsewhere (the file being checked), unless the
@@ -196,6 +271,20 @@ impl CrateIndex {
         slot.get_or_init(|| Some(summary.clone()))
             .clone()
             .unwrap_or(summary)
+    }
+
+    /// Frees what the index learnt (summaries and the answers that hold them), keeping which
+    /// files it read ([`Self::files_consulted`]): for a driver that has linted the last file
+    /// of the crate, so that memory does not grow with the number of crates linted. A later
+    /// question is answered afresh.
+    pub fn release(&self) {
+        for slot in lock(&self.summaries).values_mut() {
+            *slot = Slot::default();
+        }
+        lock(&self.found).clear();
+        self.blocking.clear();
+        self.one_off.clear();
+        self.serving.clear();
     }
 
     /// How many files the index has parsed (or tried to) so far.
@@ -231,12 +320,12 @@ impl CrateIndex {
         if let Some(&known) = lock(&self.test_modules).get(module) {
             return known;
         }
-        let test = match module.rsplit_once("::") {
+        let test = busy(|| match module.rsplit_once("::") {
             Some((parent, name)) => {
                 self.module_is_test(parent) || self.declared_test_in(parent, module, name)
             }
             None => false,
-        };
+        });
         lock(&self.test_modules).insert(module.to_string(), test);
         test
     }
@@ -409,7 +498,7 @@ impl CrateIndex {
 /// Is a file generated code, by the marker tools put in its first lines (`@generated`,
 /// `DO NOT EDIT`, `Code generated by`)? The index does not summarize it: generated code is
 /// not where a hand-written helper blocks, and it is often the largest part of a crate.
-fn is_generated(text: &str) -> bool {
+pub fn is_generated(text: &str) -> bool {
     text.lines().take(10).any(|l| {
         l.trim_start().starts_with("//")
             && (l.contains("@generated")

@@ -26,6 +26,11 @@ pub(crate) struct Memo {
 }
 
 impl Memo {
+    /// Forgets the answers.
+    pub(super) fn clear(&self) {
+        lock(&self.answers).clear();
+    }
+
     /// A memo for the index after the file `changed` was edited, created or deleted (it
     /// `exists` now): the answers are dropped; the list of the crate's files is kept unless
     /// the file came or went.
@@ -88,14 +93,16 @@ impl CrateIndex {
         }
         // A cycle through `f` is not a path from `main`.
         lock(&self.one_off.answers).insert(key.clone(), false);
-        let answer = self.callers_of(f).is_some_and(|callers| {
-            !callers.is_empty()
-                && callers.iter().all(|(caller, i)| {
-                    let c = &caller.calls[*i];
-                    matches!(c.frame, FrameKind::AsyncFn | FrameKind::SyncFn)
-                        && once_in(caller, c.span.start, c.in_loop)
-                        && self.one_off_within(caller, depth + 1)
-                })
+        let answer = super::busy(|| {
+            self.callers_of(f).is_some_and(|callers| {
+                !callers.is_empty()
+                    && callers.iter().all(|(caller, i)| {
+                        let c = &caller.calls[*i];
+                        matches!(c.frame, FrameKind::AsyncFn | FrameKind::SyncFn)
+                            && once_in(caller, c.span.start, c.in_loop)
+                            && self.one_off_within(caller, depth + 1)
+                    })
+            })
         });
         lock(&self.one_off.answers).insert(key, answer);
         answer

@@ -43,6 +43,12 @@ pub(super) struct Memo {
 }
 
 impl Memo {
+    /// Forgets the answers (they keep summaries alive).
+    pub(super) fn clear(&self) {
+        lock(&self.served).clear();
+        lock(&self.calls).clear();
+    }
+
     /// A memo for the index of the crate at `root` after `changed` was edited: the answers
     /// are dropped (any may depend on that file; finding them again costs a lookup per
     /// caller file), the words and calls of the other files are kept, the edited file's words
@@ -199,7 +205,7 @@ impl CrateIndex {
         }
         // A cycle answers "not known" while the search runs.
         lock(&self.serving.served).insert(path.to_string(), None);
-        let found = self.find_serving_caller(path, name, depth).map(Arc::new);
+        let found = super::busy(|| self.find_serving_caller(path, name, depth)).map(Arc::new);
         lock(&self.serving.served).insert(path.to_string(), found.clone());
         found
     }

@@ -6,7 +6,7 @@
 use crate::source::Span;
 use crate::syntax::Failure;
 use crate::syntax::FrameKind;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// The summary of one parsed file.
@@ -18,14 +18,14 @@ pub struct FileSummary {
     pub module: Vec<String>,
     /// Every fn of the file: free fns, impl and trait methods with bodies, nested fns.
     pub fns: Vec<FnSig>,
-    by_path: HashMap<String, usize>,
+    by_path: foldhash::HashMap<String, usize>,
     /// Paths of fns defined inside another fn's body (their path is the module's).
-    nested: HashSet<String>,
+    nested: foldhash::HashSet<String>,
     /// Paths defined more than once where one is nested: which one a call means is unknown.
-    ambiguous: HashSet<String>,
+    ambiguous: foldhash::HashSet<String>,
     /// Paths defined more than once (cfg'd twins, inherent impls of `Async<TcpListener>` and
     /// `Async<UdpSocket>`): alike in signature as far as lookups care, not in their bodies.
-    duplicated: HashSet<String>,
+    duplicated: foldhash::HashSet<String>,
     /// Modules whose body is in this file (`crate::net::tests` for `mod tests { .. }`).
     pub inline_modules: Vec<String>,
     /// `mod x;` declarations: the declared module's full path and its `#[path = ".."]`.

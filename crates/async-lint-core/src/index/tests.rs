@@ -211,3 +211,55 @@ fn finds_the_logging_backend_of_programs_only() {
     let index = CrateIndex::new(&library.0, Some("l"), None);
     assert_eq!(*index.logging(), Logging::Unknown);
 }
+
+#[test]
+fn a_file_linted_ahead_gives_the_index_its_summary_and_release_forgets_it() {
+    let c = demo("ahead");
+    let index = Arc::new(CrateIndex::new(&c.0, Some("demo-crate"), None));
+    let db = c.0.join("src/db/mod.rs");
+    let linted: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
+    let (weak, seen) = (Arc::downgrade(&index), linted.clone());
+    // What a driver does: lint the file, in the crate, as its own job would.
+    index.set_ahead(Arc::new(move |file: &Path| {
+        let Some(index) = weak.upgrade() else {
+            return;
+        };
+        lock(&seen).push(file.to_path_buf());
+        let text = std::fs::read_to_string(file).expect("readable");
+        let source = SourceFile::new(file, text);
+        let engine = crate::Engine::new(&crate::Config::default(), &crate::Selection::default());
+        let module = vec!["crate".to_string(), "db".to_string()];
+        let scope = crate::IndexScope {
+            index: &index,
+            path: Some(file),
+        };
+        engine.lint_in(&source, &crate::CrateInfo::default(), module, scope);
+    }));
+    let get = index.fn_sig("crate::db::Pool::get").expect("method found");
+    assert_eq!(
+        *lock(&linted),
+        vec![db.clone()],
+        "only the file asked about"
+    );
+    let kept = index
+        .registered(&db)
+        .expect("the lint registered its summary");
+    assert!(
+        std::ptr::eq(get.file(), &*kept),
+        "the lookup is answered from the lint's summary, not from a second parse"
+    );
+    assert!(!index.wants_summary_of(&db));
+
+    let consulted = index.files_consulted().len();
+    index.release();
+    assert!(index.registered(&db).is_none(), "summaries are freed");
+    assert_eq!(
+        index.files_consulted().len(),
+        consulted,
+        "the files read stay known"
+    );
+    let again = index
+        .fn_sig("crate::db::Pool::get")
+        .expect("answered afresh");
+    assert!(again.is_async && !std::ptr::eq(again.file(), &*kept));
+}

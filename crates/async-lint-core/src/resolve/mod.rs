@@ -39,13 +39,29 @@ impl Resolver {
         self.scopes[stop..].iter().rev()
     }
 
-    /// Resolves a syn path (generic arguments ignored).
+    /// Resolves a syn path (generic arguments ignored). Only a path whose first segment is
+    /// `crate`/`self`/`super` or a name in scope is taken apart into segments; the others
+    /// (external crates, unknown names, most paths) are answered without them.
     pub fn resolve(&self, path: &syn::Path) -> Option<String> {
-        let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
         if path.leading_colon.is_some() {
-            return Some(segs.join("::"));
+            return Some(path_string(path));
         }
-        self.resolve_segments(&segs, 0).map(|v| v.join("::"))
+        let first = path.segments.first()?.ident.to_string();
+        let in_scope = matches!(first.as_str(), "crate" | "self" | "super")
+            || self
+                .visible()
+                .any(|s| s.uses.contains_key(&first) || s.items.contains(&first));
+        if in_scope {
+            let segs: Vec<String> = std::iter::once(first)
+                .chain(path.segments.iter().skip(1).map(|s| s.ident.to_string()))
+                .collect();
+            return self.resolve_segments(&segs, 0).map(|v| v.join("::"));
+        }
+        // As `resolve_segments` answers a first segment nothing here defines.
+        if first == "Self" || path.segments.len() == 1 {
+            return None;
+        }
+        Some(path_string(path))
     }
 
     /// Resolves a path given as segments.
@@ -192,11 +208,15 @@ fn first_type_arg(path: &syn::Path) -> Option<&syn::Type> {
 
 /// `a::b::c` of a path, without generics.
 pub fn path_string(p: &syn::Path) -> String {
-    p.segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect::<Vec<_>>()
-        .join("::")
+    use std::fmt::Write;
+    let mut out = String::new();
+    for (i, s) in p.segments.iter().enumerate() {
+        if i > 0 {
+            out.push_str("::");
+        }
+        let _ = write!(out, "{}", s.ident);
+    }
+    out
 }
 
 #[cfg(test)]

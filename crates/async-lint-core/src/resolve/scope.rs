@@ -1,7 +1,7 @@
 //! One scope: the names a module or a block brings in with `use` items and defines itself.
 
 use super::absolute_in;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 /// The names visible in one module or block.
 #[derive(Debug, Default, Clone)]
