@@ -5,6 +5,7 @@
 //! bindings (`let f = File::open(p)?; f.read_to_string(..)`), so they are shared by all rules.
 
 pub mod cancel;
+pub mod runtime;
 
 use crate::finding::Severity;
 use serde::Deserialize;

@@ -89,7 +89,10 @@ impl Engine {
         for rule in rules::RULES {
             let meta = rule.meta();
             let mut s = config.rules.get(meta.name).cloned().unwrap_or_default();
-            s.check_tests = Some(s.check_tests.unwrap_or(config.check_tests));
+            s.check_tests = Some(
+                s.check_tests
+                    .unwrap_or(config.check_tests || rule.checks_tests()),
+            );
             let off = s.level == Some(Level::Off) && !cli.select.iter().any(|n| n == meta.name);
             if selected(meta.name) && !off {
                 enabled.push(*rule);

@@ -7,6 +7,7 @@ pub mod blocking;
 pub mod bounds;
 pub mod callees;
 pub mod cfg;
+mod chains;
 pub mod closures;
 pub mod dataflow;
 pub mod exits;
@@ -16,6 +17,7 @@ mod guards;
 mod locals;
 mod macros;
 mod params;
+pub mod runtime;
 pub mod send_hazards;
 mod serving;
 pub mod spawn;
@@ -33,7 +35,7 @@ pub use visitor::{check_file, check_file_in, summarize, CheckInput, Checked};
 
 use crate::catalog::{Catalog, Returns};
 use crate::config::RuleSettings;
-use crate::index::{BlockingChain, Call, CrateIndex, FileSummary, FnRef, Logging};
+use crate::index::{BlockingChain, CrateIndex, FileSummary, FnRef, Logging};
 use crate::resolve::Resolver;
 use crate::source::{SourceFile, Span, SpanOf};
 use crate::CrateInfo;
@@ -61,6 +63,8 @@ pub struct Context<'a> {
     pub(crate) awaited: Vec<usize>,
     /// Resolved self type of each enclosing `impl`.
     pub(crate) impl_self: Vec<Option<String>>,
+    /// Resolved (else written) path of the trait of each enclosing `impl`, if any.
+    pub(crate) impl_trait: Vec<Option<String>>,
     pub(crate) structs: StructFields,
     /// How many enclosing items are test code (`#[test]` fns, `#[cfg(test)]` modules…).
     pub(crate) test_items: usize,
@@ -499,24 +503,7 @@ impl<'a> Context<'a> {
     /// it to a blocking API, across the crate's files (see [`crate::index::BlockingChain`]).
     /// `None` when it does not block as far as the index can tell.
     pub fn blocking_chain(&self, f: &FnRef) -> Option<Arc<BlockingChain>> {
-        let index = self.crate_index();
-        let own = self.own_summary();
-        let is_own = |g: &FnRef| own.as_ref().is_some_and(|o| std::ptr::eq(&**o, g.file()));
-        if self.index.scope.path.is_some() || !is_own(f) {
-            return index.blocking_chain(f);
-        }
-        // A fn of this file outside the index's module tree (a test, an example, a loose
-        // file): its `crate::` is this file, so it is not the index's to memoise.
-        let resolve = |c: &Call| c.target_path().and_then(|p| self.fn_sig(&p));
-        let trusted = |path: &str| blocking::listed(self, "trusted", path);
-        let node_of = |g: &FnRef| {
-            if is_own(g) {
-                Arc::new(crate::index::blocking_node(g, &resolve, &trusted))
-            } else {
-                index.node(g)
-            }
-        };
-        crate::index::blocking_search(f, &node_of).map(Arc::new)
+        self.chain_to(f, crate::index::Target::Blocking)
     }
 
     /// How the code here logs (see [`crate::index::Logging`]): for a file of the index's

@@ -9,6 +9,7 @@ use super::bounds::{chain_limit, Limit, LoopBounds};
 use super::failure::Failure;
 use super::frame::{INLINE_ONCE, OFFLOADING_CALLEES, PER_ITEM_ADAPTERS};
 use super::macros::{self, parse_body, MacroBody};
+use super::runtime::{self, RuntimeRoot};
 use super::spawn::{may_name_spawn_method, may_name_spawner, SpawnKind, SPAWN_WORDS};
 use super::testcode;
 use super::{
@@ -27,6 +28,7 @@ use crate::source::{SourceFile, Span, SpanOf};
 use crate::CrateInfo;
 use evalorder::has_let;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::Expr;
@@ -197,6 +199,8 @@ struct Visitor<'a> {
     /// The future of the spawn call whose arguments are being visited (its address) and the
     /// spawner: the async block it is runs as a task.
     task_body: Option<(usize, String)>,
+    /// The async block given to the `block_on` whose arguments are being visited, and its runtime.
+    runtime_body: Option<(usize, Arc<RuntimeRoot>)>,
 }
 
 impl<'a> Visitor<'a> {
@@ -226,6 +230,7 @@ impl<'a> Visitor<'a> {
             locals: Locals::default(),
             awaited: Vec::new(),
             impl_self: Vec::new(),
+            impl_trait: Vec::new(),
             structs,
             test_items: 0,
             test_path: testcode::is_test_path(&input.file.path),
@@ -252,6 +257,7 @@ impl<'a> Visitor<'a> {
             fn_stack: Vec::new(),
             traits: Vec::new(),
             task_body: None,
+            runtime_body: None,
         }
     }
 
@@ -319,7 +325,13 @@ impl<'a> Visitor<'a> {
         }
     }
 
-    fn visit_fn(&mut self, sig: &syn::Signature, body: Option<&syn::Block>, owner: Option<String>) {
+    fn visit_fn(
+        &mut self,
+        attrs: &[syn::Attribute],
+        sig: &syn::Signature,
+        body: Option<&syn::Block>,
+        owner: Option<String>,
+    ) {
         let kind = if sig.asyncness.is_some() {
             FrameKind::AsyncFn
         } else {
@@ -328,6 +340,10 @@ impl<'a> Visitor<'a> {
         let mut frame = Frame::new(kind, self.cx.file.span_of_sig(sig));
         frame.name = Some(sig.ident.to_string());
         frame.returns_result = returns_result(&sig.output);
+        frame.runtime = (kind == FrameKind::AsyncFn)
+            .then(|| runtime::of_attrs(&self.cx, attrs))
+            .flatten();
+        frame.expects_panic = runtime::expects_panic(attrs);
         let index = self.record_fn(sig, body, owner);
         let Some(body) = body else { return };
         if let (Some(i), Some(summary)) = (index, self.summary.as_mut()) {
@@ -632,7 +648,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
-        self.visit_fn(&f.sig, Some(&f.block), None);
+        self.visit_fn(&f.attrs, &f.sig, Some(&f.block), None);
     }
 
     fn visit_impl_item(&mut self, i: &'ast syn::ImplItem) {
@@ -649,7 +665,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
         let owner = self.cx.self_type().map(str::to_string);
-        self.visit_fn(&f.sig, Some(&f.block), owner);
+        self.visit_fn(&f.attrs, &f.sig, Some(&f.block), owner);
     }
 
     fn visit_trait_item(&mut self, i: &'ast syn::TraitItem) {
@@ -663,7 +679,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
 
     fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
         let owner = self.traits.last().cloned();
-        self.visit_fn(&f.sig, f.default.as_ref(), owner);
+        self.visit_fn(&f.attrs, &f.sig, f.default.as_ref(), owner);
     }
 
     fn visit_item_trait(&mut self, t: &'ast syn::ItemTrait) {
@@ -679,10 +695,16 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
         let self_ty = self.cx.resolve_type(&i.self_ty);
         self.cx.impl_self.push(self_ty);
+        let of_trait = i
+            .trait_
+            .as_ref()
+            .map(|(p, _)| self.cx.resolve(p).unwrap_or_else(|| path_string(p)));
+        self.cx.impl_trait.push(of_trait);
         for item in &i.items {
             self.visit_impl_item(item);
         }
         self.cx.impl_self.pop();
+        self.cx.impl_trait.pop();
     }
 
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
@@ -787,6 +809,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
                 self.cx.locals.set_mut_ref(&pi.ident.to_string());
             }
             super::closures::note(&mut self.cx, &pi.ident, &init.expr);
+            runtime::note(&mut self.cx, &pi.ident, &init.expr);
         }
         if let Some(init) = &l.init {
             self.cx.guards_bind(&l.pat, &init.expr);
@@ -822,6 +845,11 @@ impl Visitor<'_> {
                     .task_body
                     .take_if(|(addr, _)| *addr == e as *const Expr as usize)
                     .map(|(_, spawner)| spawner);
+                let addr = e as *const Expr as usize;
+                frame.runtime = self
+                    .runtime_body
+                    .take_if(|(a, _)| *a == addr)
+                    .map(|(_, r)| r);
                 self.push_frame(frame);
                 self.visit_block(&a.block);
                 self.pop_frame();
@@ -988,6 +1016,7 @@ impl Visitor<'_> {
                     }
                 }
                 self.task_body = self.spawned_future(e, name.as_deref());
+                self.runtime_body = runtime::block_on_body(&self.cx, m);
                 self.closure_item = name
                     .as_deref()
                     .and_then(|n| super::params::item_arg(&self.cx, n, &m.receiver));
@@ -995,6 +1024,7 @@ impl Visitor<'_> {
                 self.visit_args(callee, m.args.iter());
                 self.closure_item = None;
                 self.task_body = None;
+                self.runtime_body = None;
                 self.adapter_bounds = saved;
             }
             Expr::Macro(m) => self.visit_macro(&m.mac),

@@ -15,8 +15,10 @@ mod one_off;
 mod served;
 mod summary;
 
-pub use blocking::{display_name, diverges, followed, BlockingChain, MAX_CHAIN};
-pub(crate) use blocking::{node as blocking_node, search as blocking_search};
+pub use blocking::{
+    display_name, diverges, followed, probes_runtime, BlockingChain, Target, MAX_CHAIN,
+};
+pub(crate) use blocking::{node as blocking_node, search as blocking_search, Node};
 pub use logging::{
     default_level, of_summary as logging_of, writes_files_only, LogLevel, LoggerBackend, Logging,
     DEFAULT_THRESHOLD,

@@ -2,9 +2,11 @@
 //! (embedded for `explain`), one folder in `fixtures/<name>/`, and one line in [`RULES`].
 
 mod await_in_loop;
+mod block_in_place_current_thread;
 mod blocking_in_async;
 mod cancel_unsafe_select;
 mod lock_across_await;
+mod runtime_in_drop;
 mod sequential_awaits;
 mod swallowed_task_error;
 mod sync_logging;
@@ -60,6 +62,12 @@ pub trait Rule: Sync {
         self.meta().triggers
     }
 
+    /// Does the rule report in test code when the config does not say (`check-tests`)? Rules
+    /// about code that panics do: a test is where such a mistake shows first.
+    fn checks_tests(&self) -> bool {
+        false
+    }
+
     /// Called for every expression, before its children are visited.
     fn check_expr(&self, _cx: &Context<'_>, _expr: &syn::Expr, _out: &mut Vec<Finding>) {}
 
@@ -94,6 +102,8 @@ pub static RULES: &[&dyn Rule] = &[
     &sync_logging::SyncLogging,
     &cancel_unsafe_select::CancelUnsafeSelect,
     &timeout_never_fires::TimeoutNeverFires,
+    &block_in_place_current_thread::BlockInPlaceCurrentThread,
+    &runtime_in_drop::RuntimeInDrop,
 ];
 
 /// A call as messages name it: its text when it is one short line, else its chain with the
