@@ -14,7 +14,7 @@ use syn::Expr;
 pub struct RuntimeRoot {
     /// `None` when the runtime is not built in sight (`self.rt.block_on(async { .. })`).
     pub flavor: Option<Flavor>,
-    /// How messages name it: "`#[tokio::test]`", "the runtime of `new_current_thread()`".
+    /// How messages name it: "`#[tokio::test]`", "`new_current_thread()`".
     pub shown: String,
     /// The attribute, or the call that builds the runtime.
     pub span: Span,
@@ -99,7 +99,7 @@ pub fn runtime_of(cx: &Context<'_>, expr: &Expr) -> Option<Arc<RuntimeRoot>> {
                 };
                 return Some(Arc::new(RuntimeRoot {
                     flavor: Some(flavor),
-                    shown: format!("the runtime built by {shown}"),
+                    shown,
                     span: cx.span(c),
                 }));
             }

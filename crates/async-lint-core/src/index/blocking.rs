@@ -29,11 +29,14 @@ const MAX_VISITED: usize = 512;
 /// A fn as the memo knows it: its file and its path (`#[path]` twins share a path).
 type Key = (PathBuf, String);
 
+/// A fn as the memo knows it, for one target.
+type TargetKey = (Target, Key);
+
 /// The per-crate memo, per target.
 #[derive(Debug, Default)]
 pub(crate) struct Memo {
-    nodes: Mutex<HashMap<(Target, Key), Arc<Node>>>,
-    chains: Mutex<HashMap<(Target, Key), Option<Arc<BlockingChain>>>>,
+    nodes: Mutex<HashMap<TargetKey, Arc<Node>>>,
+    chains: Mutex<HashMap<TargetKey, Option<Arc<BlockingChain>>>>,
 }
 
 /// What a chain search looks for, and through which calls.

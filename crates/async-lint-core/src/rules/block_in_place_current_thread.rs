@@ -169,7 +169,7 @@ fn explained(f: Finding, root: &RuntimeRoot) -> Finding {
         ", or run the test on the multi-thread runtime: `#[tokio::test(flavor = \"multi_thread\")]`"
     } else if root.shown.starts_with("`#[tokio::main") {
         ", or run on the multi-thread runtime: `#[tokio::main]` (its default flavor)"
-    } else if root.shown.starts_with("the runtime built by") {
+    } else if !root.shown.starts_with("`#[") {
         ", or build a multi-thread runtime: `tokio::runtime::Builder::new_multi_thread()`"
     } else {
         ""
