@@ -147,6 +147,17 @@ pub(crate) fn block_on_body(
 }
 
 impl Context<'_> {
+    /// The span of a call without the outer attributes syn counts in it
+    /// (`#[cfg(..)] tokio::spawn(..)` is reported at `tokio::spawn(..)`).
+    pub fn call_span(&self, call: &Expr) -> Span {
+        let start = match call {
+            Expr::Call(c) => self.span(&*c.func),
+            Expr::MethodCall(m) => self.span(&*m.receiver),
+            _ => return self.span(call),
+        };
+        Span::new(start.start, self.span(call).end)
+    }
+
     /// The runtime the code here runs on, when the file shows it: the innermost frame that
     /// names one, through async blocks and closures (they run on the runtime of the task that
     /// awaits or spawns them) and closures run in place; not through a fn or a closure run

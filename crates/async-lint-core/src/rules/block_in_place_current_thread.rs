@@ -120,7 +120,7 @@ fn through_helper(cx: &Context<'_>, expr: &Expr, root: &RuntimeRoot) -> Option<F
     let place = place(cx, &chain);
     let finding = Finding::new(
         META.name,
-        cx.span(expr),
+        cx.call_span(expr),
         format!(
             "`{called}` calls `block_in_place` on the current-thread runtime of {}: {} ({place})",
             root.shown,
@@ -151,7 +151,7 @@ fn place(cx: &Context<'_>, chain: &BlockingChain) -> String {
 fn direct(cx: &Context<'_>, expr: &Expr, root: &RuntimeRoot) -> Finding {
     let f = Finding::new(
         META.name,
-        cx.span(expr),
+        cx.call_span(expr),
         format!(
             "`block_in_place` on the current-thread runtime of {}",
             root.shown

@@ -182,7 +182,7 @@ fn report(
         NeedKind::Context => "panics when dropped outside a runtime",
         NeedKind::Blocks => "panics or stalls when dropped inside a runtime",
     };
-    let f = Finding::new(META.name, cx.span(expr), message)
+    let f = Finding::new(META.name, cx.call_span(expr), message)
         .label(label)
         .severity(META.default_severity)
         .note(need.why.clone())
