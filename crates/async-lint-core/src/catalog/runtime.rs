@@ -212,21 +212,25 @@ impl Runtimes {
             .map(|(_, n)| n)
     }
 
-    /// The last segments of the paths and the method names that need a runtime, leaving out
-    /// those that contain another (`spawn_local` holds `spawn`): a file that holds none of
-    /// them cannot call one directly.
-    pub fn needs_runtime_words(&self) -> Vec<&str> {
-        let mut words: Vec<&str> = self
+    /// The last segments of the paths and the method names that need a runtime, as rustfmt
+    /// writes a call of them (`spawn(`, `current(`): a file that holds none of them cannot
+    /// call one directly.
+    pub fn needs_runtime_words(&self) -> Vec<String> {
+        let mut words: Vec<String> = self
             .needs
             .iter()
             .map(|(p, _)| last(p))
             .chain(self.needs_methods.iter().map(|(m, _)| m.as_str()))
+            .map(|n| format!("{n}("))
             .collect();
         words.sort_unstable();
         words.dedup();
-        let all = words.clone();
-        words.retain(|w| !all.iter().any(|o| o != w && w.contains(o)));
         words
+    }
+
+    /// The names the fns that panic on a current-thread runtime are called by.
+    pub fn block_in_place_names(&self) -> impl Iterator<Item = &str> {
+        self.block_in_place.iter().map(|p| last(p))
     }
 
     /// Does the call at a resolved path ask whether a runtime runs, without panicking?
@@ -276,7 +280,13 @@ mod tests {
         assert!(c.method_needs_runtime("block_on").is_some());
         assert_eq!(
             c.needs_runtime_words(),
-            vec!["block_on", "current", "spawn"]
+            vec![
+                "block_on(",
+                "current(",
+                "spawn(",
+                "spawn_blocking(",
+                "spawn_local("
+            ]
         );
         assert!(c.is_probe("tokio::runtime::Handle::try_current"));
         assert_eq!(Flavor::named("local"), Some(Flavor::CurrentThread));

@@ -37,6 +37,8 @@ type TargetKey = (Target, Key);
 pub(crate) struct Memo {
     nodes: Mutex<HashMap<TargetKey, Arc<Node>>>,
     chains: Mutex<HashMap<TargetKey, Option<Arc<BlockingChain>>>>,
+    /// Per word: does a file of the crate's `src/` hold it?
+    mentions: Mutex<HashMap<String, bool>>,
 }
 
 /// What a chain search looks for, and through which calls.
@@ -387,6 +389,21 @@ impl CrateIndex {
             .entry(k)
             .or_insert(found)
             .clone()
+    }
+
+    /// Does a file of the crate's `src/` hold `word` (a byte search, once per crate and word)?
+    /// A cheap test before chain searches that can only end at a call of that name.
+    pub fn mentions(&self, word: &str) -> bool {
+        if let Some(&known) = lock(&self.blocking.mentions).get(word) {
+            return known;
+        }
+        let finder = memchr::memmem::Finder::new(word);
+        let found = self
+            .files()
+            .iter()
+            .any(|f| std::fs::read(f).is_ok_and(|bytes| finder.find(&bytes).is_some()));
+        lock(&self.blocking.mentions).insert(word.to_string(), found);
+        found
     }
 
     /// The memoised node of a fn of this crate for `target`.

@@ -101,6 +101,11 @@ fn through_helper(cx: &Context<'_>, expr: &Expr, root: &RuntimeRoot) -> Option<F
     if !followed(&called_name(expr)?) {
         return None;
     }
+    // No chain can end at `block_in_place` in a crate that never names it.
+    let named = |n: &str| cx.file.text.contains(n) || cx.crate_index().mentions(n);
+    if !Runtimes::builtin().block_in_place_names().any(named) {
+        return None;
+    }
     let f: FnRef = cx.called_fn(expr)?;
     if diverges(&f) {
         return None;

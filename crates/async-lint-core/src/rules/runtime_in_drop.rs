@@ -29,7 +29,11 @@ impl Rule for RuntimeInDrop {
     /// from `drop` is followed through the fns of its own file only, so one of them is in it.
     fn triggers(&self) -> &'static [&'static str] {
         static WORDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-        WORDS.get_or_init(|| Runtimes::builtin().needs_runtime_words())
+        static OWNED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        WORDS.get_or_init(|| {
+            let owned = OWNED.get_or_init(|| Runtimes::builtin().needs_runtime_words());
+            owned.iter().map(String::as_str).collect()
+        })
     }
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
