@@ -22,6 +22,10 @@ pub struct Frame {
     pub returns_result: bool,
     /// For an async block run as a task (`tokio::spawn(async move { .. })`): the spawner.
     pub task: Option<String>,
+    /// The runtime the body runs on, when the file shows it (see [`super::runtime`]).
+    pub runtime: Option<std::sync::Arc<super::runtime::RuntimeRoot>>,
+    /// For fns: a test that expects to panic (`#[should_panic]`).
+    pub expects_panic: bool,
 }
 
 impl Frame {
@@ -35,6 +39,8 @@ impl Frame {
             per_item: None,
             returns_result: false,
             task: None,
+            runtime: None,
+            expects_panic: false,
         }
     }
 

@@ -7,6 +7,7 @@ pub mod blocking;
 pub mod bounds;
 pub mod callees;
 pub use crate::syntax::cfg;
+mod chains;
 pub mod closures;
 pub mod dataflow;
 pub mod exits;
@@ -18,6 +19,7 @@ mod locals;
 mod macros;
 mod params;
 mod rule;
+pub mod runtime;
 pub mod send_hazards;
 mod serving;
 pub mod spawn;
@@ -63,6 +65,8 @@ pub struct Context<'a> {
     pub(crate) awaited: Vec<usize>,
     /// Resolved self type of each enclosing `impl`.
     pub(crate) impl_self: Vec<Option<String>>,
+    /// Resolved (else written) path of the trait of each enclosing `impl`, if any.
+    pub(crate) impl_trait: Vec<Option<String>>,
     pub(crate) structs: StructFields,
     /// How many enclosing items are test code (`#[test]` fns, `#[cfg(test)]` modules…).
     pub(crate) test_items: usize,

@@ -21,6 +21,7 @@ impl Visitor<'_> {
             span: self.cx.span(&r.self_token),
             closure: None,
             item: None,
+            runtime: None,
         });
     }
 
@@ -41,6 +42,7 @@ impl Visitor<'_> {
                     span: self.cx.span(&pi.ident),
                     closure: None,
                     item: None,
+                    runtime: None,
                 });
                 if let Some((_, sub)) = &pi.subpat {
                     self.bind_pat(sub, None);

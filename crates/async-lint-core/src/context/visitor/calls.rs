@@ -104,6 +104,11 @@ impl Visitor<'_> {
             .task_body
             .take_if(|(addr, _)| *addr == e as *const Expr as usize)
             .map(|(_, spawner)| spawner);
+        let addr = e as *const Expr as usize;
+        frame.runtime = self
+            .runtime_body
+            .take_if(|(a, _)| *a == addr)
+            .map(|(_, r)| r);
         self.push_frame(frame);
         self.visit_block(&a.block);
         self.pop_frame();
@@ -150,6 +155,7 @@ impl Visitor<'_> {
             }
         }
         self.task_body = self.spawned_future(e, name.as_deref());
+        self.runtime_body = crate::context::runtime::block_on_body(&self.cx, m);
         self.closure_item = name
             .as_deref()
             .and_then(|n| crate::context::params::item_arg(&self.cx, n, &m.receiver));
@@ -157,6 +163,7 @@ impl Visitor<'_> {
         self.visit_args(callee, m.args.iter());
         self.closure_item = None;
         self.task_body = None;
+        self.runtime_body = None;
         self.adapter_bounds = saved;
     }
 }
