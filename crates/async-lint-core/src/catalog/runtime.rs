@@ -20,6 +20,8 @@ struct RawRuntimes {
     needs_runtime: Vec<RawNeeds>,
     #[serde(default)]
     probe: Vec<RawPaths>,
+    #[serde(default)]
+    catch_panics: Vec<RawPaths>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -109,6 +111,7 @@ pub struct Runtimes {
     needs: Vec<(String, NeedsRuntime)>,
     needs_methods: Vec<(String, NeedsRuntime)>,
     probes: Vec<String>,
+    catch_panics: Vec<String>,
 }
 
 impl Runtimes {
@@ -149,6 +152,9 @@ impl Runtimes {
         }
         for p in raw.probe {
             cat.probes.extend(p.paths);
+        }
+        for p in raw.catch_panics {
+            cat.catch_panics.extend(p.paths);
         }
         Ok(cat)
     }
@@ -236,6 +242,11 @@ impl Runtimes {
     /// Does the call at a resolved path ask whether a runtime runs, without panicking?
     pub fn is_probe(&self, path: &str) -> bool {
         self.probes.iter().any(|p| p == path)
+    }
+
+    /// Does the fn at a resolved path catch the panics of the closure it is given?
+    pub fn catches_panics(&self, path: &str) -> bool {
+        self.catch_panics.iter().any(|p| p == path)
     }
 }
 

@@ -26,6 +26,11 @@ pub struct Frame {
     pub runtime: Option<std::sync::Arc<super::runtime::RuntimeRoot>>,
     /// For fns: a test that expects to panic (`#[should_panic]`).
     pub expects_panic: bool,
+    /// How many branches of this frame (`if`/`else`, `match` arms, the right of `&&`/`||`)
+    /// enclose the code being visited (see [`super::Context::conditional`]).
+    pub branches: usize,
+    /// For a closure passed to a path call (`run_guarded(|| ..)`): the callee's path.
+    pub caller: Option<String>,
 }
 
 impl Frame {
@@ -41,6 +46,8 @@ impl Frame {
             task: None,
             runtime: None,
             expects_panic: false,
+            branches: 0,
+            caller: None,
         }
     }
 

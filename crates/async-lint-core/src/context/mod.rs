@@ -8,6 +8,7 @@ pub mod bounds;
 pub mod callees;
 pub use crate::syntax::cfg;
 mod chains;
+mod exported;
 pub mod closures;
 pub mod dataflow;
 pub mod exits;

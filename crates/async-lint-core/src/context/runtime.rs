@@ -177,6 +177,20 @@ impl Context<'_> {
         None
     }
 
+    /// The paths of the calls the closures around the code here are handed to, innermost
+    /// first, up to the enclosing fn.
+    pub fn enclosing_callers(&self) -> impl Iterator<Item = &str> {
+        let fn_at = self
+            .frames
+            .iter()
+            .rposition(|f| matches!(f.kind, FrameKind::SyncFn | FrameKind::AsyncFn))
+            .unwrap_or(0);
+        self.frames[fn_at..]
+            .iter()
+            .rev()
+            .filter_map(|f| f.caller.as_deref())
+    }
+
     /// Is the code here in a fn that expects to panic (`#[should_panic]`), or nested in one?
     pub fn expects_panic(&self) -> bool {
         self.frames.iter().any(|f| f.expects_panic)

@@ -62,6 +62,10 @@ struct Visitor<'a> {
     task_body: Option<(usize, String)>,
     /// The async block given to the `block_on` whose arguments are being visited, and its runtime.
     runtime_body: Option<(usize, Arc<RuntimeRoot>)>,
+    /// The path of the call whose arguments are about to be visited, then of the call the
+    /// closure being entered is passed to (its frame's `caller`).
+    call_path: Option<String>,
+    closure_caller: Option<String>,
 }
 
 impl<'a> Visitor<'a> {
@@ -130,6 +134,8 @@ impl<'a> Visitor<'a> {
             traits: Vec::new(),
             task_body: None,
             runtime_body: None,
+            call_path: None,
+            closure_caller: None,
         }
     }
 

@@ -50,7 +50,9 @@ pub enum Target {
     /// catalogue), through sync and async fns alike: in the fn's own body or in the async
     /// blocks and closures it makes, which run on the runtime of the task that awaits or
     /// spawns them. Closures handed to a thread or the blocking pool run on no runtime.
-    BlockInPlace,
+    /// Unless `conditional`, only through calls made every time their fn runs (not under a
+    /// branch: see [`Call::conditional`]).
+    BlockInPlace { conditional: bool },
     /// A call that needs a runtime on the calling thread or blocks it on a future (per the
     /// runtimes catalogue), in a sync fn's own body, through sync fns. A fn that asks first
     /// whether a runtime runs (`Handle::try_current`) is taken to handle both cases.
@@ -62,19 +64,22 @@ impl Target {
     fn runs(self, c: &Call) -> bool {
         match self {
             Target::Blocking | Target::NeedsRuntime => c.frame == FrameKind::SyncFn && !c.awaited,
-            Target::BlockInPlace => matches!(
-                c.frame,
-                FrameKind::SyncFn
-                    | FrameKind::AsyncFn
-                    | FrameKind::AsyncBlock
-                    | FrameKind::AsyncClosure
-            ),
+            Target::BlockInPlace { conditional } => {
+                (conditional || !c.conditional)
+                    && matches!(
+                        c.frame,
+                        FrameKind::SyncFn
+                            | FrameKind::AsyncFn
+                            | FrameKind::AsyncBlock
+                            | FrameKind::AsyncClosure
+                    )
+            }
         }
     }
 
     /// Is the crate fn `g` followed when called?
     fn follows(self, g: &FnSig) -> bool {
-        self == Target::BlockInPlace || !(g.is_async || g.returns_future)
+        matches!(self, Target::BlockInPlace { .. }) || !(g.is_async || g.returns_future)
     }
 
     /// The call as the end of a chain, when it is one.
@@ -89,7 +94,7 @@ impl Target {
         };
         match self {
             Target::Blocking => c.blocking.clone(),
-            Target::BlockInPlace => {
+            Target::BlockInPlace { .. } => {
                 path.filter(|p| runtimes.is_block_in_place(p))
                     .map(|p| BlockingLeaf {
                         api: p.to_string(),

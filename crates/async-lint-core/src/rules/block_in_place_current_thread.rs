@@ -1,7 +1,7 @@
 //! `block-in-place-current-thread`: `tokio::task::block_in_place` reached on a current-thread
 //! runtime, where it panics. The user documentation is `rules/block-in-place-current-thread.md`.
 
-use super::{Rule, RuleMeta};
+use super::{OptionKind, Rule, RuleMeta, RuleOption};
 use crate::catalog::runtime::{Flavor, Runtimes};
 use crate::context::cfg;
 use crate::context::runtime::{runtime_of, RuntimeRoot};
@@ -17,7 +17,11 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Error,
     summary: "`tokio::task::block_in_place` reached on a current-thread runtime, where it panics",
     doc: include_str!("../../rules/block-in-place-current-thread.md"),
-    options: &[],
+    options: &[RuleOption {
+        key: "conditional-paths",
+        kind: OptionKind::Bool,
+        help: "also report a chain of calls that reaches `block_in_place` only under a branch (an `if`, a `match` arm, a `for` loop) of some fn on the way, at `warning`: whether it is taken depends on values the linter does not see",
+    }],
     // Taken from the runtimes catalogue (see `Rule::triggers`).
     triggers: &[],
 };
@@ -45,7 +49,10 @@ impl Rule for BlockInPlaceCurrentThread {
     }
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
-        if !matches!(expr, Expr::Call(_) | Expr::MethodCall(_)) || cx.expects_panic() {
+        if !matches!(expr, Expr::Call(_) | Expr::MethodCall(_))
+            || cx.expects_panic()
+            || panic_caught(cx)
+        {
             return;
         }
         // `rt.block_on(run())` on a current-thread runtime built in sight: `run` runs there.
@@ -108,18 +115,25 @@ fn through_helper(cx: &Context<'_>, expr: &Expr, root: &RuntimeRoot) -> Option<F
     if diverges(&f) {
         return None;
     }
-    let chain = cx.chain_to(&f, Target::BlockInPlace)?;
+    // Every call on the way made each time its fn runs: the panic is certain. Under a branch
+    // it depends on values not seen here (a `run(opts)` that dispatches on its options).
+    let every_time = if cx.conditional() {
+        None
+    } else {
+        cx.chain_to(&f, Target::BlockInPlace { conditional: false })
+    };
+    let (chain, severity) = match every_time {
+        Some(chain) => (chain, Severity::Error),
+        None if option(cx, "conditional-paths") => (
+            cx.chain_to(&f, Target::BlockInPlace { conditional: true })?,
+            Severity::Warning,
+        ),
+        None => return None,
+    };
     if cfg::exclusive(cx.cfgs(), &chain.cfgs) {
         return None;
     }
     let called = display_name(&f.path);
-    // Through an async fn the path taken may depend on its arguments (a `run(opts)` that
-    // dispatches on them): likely, not certain.
-    let severity = if f.is_async || f.returns_future {
-        Severity::Warning
-    } else {
-        Severity::Error
-    };
     let place = place(cx, &chain);
     let finding = Finding::new(
         META.name,
@@ -184,4 +198,31 @@ fn explained(f: Finding, root: &RuntimeRoot) -> Finding {
     .help(format!(
         "move the blocking work to the blocking pool with `tokio::task::spawn_blocking(..).await`{multi}"
     ))
+}
+
+fn option(cx: &Context<'_>, key: &str) -> bool {
+    cx.settings(META.name)
+        .and_then(|s| s.bool(key))
+        .unwrap_or(false)
+}
+
+/// Is the code here in a closure handed to a fn that catches its panic: `catch_unwind`
+/// itself (per the runtimes catalogue), or a fn of the crate that calls it? Then the panic
+/// is expected (a test of it). A closure handed to a fn of the crate the index cannot find
+/// is given the benefit of the doubt: what that fn does with it is unknown.
+fn panic_caught(cx: &Context<'_>) -> bool {
+    let runtimes = Runtimes::builtin();
+    let catches = |path: &str| {
+        if runtimes.catches_panics(path) {
+            return true;
+        }
+        match cx.fn_sig(path) {
+            Some(f) => f.calls.iter().any(|c| {
+                c.target_path()
+                    .is_some_and(|p| runtimes.catches_panics(&p))
+            }),
+            None => path.starts_with("crate::"),
+        }
+    };
+    cx.enclosing_callers().any(catches)
 }

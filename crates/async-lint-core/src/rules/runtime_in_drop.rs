@@ -1,7 +1,7 @@
 //! `runtime-in-drop`: a `Drop` impl that spawns, looks up the current runtime or blocks on a
 //! future. The user documentation is `rules/runtime-in-drop.md`.
 
-use super::{Rule, RuleMeta};
+use super::{OptionKind, Rule, RuleMeta, RuleOption};
 use crate::catalog::runtime::{NeedKind, NeedsRuntime, Runtimes};
 use crate::context::Context;
 use crate::finding::{Finding, Severity};
@@ -15,7 +15,11 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Warning,
     summary: "a `Drop` impl that spawns a task, looks up the current runtime or blocks on a future",
     doc: include_str!("../../rules/runtime-in-drop.md"),
-    options: &[],
+    options: &[RuleOption {
+        key: "scope",
+        kind: OptionKind::Choice(&["library", "all"]),
+        help: "where to report: the `Drop` impls of types a library exports (declared `pub`, or held by one that is), which its users may drop anywhere (the default); or every `Drop` impl, the others (a program's own types, examples) at `info`",
+    }],
     // Taken from the runtimes catalogue (see `Rule::triggers`).
     triggers: &[],
 };
@@ -59,7 +63,16 @@ impl Rule for RuntimeInDrop {
         if drop_probes_runtime(cx) || (need.kind == NeedKind::Blocks && sync_adapter(cx)) {
             return;
         }
-        out.push(report(cx, expr, via, &api, &need));
+        let exported = cx.in_library()
+            && cx
+                .self_type()
+                .is_some_and(|t| cx.type_exported(t.rsplit("::").next().unwrap_or(t)));
+        let all = cx.settings(META.name).and_then(|s| s.string("scope")) == Some("all");
+        if !exported && !all {
+            return;
+        }
+        let f = report(cx, expr, via, &api, &need);
+        out.push(if exported { f } else { program_own(cx, f) });
     }
 }
 
@@ -186,7 +199,7 @@ fn report(
         NeedKind::Context => "panics when dropped outside a runtime",
         NeedKind::Blocks => "panics or stalls when dropped inside a runtime",
     };
-    let f = Finding::new(META.name, cx.call_span(expr), message)
+    Finding::new(META.name, cx.call_span(expr), message)
         .label(label)
         .severity(META.default_severity)
         .note(need.why.clone())
@@ -194,15 +207,23 @@ fn report(
             "give `{ty}` an explicit async `close()`/`shutdown()` that its owner awaits before dropping it; \
              in `drop`, at most hand the work to a runtime that is known to run: \
              `if let Ok(handle) = tokio::runtime::Handle::try_current() {{ handle.spawn(..); }}`"
-        ));
-    if in_example(cx) {
-        f.severity(Severity::Info).note(
-            "an example program: its values are dropped inside the runtime it runs, so this \
-             only teaches the pattern (reported at info)",
-        )
+        ))
+}
+
+/// A finding about a type no library exports (a program's own, an example's): its values die
+/// where the program decides, usually inside its runtime; reported at info (`scope = "all"`).
+fn program_own(cx: &Context<'_>, f: Finding) -> Finding {
+    let whose = if in_example(cx) {
+        "an example program's type"
+    } else if cx.in_library() {
+        "a type the library does not export"
     } else {
-        f
-    }
+        "a program's own type"
+    };
+    f.severity(Severity::Info).note(format!(
+        "{whose}: its values are dropped where the program decides, usually inside its \
+         runtime (reported at info with `scope = \"all\"`)"
+    ))
 }
 
 /// Is the file an example program (under an `examples/` folder)?
