@@ -7,9 +7,11 @@ use std::collections::HashSet;
 
 impl Context<'_> {
     /// Is the file part of a library crate's module tree (`src/` of a crate with a
-    /// `src/lib.rs`, not a binary, an example or a test)?
+    /// `src/lib.rs`, not a binary, an example or a test)? A file of no crate may be: then
+    /// the visibility of its types decides alone.
     pub fn in_library(&self) -> bool {
-        self.index.scope.path.is_some() && self.crate_index().lib_name().is_some()
+        let index = self.crate_index();
+        index.root().is_none() || (self.index.scope.path.is_some() && index.lib_name().is_some())
     }
 
     /// Does the type named `name` (its last segment) leave the crate: declared `pub` in this

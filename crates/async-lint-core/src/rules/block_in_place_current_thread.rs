@@ -217,10 +217,10 @@ fn panic_caught(cx: &Context<'_>) -> bool {
             return true;
         }
         match cx.fn_sig(path) {
-            Some(f) => f.calls.iter().any(|c| {
-                c.target_path()
-                    .is_some_and(|p| runtimes.catches_panics(&p))
-            }),
+            Some(f) => f
+                .calls
+                .iter()
+                .any(|c| c.target_path().is_some_and(|p| runtimes.catches_panics(&p))),
             None => path.starts_with("crate::"),
         }
     };
