@@ -286,7 +286,13 @@ mod tests {
             kind("tokio::runtime::Handle::current"),
             Some(NeedKind::Context)
         );
-        assert_eq!(kind("futures::executor::block_on"), Some(NeedKind::Blocks));
+        assert_eq!(
+            kind("tokio::runtime::Runtime::block_on"),
+            Some(NeedKind::Blocks)
+        );
+        // An executor that needs no runtime panics nowhere: not listed.
+        assert_eq!(kind("futures::executor::block_on"), None);
+        assert!(c.catches_panics("std::panic::catch_unwind"));
         assert_eq!(kind("tokio::runtime::Handle::try_current"), None);
         assert!(c.method_needs_runtime("block_on").is_some());
         assert_eq!(
