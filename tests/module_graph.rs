@@ -1,5 +1,5 @@
-//! The top-level modules of `async-lint-core` form a DAG: no module imports, directly or through
-//! others, one that imports it back. Read from the sources: every `crate::<module>` a file of a
+//! The top-level modules of `async-lint-core`, and those of the binary's library, each form a
+//! DAG: no module imports, directly or through others, one that imports it back. Read from the sources: every `crate::<module>` a file of a
 //! module names (in `use` items, paths and `use crate::{..}` groups; comments aside) is an
 //! edge from its module to that one.
 
@@ -112,13 +112,66 @@ fn find_cycle(g: &Graph) -> Option<Vec<String>> {
         .find_map(|n| visit(g, n, &mut Vec::new(), &mut done))
 }
 
+/// Fails naming a cycle of the top-level modules of the crate whose sources are in `src`.
+fn assert_dag(src: &str) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(src);
+    let g = graph(&src);
+    assert!(g.len() > 5, "the crate's modules are found: {g:?}");
+    if let Some(cycle) = find_cycle(&g) {
+        panic!("module cycle in {}: {}", src.display(), cycle.join(" -> "));
+    }
+}
+
 #[test]
 fn core_modules_form_a_dag() {
+    assert_dag("crates/async-lint-core/src");
+}
+
+#[test]
+fn binary_modules_form_a_dag() {
+    assert_dag("crates/async-lint/src");
+}
+
+/// The modules `from` imports, directly or through others.
+fn reach(g: &Graph, from: &str) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![from.to_string()];
+    while let Some(n) = todo.pop() {
+        for next in g.get(&n).into_iter().flatten() {
+            if seen.insert(next.clone()) {
+                todo.push(next.clone());
+            }
+        }
+    }
+    seen
+}
+
+/// The analyses sit between the semantic context and the rules: they read the context, the
+/// rules read them, and neither the context nor the crate index reaches up to them.
+#[test]
+fn analyses_sit_between_context_and_rules() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/async-lint-core/src");
     let g = graph(&src);
-    assert!(g.len() > 5, "the core's modules are found: {g:?}");
-    if let Some(cycle) = find_cycle(&g) {
-        panic!("module cycle: {}", cycle.join(" -> "));
+    let above = |m: &str| reach(&g, m);
+    assert!(
+        above("analyses").contains("context"),
+        "analyses read the context"
+    );
+    assert!(
+        above("rules").contains("analyses"),
+        "rules read the analyses"
+    );
+    for below in ["context", "index", "resolve", "syntax", "catalog"] {
+        assert!(
+            !above(below).contains("analyses"),
+            "`{below}` must not import the analyses above it"
+        );
+    }
+    for up in ["rules", "engine", "settings"] {
+        assert!(
+            !above("analyses").contains(up),
+            "the analyses must not import `{up}`"
+        );
     }
 }
 

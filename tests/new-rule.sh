@@ -34,27 +34,18 @@ grep -q '^pub static RULES: &\[&dyn Rule\] = &\[$' "$rules_dir/mod.rs" \
 cat > "$source" <<EOF
 //! \`$name\`: the user documentation is the page, rules/$name.md.
 
-use super::{Rule, RuleMeta};
+use super::Rule;
 use crate::context::Context;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use syn::Expr;
 
-pub struct $camel;
-
-static META: RuleMeta = RuleMeta {
-    name: "$name",
-    default_severity: Severity::Warning,
+// A file without any of the trigger words cannot produce a finding and is not parsed.
+declare_rule! { $camel: "$name", triggers: &["replace_me"],
     summary: "a call of \`replace_me()\` in async code",
-    doc: include_str!("../../rules/$name.md"),
-    options: &[],
-    // A file without any of these words cannot produce a finding and is not parsed.
-    triggers: &["replace_me"],
-};
+}
 
 impl Rule for $camel {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    rule_meta!();
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         let Expr::Call(call) = expr else {
@@ -68,12 +59,11 @@ impl Rule for $camel {
             .segments
             .last()
             .is_some_and(|s| s.ident == "replace_me");
-        if !named || !cx.in_async() || cx.skips_test_code(META.name) {
+        if !named || !cx.in_async() {
             return;
         }
         out.push(
             Finding::new(META.name, cx.span(expr), "\`replace_me()\` called in async code")
-                .severity(META.default_severity)
                 .label("called here")
                 .help("call the async replacement")
                 .note("say why it matters"),

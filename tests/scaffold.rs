@@ -66,9 +66,11 @@ fn the_scaffold_creates_and_registers_every_part_of_a_rule() {
     );
 
     let source = read(repo.join("crates/async-lint-core/src/rules/slow_widget.rs"));
-    assert!(source.contains("pub struct SlowWidget;"));
-    assert!(source.contains("name: \"slow-widget\""));
-    assert!(source.contains("include_str!(\"../../rules/slow-widget.md\")"));
+    assert!(
+        source.contains("declare_rule! { SlowWidget: \"slow-widget\","),
+        "the rule is declared with its type and name: {source}"
+    );
+    assert!(source.contains("rule_meta!();"), "its impl gives the meta");
 
     let registry = read(repo.join("crates/async-lint-core/src/rules/mod.rs"));
     assert!(

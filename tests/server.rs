@@ -542,3 +542,146 @@ fn a_callee_edited_in_another_buffer_reaches_its_callers_findings() {
     assert_eq!(std::fs::read_to_string(root.join("src/db.rs")).unwrap(), db);
     assert!(client.stop().success());
 }
+
+/// The diagnostics the server gives for the open document `uri` now (pulled).
+fn pull(client: &mut Client, uri: &Url) -> Vec<Diagnostic> {
+    let pulled = client
+        .request::<req::DocumentDiagnosticRequest>(DocumentDiagnosticParams {
+            text_document: TextDocumentIdentifier::new(uri.clone()),
+            identifier: None,
+            previous_result_id: None,
+            work_done_progress_params: WorkDoneProgressParams::default(),
+            partial_result_params: PartialResultParams::default(),
+        })
+        .expect("pull diagnostics succeed");
+    match pulled {
+        DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(r)) => {
+            r.full_document_diagnostic_report.items
+        }
+        other => panic!("a full report: {other:?}"),
+    }
+}
+
+/// A finding as both sides can show it: file, rule, 0-based start and end (ASCII texts, so
+/// character and UTF-16 columns agree) and the message as the server writes it.
+type Shown = (String, String, (u32, u32), (u32, u32), String);
+
+/// What `check --format json-lines` reports in `dir`, as [`Shown`].
+fn checked(dir: &Path) -> Vec<Shown> {
+    let (_, out, err) = common::check(dir, &["--no-cache", "--format", "json-lines", "."]);
+    let mut shown: Vec<Shown> = out
+        .lines()
+        .map(|l| {
+            let f: Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}\n{err}"));
+            let at = |p: &Value| {
+                let n = |k: &str| p[k].as_u64().expect("a number") as u32 - 1;
+                (n("line"), n("column"))
+            };
+            let mut message = f["message"].as_str().expect("a message").to_string();
+            if let Some(label) = f["label"].as_str().filter(|l| !l.is_empty()) {
+                message.push_str(&format!(": {label}"));
+            }
+            if let Some(help) = f["help"].as_str() {
+                message.push_str(&format!("\nhelp: {help}"));
+            }
+            let text = |k: &str| f[k].as_str().expect("a string").to_string();
+            (
+                text("file"),
+                text("rule"),
+                at(&f["start"]),
+                at(&f["end"]),
+                message,
+            )
+        })
+        .collect();
+    shown.sort();
+    shown
+}
+
+#[test]
+fn edits_through_the_server_match_check_on_the_same_text() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/crate-logging-server");
+    let files = ["src/main.rs", "src/conn.rs", "src/http.rs"];
+    let read = |f: &str| std::fs::read_to_string(fixture.join(f)).expect("the fixture");
+    let manifest = read("Cargo.toml");
+    let mut texts: Vec<String> = files.iter().map(|f| read(f)).collect();
+    let served = common::project(&[("Cargo.toml", manifest.as_bytes())]);
+    for (f, t) in files.iter().zip(&texts) {
+        std::fs::create_dir_all(served.path().join("src")).unwrap();
+        std::fs::write(served.path().join(f), t).unwrap();
+    }
+    let root = std::fs::canonicalize(served.path()).unwrap();
+    let uris: Vec<Url> = files
+        .iter()
+        .map(|f| Url::from_file_path(root.join(f)).unwrap())
+        .collect();
+    let mut client = Client::start(&root);
+    for (uri, text) in uris.iter().zip(&texts) {
+        client.open(uri, text);
+    }
+    // Each edit is typed into one buffer (never saved); the findings of every open buffer
+    // must then be those of `check` on a crate holding the buffers' texts. Between them: a
+    // fn that becomes a caller (`warm_up` now runs per connection), a file whose edit makes
+    // another file's fn served (`health` called from the accept loop), a caller that goes
+    // away (nothing runs `conn::handle` any more), and one that comes back.
+    let edits: [(usize, &str, &str); 4] = [
+        (
+            1,
+            "    dispatch(buf[0], n).await;\n",
+            "    dispatch(buf[0], n).await;\n    warm_up().await;\n",
+        ),
+        (
+            0,
+            "        tokio::spawn(async move {\n",
+            "        tokio::spawn(async move {\n            http::health().await;\n",
+        ),
+        (
+            0,
+            "conn::handle(socket).await",
+            "conn::warm_up().await.map(|_| drop(socket))",
+        ),
+        (
+            0,
+            "conn::warm_up().await.map(|_| drop(socket))",
+            "conn::handle(socket).await",
+        ),
+    ];
+    let mut seen = Vec::new();
+    for (step, (file, from, to)) in edits.iter().enumerate() {
+        assert!(texts[*file].contains(from), "step {step}: {from:?}");
+        texts[*file] = texts[*file].replacen(from, to, 1);
+        client.change(&uris[*file], step as i32 + 2, None, &texts[*file]);
+        let mut got: Vec<Shown> = Vec::new();
+        for (f, uri) in files.iter().zip(&uris) {
+            for d in pull(&mut client, uri) {
+                let Some(NumberOrString::String(rule)) = d.code else {
+                    panic!("a diagnostic without a rule: {d:?}");
+                };
+                let (s, e) = (d.range.start, d.range.end);
+                got.push((
+                    f.to_string(),
+                    rule,
+                    (s.line, s.character),
+                    (e.line, e.character),
+                    d.message,
+                ));
+            }
+        }
+        got.sort();
+        let disk = common::project(&[("Cargo.toml", manifest.as_bytes())]);
+        for (f, t) in files.iter().zip(&texts) {
+            std::fs::create_dir_all(disk.path().join("src")).unwrap();
+            std::fs::write(disk.path().join(f), t).unwrap();
+        }
+        assert_eq!(got, checked(disk.path()), "step {step}");
+        seen.push(got);
+    }
+    // The edits changed what is found, in the edited files and in others.
+    let in_file =
+        |s: &[Shown], f: &str, text: &str| s.iter().any(|x| x.0 == f && x.4.contains(text));
+    assert!(in_file(&seen[0], "src/conn.rs", "async fn `warm_up`"));
+    assert!(in_file(&seen[1], "src/http.rs", "async fn `health`"));
+    assert!(!in_file(&seen[2], "src/conn.rs", "async fn `handle`"));
+    assert!(in_file(&seen[3], "src/conn.rs", "async fn `handle`"));
+    assert!(client.stop().success());
+}

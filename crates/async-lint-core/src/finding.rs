@@ -69,6 +69,10 @@ pub struct Finding {
     /// Rule name, e.g. `blocking-in-async` (or `parse-error`).
     pub rule: &'static str,
     pub severity: Severity,
+    /// Is `severity` settled: chosen by the rule for this finding ([`Finding::severity`]), or
+    /// given by the engine's pipeline? If not, the pipeline gives it the rule's declared
+    /// default severity (then the config's level).
+    pub severity_set: bool,
     /// What is wrong (lowercase, no trailing period).
     pub message: String,
     /// The primary span and what to say under it.
@@ -91,6 +95,7 @@ impl Finding {
         Finding {
             rule,
             severity: Severity::Warning,
+            severity_set: false,
             message: message.into(),
             span,
             label: String::new(),
@@ -127,8 +132,10 @@ impl Finding {
         self
     }
 
+    /// This finding's severity, instead of its rule's default.
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
+        self.severity_set = true;
         self
     }
 

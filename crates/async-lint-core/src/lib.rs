@@ -9,6 +9,7 @@
 //! other files declare comes from the [`index`], built lazily per crate. Walking folders,
 //! config discovery and output formats live in the `async-lint` binary.
 
+pub mod analyses;
 pub mod catalog;
 pub mod config;
 pub mod context;

@@ -6,7 +6,7 @@ use crate::config::{
     expected, locate_key, parse_level, string_list, Config, ConfigError, RuleSettings, TopLevel,
     TOP_KEYS,
 };
-use crate::rules::{self, OptionKind};
+use crate::rules::{self, pseudo, OptionKind};
 use serde::Deserialize;
 
 impl Config {
@@ -135,7 +135,7 @@ impl Config {
 }
 
 fn check_rule_name(name: &str) -> Result<(), String> {
-    if rules::find(name).is_some() || name == crate::finding::PARSE_ERROR {
+    if pseudo::is_rule_name(name) {
         Ok(())
     } else {
         Err(format!("unknown rule `{name}` (see `async-lint rules`)"))
@@ -143,9 +143,10 @@ fn check_rule_name(name: &str) -> Result<(), String> {
 }
 
 fn rule_settings(name: &str, value: &toml::Value) -> Result<RuleSettings, String> {
-    let rule = rules::find(name)
+    let meta = pseudo::meta(name)
         .ok_or_else(|| format!("`rules.{name}`: unknown rule `{name}` (see `async-lint rules`)"))?;
-    let meta = rule.meta();
+    // A pseudo-rule has a level only: the pipeline makes its findings, in test code or not.
+    let is_rule = rules::find(name).is_some();
     let mut out = RuleSettings::default();
     match value {
         toml::Value::String(level) => {
@@ -159,14 +160,17 @@ fn rule_settings(name: &str, value: &toml::Value) -> Result<RuleSettings, String
                     out.level = Some(parse_level(s).map_err(|m| format!("`{at}`: {m}"))?);
                     continue;
                 }
-                if key == "check-tests" {
+                if key == "check-tests" && is_rule {
                     out.check_tests =
                         Some(v.as_bool().ok_or_else(|| expected(&at, "true or false"))?);
                     continue;
                 }
                 let opt = meta.options.iter().find(|o| o.key == key).ok_or_else(|| {
                     let mut known: Vec<&str> = meta.options.iter().map(|o| o.key).collect();
-                    known.splice(0..0, ["level", "check-tests"]);
+                    known.insert(0, "level");
+                    if is_rule {
+                        known.insert(1, "check-tests");
+                    }
                     format!("unknown key `{at}` (expected one of: {})", known.join(", "))
                 })?;
                 let ok = match opt.kind {

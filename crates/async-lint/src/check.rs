@@ -5,10 +5,11 @@ use crate::cache::Cache;
 use crate::cli::{CheckArgs, ColorChoice, FailLevel};
 use crate::configs::{Configs, Setup};
 use crate::fix::{self, FixMode};
+use crate::lint::{lint_paths, PathsOptions};
 use crate::outcome::Outcome;
+use crate::paths::PathError;
 use crate::run::Runner;
-use crate::walk::{self, PathError, WalkOptions};
-use crate::{print, project, report, run, workspace};
+use crate::{print, project, report, workspace};
 use async_lint_core::Severity;
 use std::collections::HashSet;
 use std::io::{IsTerminal, Read};
@@ -81,20 +82,16 @@ pub fn check(mut args: CheckArgs) -> ExitCode {
                     ..Outcome::default()
                 }
             } else {
-                setup.runner(&args.lint, mode).lint_buffer(name, text)
+                Runner::for_setup(&setup, &args.lint, mode).lint_buffer(name, text)
             }
         }
         None => {
             let cache = (!args.no_cache && mode.is_none() && !args.lint.parse_only)
                 .then(|| Cache::open(args.cache_dir.as_deref(), args.quiet))
                 .flatten();
-            match lint_paths(
-                &args,
-                &configs,
-                package_roots.as_ref(),
-                mode,
-                cache.as_ref(),
-            ) {
+            let options =
+                PathsOptions::of_check(&args, package_roots.as_ref(), mode, cache.as_ref());
+            match lint_paths(&args.paths, &args.lint, &configs, options) {
                 Ok((outcome, used)) => {
                     setups = used;
                     outcome
@@ -128,7 +125,7 @@ pub fn check(mut args: CheckArgs) -> ExitCode {
         }
     }
 
-    let emitter = args.format.0;
+    let emitter = args.format.emitter;
     let engines: Vec<&async_lint_core::Engine> = setups.iter().map(|s| &s.engine).collect();
     let settings = report::Settings {
         color: match args.color {
@@ -160,63 +157,6 @@ pub fn check(mut args: CheckArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     exit_code(&outcome, &args)
-}
-
-/// Walks the paths and lints the files found (through the cache when there is one); `Err`
-/// with the exit code when the run ends early (a config problem, `--show-files`).
-pub(crate) fn lint_paths(
-    args: &CheckArgs,
-    configs: &Arc<Configs>,
-    package_roots: Option<&HashSet<PathBuf>>,
-    mode: Option<FixMode>,
-    cache: Option<&Cache>,
-) -> Result<(Outcome, Vec<Arc<Setup>>), ExitCode> {
-    let walk = WalkOptions {
-        force_exclude: args.force_exclude,
-        threads: args.lint.threads,
-    };
-    let (mut files, walk_errors) = walk::collect(&args.paths, configs, walk);
-    if let Some(roots) = package_roots {
-        files.retain(|f| workspace::in_packages(&project::absolute(f), roots));
-    }
-    let placed: Vec<(usize, PathBuf)> = files
-        .into_iter()
-        .filter_map(|f| Some((configs.for_file(&f)?.id, f)))
-        .collect();
-    if configs.report_problems() {
-        return Err(ExitCode::from(2));
-    }
-    if args.show_files {
-        let list: String = placed
-            .iter()
-            .map(|(_, f)| format!("{}\n", crate::paths::display_path(f).display()))
-            .collect();
-        return Err(print(&list));
-    }
-    let setups = configs.setups();
-    let runners: Vec<Runner<'_>> = setups
-        .iter()
-        .map(|s| {
-            let mut runner = s.runner(&args.lint, mode);
-            runner.cache = cache.map(|c| (c, crate::cache::config_digest(s, &runner, &args.lint)));
-            runner
-        })
-        .collect();
-    let jobs: Vec<(&Runner<'_>, PathBuf)> = placed
-        .into_iter()
-        .map(|(id, f)| (&runners[id], f))
-        .collect();
-    let progress = crate::progress::Progress::start(jobs.len(), args.quiet || args.watch);
-    let mut outcome = run::lint_all(&jobs, args.lint.threads, Some(progress.counter()));
-    drop(progress);
-    if let Some(cache) = cache {
-        cache.save();
-        if args.cache_stats {
-            eprintln!("{}", cache.stats());
-        }
-    }
-    outcome.errors.extend(walk_errors);
-    Ok((outcome, setups))
 }
 
 fn exit_code(outcome: &Outcome, args: &CheckArgs) -> ExitCode {

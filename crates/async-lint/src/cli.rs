@@ -97,7 +97,7 @@ pub struct CheckArgs {
     pub lint: LintArgs,
     /// Output format.
     #[arg(long, default_value = "human", value_parser = Format::parser())]
-    pub format: Format,
+    pub format: &'static Format,
     /// When to colour human output (auto: only on a terminal, and never with NO_COLOR set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

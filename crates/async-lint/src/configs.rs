@@ -7,11 +7,10 @@
 //! shared between threads; a config that cannot be used is reported once.
 
 use crate::cli::LintArgs;
-use crate::fix::FixMode;
+use crate::paths;
 use crate::project::{self, ConfigProblem, FoundConfig};
-use crate::run::{Options, Runner};
-use crate::walk;
-use async_lint_core::{engine, rules, Engine, Selection};
+
+use async_lint_core::{engine, Engine, Selection};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -21,28 +20,13 @@ pub struct Setup {
     /// Distinct per config of a run (the order configs were met in).
     pub id: usize,
     pub engine: Engine,
-    pub excludes: walk::Excludes,
+    pub excludes: paths::Excludes,
     pub found: FoundConfig,
 }
 
 impl Setup {
-    /// A runner over this setup with the lint options of the command line; `fix` only for
-    /// `check --fix/--diff`.
-    pub fn runner(&self, lint: &LintArgs, fix: Option<FixMode>) -> Runner<'_> {
-        let options = Options {
-            fix,
-            no_prefilter: lint.no_prefilter,
-            parse_only: lint.parse_only,
-        };
-        Runner::new(
-            &self.engine,
-            options,
-            lint.max_file_size.saturating_mul(1024 * 1024),
-        )
-    }
-
     fn new(id: usize, found: FoundConfig, run: &RunSelection) -> Result<Setup, String> {
-        let excludes = walk::Excludes::new(&found.config.exclude, &found.base);
+        let excludes = paths::Excludes::new(&found.config.exclude, &found.base);
         let engine = Engine::new(&found.config, &run.selection)
             .report_unused_allows(run.report_unused_allows)
             .with_path_ignores(&found.config.per_path_ignores, &found.base);
@@ -96,7 +80,7 @@ impl Configs {
     /// printed and `Err` returned.
     pub fn new(lint: &LintArgs) -> Result<Configs, ()> {
         for name in lint.select.iter().chain(&lint.ignore) {
-            if rules::find(name).is_none() && name != async_lint_core::PARSE_ERROR {
+            if !engine::pseudo::is_rule_name(name) {
                 let hint = engine::names::did_you_mean(name);
                 eprintln!("error: unknown rule `{name}`{hint} (see `async-lint rules`)");
                 return Err(());

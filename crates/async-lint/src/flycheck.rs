@@ -13,9 +13,8 @@
 
 use crate::cli::FlycheckArgs;
 use crate::configs::Configs;
+use crate::lint::{lint_paths, PathsOptions};
 use crate::report::cargo;
-use crate::run::{self, Runner};
-use crate::walk::{self, WalkOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::mpsc;
@@ -111,22 +110,13 @@ fn lint(args: &FlycheckArgs) -> (Vec<String>, bool) {
         return (Vec::new(), false);
     };
     let configs = Arc::new(configs);
-    let (files, walk_errors) = walk::collect(&args.paths, &configs, WalkOptions::default());
-    let placed: Vec<(usize, std::path::PathBuf)> = files
-        .into_iter()
-        .filter_map(|f| Some((configs.for_file(&f)?.id, f)))
-        .collect();
-    if configs.report_problems() {
+    let quiet = PathsOptions {
+        quiet: true,
+        ..PathsOptions::default()
+    };
+    let Ok((mut outcome, _)) = lint_paths(&args.paths, &args.lint, &configs, quiet) else {
         return (Vec::new(), false);
-    }
-    let setups = configs.setups();
-    let runners: Vec<Runner<'_>> = setups.iter().map(|s| s.runner(&args.lint, None)).collect();
-    let jobs: Vec<(&Runner<'_>, std::path::PathBuf)> = placed
-        .into_iter()
-        .map(|(id, f)| (&runners[id], f))
-        .collect();
-    let mut outcome = run::lint_all(&jobs, args.lint.threads, None);
-    outcome.errors.extend(walk_errors);
+    };
     outcome.errors.sort();
     for e in &outcome.errors {
         eprintln!("error: {}: {}", e.path.display(), e.message);

@@ -10,6 +10,7 @@ mod configs;
 mod explain;
 mod fix;
 mod flycheck;
+mod lint;
 mod manifest;
 mod modules;
 mod outcome;

@@ -3,8 +3,8 @@
 
 use crate::fix::Fixed;
 use crate::manifest::Target;
+use crate::paths::PathError;
 use crate::project::Crate;
-use crate::walk::PathError;
 use async_lint_core::{Finding, SourceFile};
 use std::sync::Arc;
 

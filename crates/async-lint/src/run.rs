@@ -1,12 +1,14 @@
 //! Linting the collected files in parallel (rayon), in a deterministic order; with `--fix`
 //! or `--diff`, each worker also computes its file's fixed text.
 
+use crate::cli::LintArgs;
+use crate::configs::Setup;
 use crate::fix::{self, FixMode};
 use crate::manifest::{self, Target};
 use crate::outcome::{Linted, Outcome};
 use crate::paths::display_path;
+use crate::paths::PathError;
 use crate::project::{Crates, Placement};
-use crate::walk::PathError;
 use async_lint_core::{Engine, FileInput, Finding, IndexScope, SourceFile};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -27,6 +29,13 @@ pub struct Options {
     pub parse_only: bool,
 }
 
+/// Where a runner finds results kept from earlier runs (the cache of `check`, keyed by the
+/// runner's config): asked for each file, it answers with the kept result when it is
+/// current, else with the runner's, which it keeps.
+pub trait ResultStore: Sync {
+    fn lint(&self, runner: &Runner<'_>, path: &Path) -> Result<Kept, PathError>;
+}
+
 /// Lints files: the engine plus the driver's knowledge of the project (crates, their
 /// dependencies) and the run's options.
 pub struct Runner<'a> {
@@ -34,12 +43,28 @@ pub struct Runner<'a> {
     pub options: Options,
     /// Larger files are reported as errors instead of being linted.
     pub max_file_bytes: u64,
-    /// The cache of results and this runner's config digest (`check` without `--no-cache`).
-    pub cache: Option<(&'a crate::cache::Cache, crate::cache::Digest)>,
+    /// Results kept from earlier runs under this runner's config (`check` without
+    /// `--no-cache`).
+    pub cache: Option<&'a dyn ResultStore>,
     crates: Arc<Crates>,
 }
 
 impl<'a> Runner<'a> {
+    /// A runner over a config's setup with the lint options of the command line; `fix` only
+    /// for `check --fix/--diff`.
+    pub fn for_setup(setup: &'a Setup, lint: &LintArgs, fix: Option<FixMode>) -> Runner<'a> {
+        let options = Options {
+            fix,
+            no_prefilter: lint.no_prefilter,
+            parse_only: lint.parse_only,
+        };
+        Runner::new(
+            &setup.engine,
+            options,
+            lint.max_file_size.saturating_mul(1024 * 1024),
+        )
+    }
+
     pub fn new(engine: &'a Engine, options: Options, max_file_bytes: u64) -> Runner<'a> {
         Runner {
             engine,
@@ -87,7 +112,7 @@ impl<'a> Runner<'a> {
     /// What the run keeps of one file: from the cache when it has the file's result.
     fn lint_kept(&self, path: &Path) -> Result<Kept, PathError> {
         match self.cache {
-            Some((cache, config)) => cache.lint(config, self, path),
+            Some(store) => store.lint(self, path),
             None => self.lint_kept_uncached(path),
         }
     }

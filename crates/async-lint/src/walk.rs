@@ -5,18 +5,10 @@
 //! linted whatever their name, unless `--force-exclude` and an `exclude` glob says otherwise.
 
 use crate::configs::{lexical_absolute, Configs};
-use async_lint_core::engine::relative_to;
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use crate::paths::PathError;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-
-/// A path that could not be read, and why.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct PathError {
-    pub path: PathBuf,
-    pub message: String,
-}
 
 /// How to walk.
 #[derive(Debug, Clone, Copy, Default)]
@@ -156,32 +148,5 @@ fn path_error(err: &ignore::Error, root: &Path) -> PathError {
     PathError {
         path: path.unwrap_or_else(|| root.to_path_buf()),
         message,
-    }
-}
-
-/// The config's `exclude` globs, matched against paths relative to the config's folder.
-pub struct Excludes {
-    set: GlobSet,
-    base: PathBuf,
-}
-
-impl Excludes {
-    pub fn new(globs: &[String], base: &Path) -> Result<Excludes, globset::Error> {
-        let mut b = GlobSetBuilder::new();
-        for g in globs {
-            b.add(Glob::new(g)?);
-        }
-        Ok(Excludes {
-            set: b.build()?,
-            base: base.to_path_buf(),
-        })
-    }
-
-    pub fn is_excluded(&self, path: &Path) -> bool {
-        if self.set.is_empty() {
-            return false;
-        }
-        let rel = relative_to(path, &self.base);
-        self.set.is_match(&rel) || self.set.is_match(path)
     }
 }

@@ -11,9 +11,9 @@
 //! edit above it moves its line without reporting it as fixed and new.
 
 use crate::cache::Cache;
-use crate::check::lint_paths;
 use crate::cli::CheckArgs;
 use crate::configs::Configs;
+use crate::lint::{lint_paths, PathsOptions};
 use crate::outcome::Outcome;
 use notify_debouncer_mini::notify::RecursiveMode;
 use std::collections::{BTreeMap, HashSet};
@@ -109,7 +109,8 @@ fn run(args: &CheckArgs, package_roots: Option<&HashSet<PathBuf>>) -> Option<Out
     let cache = (!args.no_cache)
         .then(|| Cache::open(args.cache_dir.as_deref(), true))
         .flatten();
-    let (mut outcome, _) = lint_paths(args, &configs, package_roots, None, cache.as_ref()).ok()?;
+    let options = PathsOptions::of_check(args, package_roots, None, cache.as_ref());
+    let (mut outcome, _) = lint_paths(&args.paths, &args.lint, &configs, options).ok()?;
     outcome.errors.sort();
     for e in &outcome.errors {
         eprintln!("error: {}: {}", e.path.display(), e.message);

@@ -11,7 +11,7 @@ impl Context<'_> {
     /// Is this macro invocation an await point of the async body it is in (`tokio::select!`,
     /// `futures::join!`…)? A bare name that nothing imports counts (`#[macro_use]`).
     pub fn macro_awaits(&self, mac: &syn::Macro) -> bool {
-        if !self.frame_is_async() {
+        if !self.innermost_frame().is_some_and(|f| f.kind.is_async()) {
             return false;
         }
         let name = super::macros::macro_name(mac);

@@ -19,8 +19,6 @@ pub struct Binding {
     pub mut_ref: bool,
     /// The binding's identifier.
     pub span: Span,
-    /// For a sync closure bound in async code: what its body blocks on.
-    pub closure: Option<std::sync::Arc<super::closures::ClosureBlocks>>,
     /// For a collection (`Vec<PathBuf>`, `&[PathBuf]`, `HashSet<T>`…): the resolved type of
     /// its items, which loops and adapters over it give their bindings.
     pub item: Option<String>,
@@ -64,6 +62,11 @@ impl Locals {
             self.push();
         }
         self.ids.last().copied().unwrap_or_default()
+    }
+
+    /// The id of the innermost open scope, if one is open.
+    pub fn innermost_scope(&self) -> Option<u64> {
+        self.ids.last().copied()
     }
 
     /// Is the scope with this id still open?

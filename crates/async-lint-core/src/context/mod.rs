@@ -1,27 +1,23 @@
 //! Context: what is known at a point of the visited file — async or not, inside which loops,
 //! which names resolve to what, which locals have which types. Rules ask; they never walk.
 
+mod analysis;
 mod await_macros;
 pub mod awaits;
 pub mod blocking;
 pub mod bounds;
-pub mod callees;
 pub use crate::syntax::cfg;
 mod chains;
-pub mod closures;
-pub mod dataflow;
 pub mod exits;
 mod exported;
 pub mod failure;
 mod frame;
-mod guards;
 mod indexlink;
 mod locals;
 mod macros;
 mod params;
 mod rule;
 pub mod runtime;
-pub mod send_hazards;
 mod serving;
 pub mod spawn;
 pub use crate::syntax::testcode;
@@ -29,9 +25,9 @@ mod types;
 pub mod uses;
 mod visitor;
 
+pub(crate) use analysis::AnalysisSet;
+pub use analysis::{Analysis, Need, LOOP_BOUNDS};
 pub use frame::{Frame, FrameKind, Loop, LoopKind, INLINE_ONCE, PER_ITEM_ADAPTERS};
-pub use guards::Guard;
-use guards::Guards;
 pub(crate) use indexlink::IndexLink;
 pub use indexlink::IndexScope;
 pub use locals::{Binding, Locals};
@@ -77,8 +73,8 @@ pub struct Context<'a> {
     pub(crate) block_exits: Vec<BlockExit>,
     pub(crate) index: IndexLink<'a>,
     pub(crate) statics: Statics,
-    /// Lock guards held by the code being visited (see [`guards`]).
-    pub(crate) guards: Guards,
+    /// The analyses the enabled rules need, kept up to date by the visitor (see [`Context::get`]).
+    pub(crate) analyses: AnalysisSet,
     /// Lints allowed by `#[allow(..)]`/`#[expect(..)]` on the enclosing items and the file.
     pub(crate) allowed_lints: Vec<String>,
     /// The `#[cfg(..)]` conditions of the enclosing items and statements (see [`cfg`]).

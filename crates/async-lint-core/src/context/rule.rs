@@ -1,7 +1,7 @@
 //! The hooks a rule implements: the one visitor per file calls them with the [`Context`] at
 //! each point. The rules themselves live in [`crate::rules`], above the context.
 
-use super::Context;
+use super::{Context, Need};
 use crate::config::RuleSettings;
 use crate::declare::RuleMeta;
 use crate::finding::Finding;
@@ -21,6 +21,12 @@ pub trait Rule: Sync {
     /// only outside test code (or everywhere when the config's `check-tests` asks for it).
     fn checks_test_code(&self) -> bool {
         false
+    }
+
+    /// The analyses and on-demand facts the rule reads ([`Context::get`]): the visitor runs
+    /// only those an enabled rule declares.
+    fn analyses(&self) -> &'static [Need] {
+        &[]
     }
 
     /// Types (paths, as the user wrote them) whose values the guard tracker treats as guards

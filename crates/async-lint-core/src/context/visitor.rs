@@ -17,7 +17,8 @@ use super::bounds::LoopBounds;
 use super::failure::Failure;
 use super::runtime::{self, RuntimeRoot};
 use super::testcode;
-use super::{BlockExit, Context, Frame, FrameKind, IndexLink, Locals, Rule, Statics, StructFields};
+use super::{AnalysisSet, BlockExit, Context, Frame, FrameKind, IndexLink, Locals, Rule};
+use super::{Statics, StructFields};
 use crate::catalog::Returns;
 use crate::finding::Finding;
 use crate::index::FileSummary;
@@ -102,7 +103,7 @@ impl<'a> Visitor<'a> {
             block_exits: Vec::new(),
             index,
             statics,
-            guards: Default::default(),
+            analyses: AnalysisSet::of(input.rules.iter().flat_map(|r| r.analyses())),
             allowed_lints: allowed_lints(&ast.attrs),
             cfgs: super::cfg::conditions(&ast.attrs),
             ctors,
@@ -188,11 +189,11 @@ impl<'a> Visitor<'a> {
     fn push_frame(&mut self, frame: Frame) {
         self.cx.frames.push(frame);
         self.cx.locals.push();
-        self.cx.guards_enter_frame();
+        self.cx.hook(|a, cx| a.enter_frame(cx));
     }
 
     fn pop_frame(&mut self) {
-        self.cx.guards_leave_frame();
+        self.cx.hook(|a, cx| a.leave_frame(cx));
         self.cx.locals.pop();
         self.cx.frames.pop();
     }
@@ -354,7 +355,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
             named
         };
         self.cx.locals.push();
-        self.cx.guards_enter_block();
+        self.cx.hook(|a, cx| a.enter_block(cx));
         self.bind_block_statics(b);
         let exit = block_exit(b).map(|kind| BlockExit {
             frame: self.cx.frames.len().saturating_sub(1),
@@ -372,7 +373,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
             self.cx.block_exits.pop();
         }
         self.cx.locals.pop();
-        self.cx.guards_leave_block();
+        self.cx.hook(|a, cx| a.leave_block(cx));
         if pushed {
             self.cx.resolver.pop();
         }
@@ -380,16 +381,16 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
 
     fn visit_stmt(&mut self, s: &'ast syn::Stmt) {
         self.record_extent(s);
-        self.cx.guards_open_temps();
+        self.cx.hook(|a, cx| a.open_temps(cx));
         let cfgs = self.cx.cfgs.len();
         self.cx
             .cfgs
             .extend(super::cfg::conditions(super::cfg::stmt_attrs(s)));
         visit::visit_stmt(self, s);
         self.cx.cfgs.truncate(cfgs);
-        self.cx.guards_close_temps();
+        self.cx.hook(|a, cx| a.close_temps(cx));
         if let syn::Stmt::Expr(e, _) = s {
-            self.cx.guards_stmt_value(e);
+            self.cx.hook(|a, cx| a.stmt_value(cx, e));
         }
     }
 
@@ -399,8 +400,8 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
             self.visit_expr(&init.expr);
             if let Some((_, diverge)) = &init.diverge {
                 // `let .. else`: the scrutinee's temporaries are dropped before the `else` block.
-                self.cx.guards_close_temps();
-                self.cx.guards_open_temps();
+                self.cx.hook(|a, cx| a.close_temps(cx));
+                self.cx.hook(|a, cx| a.open_temps(cx));
                 self.visit_expr(diverge);
             }
             ret = self.cx.returns_of(&init.expr);
@@ -410,25 +411,25 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
             if matches!(&*init.expr, Expr::Reference(r) if r.mutability.is_some()) {
                 self.cx.locals.set_mut_ref(&pi.ident.to_string());
             }
-            super::closures::note(&mut self.cx, &pi.ident, &init.expr);
             runtime::note(&mut self.cx, &pi.ident, &init.expr);
         }
+        self.cx.hook(|a, cx| a.local(cx, l));
         if let Some(init) = &l.init {
-            self.cx.guards_bind(&l.pat, &init.expr);
+            self.cx.hook(|a, cx| a.bind(cx, &l.pat, &init.expr));
         }
     }
 
     fn visit_expr(&mut self, e: &'ast Expr) {
         self.call_rules(|r, cx, out| r.check_expr(cx, e, out));
         self.record_call(e);
-        self.cx.guards_enter_expr(e);
+        self.cx.hook(|a, cx| a.enter_expr(cx, e));
         self.visit_expr_inner(e);
-        self.cx.guards_leave_expr(e);
+        self.cx.hook(|a, cx| a.leave_expr(cx, e));
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         self.call_rules(|r, cx, out| r.check_macro(cx, mac, out));
-        self.cx.guards_after_macro(mac);
+        self.cx.hook(|a, cx| a.after_macro(cx, mac));
         self.visit_macro_body(mac);
     }
 }
@@ -442,7 +443,7 @@ impl Visitor<'_> {
             Expr::While(w) => self.visit_while(w),
             Expr::Loop(l) => self.visit_loop(l),
             Expr::Await(a) => {
-                self.cx.guards_after_await(a);
+                self.cx.hook(|an, cx| an.after_await(cx, a));
                 self.cx.awaited.push(&*a.base as *const Expr as usize);
                 self.visit_expr(&a.base);
                 self.cx.awaited.pop();

@@ -6,7 +6,8 @@
 //! 2. **suppression**: `// async-lint: allow(..)` comments ([`crate::suppress`]), and the
 //!    `unused-allow` findings about those comments ([`unused_allows`]);
 //! 3. **per-path ignores**: the config's `per-path-ignores` ([`PathIgnores`]);
-//! 4. **severity**: the config's level for each rule;
+//! 4. **severity**: the rule's declared default (where it chose none for the finding), then
+//!    the config's level for each rule;
 //! 5. **fix applicability**: a machine-applicable suggestion naming a crate the file cannot
 //!    use (the driver knows its dependencies) becomes maybe-incorrect;
 //! 6. **sort** by position, rule and message, and **resolve** every span to lines and columns.
@@ -16,9 +17,9 @@
 
 mod ignores;
 pub mod names;
-pub mod pseudo;
 pub mod unused_allows;
 
+pub use crate::rules::pseudo;
 pub use ignores::{relative_to, PathIgnores};
 
 use crate::catalog::Catalog;
@@ -43,7 +44,9 @@ pub struct Engine {
     rules: Vec<&'static dyn rules::Rule>,
     settings: HashMap<&'static str, RuleSettings>,
     catalog: &'static Catalog,
+    /// Are the pseudo-rules `parse-error` and `unused-allow` on (selected, not off)?
     parse_errors: bool,
+    unused_allows: bool,
     /// The enabled rules' trigger words, each once ([`Engine::may_fire`]).
     triggers: Vec<memchr::memmem::Finder<'static>>,
     /// Rules that report in test code (`check-tests`): an allow there is judged only for them.
@@ -101,6 +104,10 @@ impl Engine {
         let ignored = |name: &str| config.ignore.iter().chain(&cli.ignore).any(|i| i == name);
         let selected =
             |name: &str| (select.is_empty() || select.iter().any(|s| *s == name)) && !ignored(name);
+        // Selected, and not turned off by the config (unless the command line selects it).
+        let on = |name: &str, s: &RuleSettings| {
+            selected(name) && (s.level != Some(Level::Off) || cli.select.iter().any(|n| n == name))
+        };
         let mut settings = HashMap::new();
         let mut enabled = Vec::new();
         let mut rules_in_tests = Vec::new();
@@ -111,9 +118,16 @@ impl Engine {
             if s.check_tests == Some(true) {
                 rules_in_tests.push(meta.name);
             }
-            let off = s.level == Some(Level::Off) && !cli.select.iter().any(|n| n == meta.name);
-            if selected(meta.name) && !off {
+            if on(meta.name, &s) {
                 enabled.push(*rule);
+            }
+            settings.insert(meta.name, s);
+        }
+        let mut pseudo_on = HashSet::new();
+        for meta in pseudo::PSEUDO_RULES {
+            let s = config.rules.get(meta.name).cloned().unwrap_or_default();
+            if on(meta.name, &s) {
+                pseudo_on.insert(meta.name);
             }
             settings.insert(meta.name, s);
         }
@@ -126,7 +140,8 @@ impl Engine {
             rules: enabled,
             settings,
             catalog: Catalog::builtin(),
-            parse_errors: selected(PARSE_ERROR),
+            parse_errors: pseudo_on.contains(PARSE_ERROR),
+            unused_allows: pseudo_on.contains(pseudo::UNUSED_ALLOW),
             triggers,
             rules_in_tests,
             report_unused_allows: false,
@@ -218,7 +233,7 @@ impl Engine {
             .path
             .map(|p| self.ignores.ignored(p))
             .unwrap_or_default();
-        if !skip.contains(&pseudo::UNUSED_ALLOW) {
+        if self.unused_allows && !skip.contains(&pseudo::UNUSED_ALLOW) {
             findings.extend(unused_allows::findings(self, input.file, &allows));
         }
         findings.retain(|f| !skip.contains(&f.rule));
@@ -267,8 +282,15 @@ impl Engine {
         Some((checked.findings, sup))
     }
 
-    /// Stage 4: the config's severity for the finding's rule.
+    /// Stage 4: the rule's declared default severity where the rule chose none for the
+    /// finding, then the config's level for the rule over both.
     fn apply_severity(&self, f: &mut Finding) {
+        if !f.severity_set {
+            if let Some(meta) = pseudo::meta(f.rule) {
+                f.severity = meta.default_severity;
+            }
+            f.severity_set = true;
+        }
         if let Some(RuleSettings {
             level: Some(Level::On(sev)),
             ..
@@ -383,6 +405,50 @@ mod tests {
         assert_eq!(
             check(&e, SLEEPS, Some(&base.join("src/a.rs")), true).len(),
             1
+        );
+    }
+
+    #[test]
+    fn pseudo_rules_are_selected_ignored_and_levelled_like_rules() {
+        let misspelt = "fn a() {} // async-lint: allow(blocking-in-asynk)\n";
+        let rules = |config: &str| -> Vec<(&str, crate::Severity)> {
+            check(&engine(config), misspelt, None, true)
+                .iter()
+                .map(|f| (f.rule, f.severity))
+                .collect()
+        };
+        assert_eq!(rules(""), [("unused-allow", crate::Severity::Warning)]);
+        assert!(rules("ignore = [\"unused-allow\"]").is_empty());
+        assert!(rules("select = [\"blocking-in-async\"]").is_empty());
+        assert_eq!(
+            rules("select = [\"unused-allow\"]"),
+            [("unused-allow", crate::Severity::Warning)]
+        );
+        assert_eq!(
+            rules("[rules.unused-allow]\nlevel = \"error\""),
+            [("unused-allow", crate::Severity::Error)]
+        );
+        assert!(rules("[rules]\nunused-allow = \"off\"").is_empty());
+        let broken = "fn a( {\n";
+        assert_eq!(check(&engine(""), broken, None, true).len(), 1);
+        assert!(check(&engine("ignore = [\"parse-error\"]"), broken, None, true).is_empty());
+        let e = Config::from_toml("[rules.unused-allow]\ncheck-tests = true", "a.toml");
+        assert!(e.is_err(), "a pseudo-rule has a level only");
+    }
+
+    #[test]
+    fn a_finding_without_its_own_severity_gets_its_rules_default() {
+        let e = engine("");
+        let mut f = Finding::new(PARSE_ERROR, crate::source::Span::new(0, 1), "x");
+        e.apply_severity(&mut f);
+        assert_eq!(f.severity, crate::Severity::Error, "parse-error's default");
+        let mut chosen = Finding::new(PARSE_ERROR, crate::source::Span::new(0, 1), "x")
+            .severity(crate::Severity::Info);
+        e.apply_severity(&mut chosen);
+        assert_eq!(
+            chosen.severity,
+            crate::Severity::Info,
+            "the rule's own choice"
         );
     }
 

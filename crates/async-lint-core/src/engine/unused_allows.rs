@@ -12,7 +12,7 @@
 
 use super::pseudo::{is_rule_name, UNUSED_ALLOW as RULE};
 use super::Engine;
-use crate::finding::{Applicability, Finding, Severity, Suggestion};
+use crate::finding::{Applicability, Finding, Suggestion};
 use crate::source::{SourceFile, Span};
 use crate::suppress::{Allow, MARKER};
 
@@ -67,7 +67,6 @@ pub(super) fn findings(
                     format!("allow comment names no rule: {}", unknown.join(", ")),
                 )
                 .label("unknown rule name")
-                .severity(Severity::Warning)
                 .help(help)
                 .note("a misspelt rule name suppresses nothing"),
             );
@@ -95,7 +94,6 @@ pub(super) fn findings(
             format!("`allow({})` suppresses nothing", allow.rules.join(", ")),
         )
         .label("no finding here to suppress")
-        .severity(Severity::Warning)
         .help("remove the comment")
         .note("a suppression that is no longer needed would hide a future finding on this code");
         if let Some(removal) = removal(file, allow) {

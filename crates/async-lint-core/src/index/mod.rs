@@ -16,6 +16,7 @@ mod one_off;
 mod served;
 mod summary;
 mod update;
+mod words;
 
 pub(crate) use blocking::same_item;
 pub use blocking::{

@@ -7,10 +7,13 @@
 //! that binds a listener or accepts connections and runs its callee per connection.
 //!
 //! Callers are found the way a reader finds them: only the files of the crate's module tree
-//! whose text holds the fn's name are summarized, and their calls resolved to the fn's path
-//! decide. Calls through trait objects, fn pointers and macros are not seen.
+//! whose text holds the fn's name as a word are summarized, and their calls resolved to the
+//! fn's path decide. Calls through trait objects, fn pointers and macros are not seen. The
+//! words and the calls of each file are kept across edits (see [`Memo::after_change`]), so
+//! that answering again after a keystroke costs lookups, not a pass over the crate.
 
-use super::{Call, Callee, CrateIndex, FileSummary, FnSig};
+use super::words::{self, Words};
+use super::{Callee, CrateIndex, FileSummary, FnSig};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -30,33 +33,98 @@ pub struct ServedBy {
     pub network: bool,
 }
 
-/// Answers by fn path, and the crate's module-tree files with their text.
+/// Answers by fn path; the crate's module-tree files by the words of their text; each file's
+/// calls by the path they call.
 #[derive(Debug, Default)]
 pub(super) struct Memo {
     served: Mutex<HashMap<String, Option<Arc<ServedBy>>>>,
-    files: OnceLock<Vec<(PathBuf, String)>>,
+    words: OnceLock<Arc<Words>>,
+    calls: Mutex<HashMap<PathBuf, Arc<Callers>>>,
 }
 
 impl Memo {
-    /// A memo for the index after `changed` was edited: the answers are dropped (any may
-    /// depend on that file), the texts of the other files are kept, the edited file's is
-    /// `text` (`None`: read again from disk; gone when it no longer exists).
-    pub(super) fn after_change(&self, changed: &Path, text: Option<&str>) -> Memo {
+    /// A memo for the index of the crate at `root` after `changed` was edited: the answers
+    /// are dropped (any may depend on that file; finding them again costs a lookup per
+    /// caller file), the words and calls of the other files are kept, the edited file's words
+    /// are taken from `text` (`None`: it is gone). A new file of the module tree makes the
+    /// words be read again on first use.
+    pub(super) fn after_change(
+        &self,
+        root: Option<&Path>,
+        changed: &Path,
+        text: Option<&str>,
+    ) -> Memo {
         let memo = Memo::default();
-        if let Some(files) = self.files.get() {
-            let kept = files
-                .iter()
-                .filter_map(|(f, t)| {
-                    if f != changed {
-                        return Some((f.clone(), t.clone()));
-                    }
-                    let now = text.map(str::to_string);
-                    Some((f.clone(), now.or_else(|| std::fs::read_to_string(f).ok())?))
-                })
-                .collect();
-            let _ = memo.files.set(kept);
+        if let Some(words) = self.words.get() {
+            let next = match words.after_change(changed, text) {
+                Some(next) => Some(Arc::new(next)),
+                None if may_join_module_tree(root, changed) => None,
+                None => Some(words.clone()),
+            };
+            if let Some(next) = next {
+                let _ = memo.words.set(next);
+            }
         }
+        let calls = lock(&self.calls)
+            .iter()
+            .filter(|(file, _)| file.as_path() != changed)
+            .map(|(file, calls)| (file.clone(), calls.clone()))
+            .collect();
+        *lock(&memo.calls) = calls;
         memo
+    }
+}
+
+/// Could `changed`, not among the module-tree files listed, be one of them now: a `.rs` file
+/// on disk under `src/`, outside test paths?
+fn may_join_module_tree(root: Option<&Path>, changed: &Path) -> bool {
+    root.is_some_and(|r| changed.starts_with(r.join("src")))
+        && changed.extension().is_some_and(|x| x == "rs")
+        && !crate::syntax::testcode::is_test_path(changed)
+        && changed.is_file()
+}
+
+/// The calls of one file's fns (test fns left out) by the path they call, made once per
+/// summary.
+#[derive(Debug)]
+struct Callers {
+    summary: Arc<FileSummary>,
+    by_target: HashMap<String, Vec<Caller>>,
+}
+
+/// A fn calling a given path: its place in the summary, the line of its first such call and
+/// of its first such call that serves work as it arrives.
+#[derive(Debug, Clone, Copy)]
+struct Caller {
+    index: usize,
+    first: usize,
+    serving: Option<usize>,
+}
+
+impl Callers {
+    fn new(summary: Arc<FileSummary>) -> Callers {
+        let mut by_target: HashMap<String, Vec<Caller>> = HashMap::new();
+        for (index, g) in summary.fns.iter().enumerate().filter(|(_, g)| !g.test) {
+            for c in &g.calls {
+                let Some(target) = c.target_path() else {
+                    continue;
+                };
+                let list = by_target.entry(target).or_default();
+                match list.last_mut() {
+                    Some(last) if last.index == index => {
+                        if c.serving {
+                            last.serving.get_or_insert(c.line);
+                        }
+                    }
+                    _ => list.push(Caller {
+                        index,
+                        first: c.line,
+                        serving: c.serving.then_some(c.line),
+                    }),
+                }
+            }
+        }
+        Callers { summary, by_target }
     }
 }
 
@@ -138,23 +206,32 @@ impl CrateIndex {
 
     fn find_serving_caller(&self, path: &str, name: &str, depth: usize) -> Option<ServedBy> {
         let root = self.root()?;
-        let files = self.serving.files.get_or_init(|| module_tree_files(root));
+        let words = self
+            .serving
+            .words
+            .get_or_init(|| Arc::new(self.module_tree_words(root)))
+            .clone();
+        let word = words::word_of(name);
+        let files: Vec<&Path> = if word.chars().all(words::ident_char) {
+            words.files_with(word)
+        } else {
+            words.files().collect()
+        };
         let mut fallback: Option<ServedBy> = None;
         let mut callers: Vec<(Arc<FileSummary>, usize, usize)> = Vec::new();
-        for (file, text) in files {
-            if !text.contains(name) {
-                continue;
-            }
+        for file in files {
             let Some(summary) = self.summary(file) else {
+                continue;
+            };
+            let calls = self.callers_in(file, &summary);
+            let Some(found) = calls.by_target.get(path) else {
                 continue;
             };
             if self.module_is_test(&summary.module.join("::")) {
                 continue;
             }
-            for (i, g) in summary.fns.iter().enumerate().filter(|(_, g)| !g.test) {
-                let Some(first) = calls_of(g, path).next() else {
-                    continue;
-                };
+            for c in found {
+                let g = &summary.fns[c.index];
                 let by = |line: usize, network: bool| ServedBy {
                     caller: super::display_name(&g.path),
                     file: summary.path.clone(),
@@ -162,14 +239,13 @@ impl CrateIndex {
                     network,
                 };
                 let handler = g.output.as_deref().is_some_and(is_handler_output);
-                let serving = calls_of(g, path).find(|c| c.serving);
-                match serving {
-                    _ if handler => return Some(by(first.line, true)),
-                    Some(c) if network_root(g) => return Some(by(c.line, true)),
-                    Some(c) if fallback.is_none() => fallback = Some(by(c.line, false)),
+                match c.serving {
+                    _ if handler => return Some(by(c.first, true)),
+                    Some(line) if network_root(g) => return Some(by(line, true)),
+                    Some(line) if fallback.is_none() => fallback = Some(by(line, false)),
                     _ => {}
                 }
-                callers.push((summary.clone(), i, first.line));
+                callers.push((summary.clone(), c.index, c.first));
             }
         }
         if depth + 1 >= MAX_DEPTH {
@@ -193,27 +269,33 @@ impl CrateIndex {
         }
         fallback
     }
-}
 
-/// The calls of `g` to the fn at `path`.
-fn calls_of<'a>(g: &'a FnSig, path: &'a str) -> impl Iterator<Item = &'a Call> + 'a {
-    g.calls
-        .iter()
-        .filter(move |c| c.target_path().is_some_and(|t| t == path))
-}
+    /// The calls of the file's fns by target, made once per summary of the file.
+    fn callers_in(&self, file: &Path, summary: &Arc<FileSummary>) -> Arc<Callers> {
+        if let Some(known) = lock(&self.serving.calls).get(file) {
+            if Arc::ptr_eq(&known.summary, summary) {
+                return known.clone();
+            }
+        }
+        let made = Arc::new(Callers::new(summary.clone()));
+        lock(&self.serving.calls).insert(file.to_path_buf(), made.clone());
+        made
+    }
 
-/// The `.rs` files of the crate's module tree (`src/`, without `src/bin/`) outside test
-/// paths, with their text.
-fn module_tree_files(root: &Path) -> Vec<(PathBuf, String)> {
-    let src = root.join("src");
-    let mut files = Vec::new();
-    super::logging::rust_files(&src, &mut files, 0);
-    let bin = src.join("bin");
-    files
-        .into_iter()
-        .filter(|f| !f.starts_with(&bin) && !crate::syntax::testcode::is_test_path(f))
-        .filter_map(|f| std::fs::read_to_string(&f).ok().map(|t| (f, t)))
-        .collect()
+    /// The `.rs` files of the crate's module tree (`src/`, without `src/bin/`) outside test
+    /// paths, by the identifiers of their text (an open buffer's text for its file).
+    fn module_tree_words(&self, root: &Path) -> Words {
+        let src = root.join("src");
+        let mut files = Vec::new();
+        super::logging::rust_files(&src, &mut files, 0);
+        let bin = src.join("bin");
+        files.retain(|f| !f.starts_with(&bin) && !crate::syntax::testcode::is_test_path(f));
+        let text = |f: &Path| match self.overlay.get(f) {
+            Some(text) => Some(text.to_string()),
+            None => std::fs::read_to_string(f).ok(),
+        };
+        Words::new(files, text, words::identifiers)
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -53,7 +53,9 @@ impl CrateIndex {
             settings: self.settings.clone(),
             logging,
             one_off: self.one_off.after_change(path, exists),
-            serving: self.serving.after_change(path, new_text.as_deref()),
+            serving: self
+                .serving
+                .after_change(self.root.as_deref(), path, new_text.as_deref()),
             overlay,
             summarizer: self.summarizer,
             ..CrateIndex::default()

@@ -1,36 +1,26 @@
 //! The `await-in-loop` rule; its docs are one page, `rules/await-in-loop.md`.
 
-use super::{Rule, RuleMeta};
-use crate::context::dataflow::{self, Flow, Names};
-use crate::context::{callees, Context};
-use crate::finding::{Finding, Severity};
+use super::Rule;
+use crate::analyses::callees;
+use crate::analyses::dataflow::{self, Flow, Names};
+use crate::context::Context;
+use crate::finding::Finding;
 use crate::Runtime;
 use syn::Expr;
 
 mod callee;
+mod memo;
 mod order;
 
-pub struct AwaitInLoop;
-
-static META: RuleMeta = RuleMeta {
-    name: "await-in-loop",
-    default_severity: Severity::Warning,
+declare_rule! { AwaitInLoop: "await-in-loop", triggers: &["await"],
     summary: "a loop that awaits one independent item at a time (`buffer_unordered`, `join_all`, `JoinSet`)",
-    doc: include_str!("../../rules/await-in-loop.md"),
-    options: &[],
-    triggers: &["await"],
-};
+}
 
 impl Rule for AwaitInLoop {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    rule_meta!();
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         if !cx.innermost_frame().is_some_and(|f| f.kind.is_async()) {
-            return;
-        }
-        if cx.skips_test_code(META.name) {
             return;
         }
         let Some(shape) = loop_shape(cx, expr) else {
@@ -205,6 +195,7 @@ fn check_loop(cx: &Context<'_>, shape: &Shape<'_>) -> Option<Finding> {
             || callee::runs_task_per_item(cx, future)
             || callees::locks_first(cx, future)
             || order::feeds_ordered_resource(future)
+            || order::changes_subscription(future)
             || order::invokes_item(future, &item_vars, &per_item)
             || callees::returns_task_handle(cx, future)
         {
@@ -226,6 +217,9 @@ fn check_loop(cx: &Context<'_>, shape: &Shape<'_>) -> Option<Finding> {
             .map(|r| r.split('.').next().unwrap_or(r).to_string())
             .filter(|root| outer(root) && exclusive(root)),
     );
+    // A memo keyed by the item (`if seen.contains(&id) { continue }`, `seen.insert(id)`) only
+    // ever returns an iteration's own key: it steers no other iteration.
+    carried.retain(|n| !memo::keyed_by_item(body, n, &per_item));
     // Carried state read back where the body decides or computes (`if seen.contains(..)`,
     // `let next = cursor + 1`) steers the next iteration.
     let control = dataflow::control_reads(&body.stmts);

@@ -5,23 +5,18 @@ mod scope;
 mod statement;
 mod value_use;
 
-use super::{OptionKind, Rule, RuleMeta, RuleOption};
+use super::{OptionKind, Rule, RuleOption};
+use crate::analyses::{guards, Guards, CLOSURE_BLOCKS, GUARDS};
 use crate::catalog::BlockingApi;
 use crate::context::blocking::{blocking_call, listed};
 use crate::context::cfg;
-use crate::context::{send_hazards, Context};
+use crate::context::Context;
 use crate::finding::{Applicability, Finding, Severity, Suggestion};
 use crate::index::{display_name, diverges, followed};
 use crate::Runtime;
 use syn::Expr;
 
-pub struct BlockingInAsync;
-
-static META: RuleMeta = RuleMeta {
-    name: "blocking-in-async",
-    default_severity: Severity::Warning,
-    summary: "a blocking call (file system, sleep, std sockets, processes, block_on…) inside async code",
-    doc: include_str!("../../rules/blocking-in-async.md"),
+declare_rule! { BlockingInAsync: "blocking-in-async", triggers: &["async", "stream!"],
     options: &[
         RuleOption {
             key: "extra-blocking",
@@ -44,16 +39,15 @@ static META: RuleMeta = RuleMeta {
             help: "severity of findings rarely worth acting on (examples, one-off code from `main`, a single metadata call outside loops): info (default), warning, or off",
         },
     ],
-    triggers: &["async", "stream!"],
-};
+    analyses: &[GUARDS, CLOSURE_BLOCKS],
+    summary: "a blocking call (file system, sleep, std sockets, processes, block_on…) inside async code",
+}
 
 impl Rule for BlockingInAsync {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    rule_meta!();
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
-        if !cx.in_async() || cx.is_awaited(expr) || cx.skips_test_code(META.name) {
+        if !cx.in_async() || cx.is_awaited(expr) {
             return;
         }
         if let Some(b) = blocking_call(cx, expr) {
@@ -223,14 +217,14 @@ fn report(
         }
         // The `.await` the fix adds must not meet a guard or a `!Send` value still in scope:
         // the future would stop being `Send` (or hold a lock across the await).
-        let alive = cx.not_send_alive();
+        let alive = cx.get::<Guards>().not_send_alive(cx);
         if let Some(g) = alive.first() {
             let line = cx.file.lines.line_of(g.origin.start) + 1;
             f = f.note(format!(
                 "not fixed automatically: {} (line {line}) is still in scope here, and an `.await` \
                  while it is would make the future `!Send` or hold it across the await; end its \
                  scope first",
-                send_hazards::describe(g)
+                guards::describe(g)
             ));
         }
         let applicability =

@@ -2,30 +2,21 @@
 
 mod scan;
 
-use super::{Rule, RuleMeta};
+use super::Rule;
 use crate::context::Context;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::source::Span;
 use scan::Scan;
 use syn::visit::Visit;
 use syn::Expr;
 
-pub struct BusyWait;
-
-static META: RuleMeta = RuleMeta {
-    name: "busy-wait",
-    default_severity: Severity::Warning,
+// The loop must be in an async body.
+declare_rule! { BusyWait: "busy-wait", triggers: &["async"],
     summary: "a loop in async code that waits for local state (an atomic, a locked flag, `try_recv`, `is_finished()`) by sleeping between checks or spinning",
-    doc: include_str!("../../rules/busy-wait.md"),
-    options: &[],
-    // The loop must be in an async body.
-    triggers: &["async"],
-};
+}
 
 impl Rule for BusyWait {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    rule_meta!();
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         let (head, cond, body) = match expr {
@@ -38,8 +29,7 @@ impl Rule for BusyWait {
             _ => return,
         };
         // Awaits are only possible directly in an async body (not in an inline closure).
-        if !cx.innermost_frame().is_some_and(|f| f.kind.is_async()) || cx.skips_test_code(META.name)
-        {
+        if !cx.innermost_frame().is_some_and(|f| f.kind.is_async()) {
             return;
         }
         let mut scan = Scan::new(cx);

@@ -1,48 +1,29 @@
 //! The `cancel-unsafe-select` rule; its docs are one page, `rules/cancel-unsafe-select.md`.
 
-use super::{describe_call, Rule, RuleMeta};
+use super::{describe_call, Rule};
 use crate::catalog::cancel::{CancelSafety, Operation};
 use crate::context::spawn::task_future;
 use crate::context::{select_arms, Context, FrameKind, HotPath, Loop, LoopKind, SelectArm};
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::index::Callee;
-use std::sync::OnceLock;
 use syn::visit::Visit;
 use syn::Expr;
 
-pub struct CancelUnsafeSelect;
-
-static META: RuleMeta = RuleMeta {
-    name: "cancel-unsafe-select",
-    default_severity: Severity::Warning,
+// From the catalogue at run time (see `rule_meta!`).
+declare_rule! { CancelUnsafeSelect: "cancel-unsafe-select", triggers: &[],
     summary: "a `select!` arm in a loop whose future is not cancel safe and made afresh each iteration: its partial work is lost when another arm wins",
-    doc: include_str!("../../rules/cancel-unsafe-select.md"),
-    options: &[],
-    // From the catalogue at run time (see `triggers`).
-    triggers: &[],
-};
+}
 
 impl Rule for CancelUnsafeSelect {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    /// How the catalogued racing macros are invoked or imported (`select!`, `select as`).
-    fn triggers(&self) -> &'static [&'static str] {
-        static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
-        WORDS.get_or_init(|| {
-            static OWNED: OnceLock<Vec<String>> = OnceLock::new();
-            let owned = OWNED.get_or_init(|| CancelSafety::builtin().select_words());
-            owned.iter().map(String::as_str).collect()
-        })
-    }
+    // How the catalogued racing macros are invoked or imported (`select!`, `select as`).
+    rule_meta!(triggers: || CancelSafety::builtin().select_words());
 
     fn check_macro(&self, cx: &Context<'_>, mac: &syn::Macro, out: &mut Vec<Finding>) {
         let cat = CancelSafety::builtin();
         let Some(shown) = select_macro(cx, cat, mac) else {
             return;
         };
-        if !cx.in_async() || cx.skips_test_code(META.name) {
+        if !cx.in_async() {
             return;
         }
         // Only a loop of the body the `select!` runs in makes its futures again and again.
@@ -352,7 +333,6 @@ fn finding(cx: &Context<'_>, shown: &str, lp: &Loop, hit: &Hit<'_>, rival: &Sele
             op.lost
         ),
     )
-    .severity(Severity::Warning)
     .label("dropped unfinished whenever another arm wins")
     .secondary(rival_span, "this arm can win, and the loop goes on")
     .secondary(lp.span, "each iteration makes a new future")

@@ -1,34 +1,29 @@
 //! The `guard-across-await` rule; its docs are one page, `rules/guard-across-await.md`.
 
 use super::lock_across_await::first_await;
-use super::{OptionKind, Rule, RuleMeta, RuleOption};
+use super::{OptionKind, Rule, RuleOption};
+use crate::analyses::Guard;
+use crate::analyses::{Guards, GUARDS};
 use crate::catalog::guards::AwaitGuards;
 use crate::config::RuleSettings;
-use crate::context::{Context, Guard};
-use crate::finding::{Finding, Severity};
+use crate::context::Context;
+use crate::finding::Finding;
 use crate::source::Span;
 use syn::Expr;
 
-pub struct GuardAcrossAwait;
-
-static META: RuleMeta = RuleMeta {
-    name: "guard-across-await",
-    default_severity: Severity::Warning,
-    summary: "a `tracing` span guard (`span.enter()`, `span.entered()`) or a type listed in `extra-guards` held across an `.await`",
-    doc: include_str!("../../rules/guard-across-await.md"),
+// As lock-across-await: await points only count in async bodies.
+declare_rule! { GuardAcrossAwait: "guard-across-await", triggers: &["async", "stream!"],
     options: &[RuleOption {
         key: "extra-guards",
         kind: OptionKind::StringList,
         help: "paths of types whose values must not be alive at an `.await` (`[\"my_crate::db::TxGuard\"]`); a type of the linted crate matches by its last segment",
     }],
-    // As lock-across-await: await points only count in async bodies.
-    triggers: &["async", "stream!"],
-};
+    analyses: &[GUARDS],
+    summary: "a `tracing` span guard (`span.enter()`, `span.entered()`) or a type listed in `extra-guards` held across an `.await`",
+}
 
 impl Rule for GuardAcrossAwait {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    rule_meta!();
 
     fn guard_types(&self, settings: Option<&RuleSettings>) -> Vec<String> {
         settings.map_or_else(Vec::new, |s| s.string_list("extra-guards"))
@@ -36,10 +31,7 @@ impl Rule for GuardAcrossAwait {
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         let Expr::Await(aw) = expr else { return };
-        if cx.skips_test_code(META.name) {
-            return;
-        }
-        let mut held = cx.guards_across_await(aw);
+        let mut held = cx.get::<Guards>().across_await(cx, aw);
         held.retain(|g| !g.is_lock());
         if held.is_empty() {
             return;
@@ -59,9 +51,9 @@ impl Rule for GuardAcrossAwait {
     }
 
     fn check_macro(&self, cx: &Context<'_>, mac: &syn::Macro, out: &mut Vec<Finding>) {
-        let mut held = cx.guards_across_macro(mac);
+        let mut held = cx.get::<Guards>().across_macro(cx, mac);
         held.retain(|g| !g.is_lock());
-        if held.is_empty() || cx.skips_test_code(META.name) {
+        if held.is_empty() {
             return;
         }
         let name = mac

@@ -1,35 +1,26 @@
 //! The `lock-across-await` rule; its docs are one page, `rules/lock-across-await.md`.
 
-use super::{Rule, RuleMeta};
-use crate::context::{Context, Guard};
-use crate::finding::{Finding, Severity};
+use super::Rule;
+use crate::analyses::Guard;
+use crate::analyses::{Guards, GUARDS};
+use crate::context::Context;
+use crate::finding::Finding;
 use crate::source::Span;
 use syn::Expr;
 
-pub struct LockAcrossAwait;
-
-static META: RuleMeta = RuleMeta {
-    name: "lock-across-await",
-    default_severity: Severity::Warning,
+// Await points (`.await`, `select!`, `join!`) only count in async bodies: `async` fns,
+// blocks and closures, or `stream!` bodies (as for blocking-in-async).
+declare_rule! { LockAcrossAwait: "lock-across-await", triggers: &["async", "stream!"],
+    analyses: &[GUARDS],
     summary: "a std or parking_lot lock guard (or a RefCell borrow) held across an `.await`",
-    doc: include_str!("../../rules/lock-across-await.md"),
-    options: &[],
-    // Await points (`.await`, `select!`, `join!`) only count in async bodies: `async` fns,
-    // blocks and closures, or `stream!` bodies (as for blocking-in-async).
-    triggers: &["async", "stream!"],
-};
+}
 
 impl Rule for LockAcrossAwait {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    rule_meta!();
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         let Expr::Await(aw) = expr else { return };
-        if cx.skips_test_code(META.name) {
-            return;
-        }
-        let mut held = cx.guards_across_await(aw);
+        let mut held = cx.get::<Guards>().across_await(cx, aw);
         // Other guards that must not cross an await are guard-across-await's.
         held.retain(Guard::is_lock);
         if held.is_empty() {
@@ -51,9 +42,9 @@ impl Rule for LockAcrossAwait {
     }
 
     fn check_macro(&self, cx: &Context<'_>, mac: &syn::Macro, out: &mut Vec<Finding>) {
-        let mut held = cx.guards_across_macro(mac);
+        let mut held = cx.get::<Guards>().across_macro(cx, mac);
         held.retain(Guard::is_lock);
-        if held.is_empty() || cx.skips_test_code(META.name) {
+        if held.is_empty() {
             return;
         }
         let name = mac

@@ -1,6 +1,65 @@
 //! The rules and their registry. One rule = one file here, one page in `rules/<name>.md`
 //! (embedded for `explain`), one folder in `fixtures/<name>/`, and one line in [`RULES`].
 
+/// Declares a rule: its unit struct and its [`RuleMeta`] (`META`), whose docs are the page
+/// `rules/<name>.md`; severity defaults to warning, options and the analyses it reads to none.
+/// The rule's `impl Rule` then says `rule_meta!();` for its `meta` and `analyses`, and holds
+/// its hooks.
+///
+/// ```text
+/// declare_rule! { TinyTask: "tiny-task", triggers: &["spawn"],
+///     summary: "a task spawned for work with no await in it",
+/// }
+/// ```
+macro_rules! declare_rule {
+    (@or [] $default:expr) => { $default };
+    (@or [$given:expr] $default:expr) => { $given };
+    (
+        $ty:ident: $name:literal, triggers: $triggers:expr,
+        $(severity: $severity:expr,)?
+        $(options: $options:expr,)?
+        $(analyses: $analyses:expr,)?
+        summary: $summary:literal $(,)?
+    ) => {
+        pub struct $ty;
+
+        /// The analyses the rule reads ([`crate::context::Context::get`]).
+        static ANALYSES: &[$crate::analyses::Need] = declare_rule!(@or [$($analyses)?] &[]);
+
+        static META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+            name: $name,
+            default_severity: declare_rule!(@or [$($severity)?] $crate::finding::Severity::Warning),
+            summary: $summary,
+            doc: include_str!(concat!("../../rules/", $name, ".md")),
+            options: declare_rule!(@or [$($options)?] &[]),
+            triggers: $triggers,
+        };
+    };
+}
+
+/// `fn meta` and `fn analyses` of a rule's `impl Rule`: what its [`declare_rule!`] wrote;
+/// with `triggers: || words`, also `fn triggers`: words made once, at run time, from a
+/// catalogue.
+macro_rules! rule_meta {
+    () => {
+        fn meta(&self) -> &'static $crate::rules::RuleMeta {
+            &META
+        }
+
+        fn analyses(&self) -> &'static [$crate::analyses::Need] {
+            ANALYSES
+        }
+    };
+    (triggers: $words:expr) => {
+        rule_meta!();
+
+        fn triggers(&self) -> &'static [&'static str] {
+            static WORDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+            $crate::rules::words_once(&WORDS, $words)
+        }
+    };
+}
+
 mod await_in_loop;
 mod block_in_place_current_thread;
 mod blocking_in_async;
@@ -8,6 +67,7 @@ mod busy_wait;
 mod cancel_unsafe_select;
 mod guard_across_await;
 mod lock_across_await;
+pub mod pseudo;
 mod runtime_in_drop;
 mod sequential_awaits;
 mod swallowed_task_error;
@@ -19,6 +79,7 @@ mod unbounded_spawn;
 use crate::context::Context;
 pub use crate::context::Rule;
 pub use crate::declare::{OptionKind, RuleMeta, RuleOption};
+use std::sync::OnceLock;
 
 /// Every rule, in the order `async-lint rules` lists them. Adding a rule: one line here.
 pub static RULES: &[&dyn Rule] = &[
@@ -103,6 +164,14 @@ pub(crate) fn describe_call(cx: &Context<'_>, e: &syn::Expr) -> String {
     } else {
         format!("{}…{}", links[0], links[links.len() - 1])
     }
+}
+
+/// Trigger words made once, at run time, from a catalogue: they live as long as the program.
+fn words_once(
+    cell: &'static OnceLock<Vec<&'static str>>,
+    make: fn() -> Vec<String>,
+) -> &'static [&'static str] {
+    cell.get_or_init(|| make().into_iter().map(|w| &*w.leak()).collect())
 }
 
 /// The rule called `name`.

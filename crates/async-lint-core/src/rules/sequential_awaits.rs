@@ -1,37 +1,26 @@
 //! The `sequential-awaits` rule; its docs are one page, `rules/sequential-awaits.md`.
 
+mod record;
 mod report;
 
-use super::{Rule, RuleMeta};
-use crate::context::callees::{self, FirstLock};
-use crate::context::dataflow::{self, Flow};
+use super::Rule;
+use crate::analyses::callees::{self, FirstLock};
+use crate::analyses::dataflow::{self, Flow};
 use crate::context::{failure, Context};
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use syn::{Expr, Stmt};
 
-pub struct SequentialAwaits;
-
-static META: RuleMeta = RuleMeta {
-    name: "sequential-awaits",
-    default_severity: Severity::Warning,
+declare_rule! { SequentialAwaits: "sequential-awaits", triggers: &["await"],
     summary: "independent awaits run one after another that could run concurrently (`join!`, `try_join!`)",
-    doc: include_str!("../../rules/sequential-awaits.md"),
-    options: &[],
-    triggers: &["await"],
-};
+}
 
 impl Rule for SequentialAwaits {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    rule_meta!();
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         if !cx.innermost_frame().is_some_and(|f| f.kind.is_async()) {
-            return;
-        }
-        if cx.skips_test_code(META.name) {
             return;
         }
         let elems: Vec<&Expr> = match expr {
@@ -62,9 +51,6 @@ impl Rule for SequentialAwaits {
 
     fn check_block(&self, cx: &Context<'_>, block: &syn::Block, out: &mut Vec<Finding>) {
         if !cx.innermost_frame().is_some_and(|f| f.kind.is_async()) {
-            return;
-        }
-        if cx.skips_test_code(META.name) {
             return;
         }
         let stmts = &block.stmts;
@@ -409,7 +395,9 @@ fn independent(scene: &Scene<'_, '_>, run: &[Candidate<'_>], c: &Candidate<'_>) 
     }
     run.iter().all(|m| {
         let shared_ok = c.flow.reads.intersection(&m.flow.reads).all(|n| {
-            let ordered = dataflow::ordered_receiver(n) && !c.flow.called.contains(n);
+            let ordered = dataflow::ordered_receiver(n)
+                && !c.flow.called.contains(n)
+                && !record::fields_only(c, m, n);
             let conflict =
                 scene.exclusive(n) || c.flow.writes_name(n) || m.flow.writes_name(n) || ordered;
             !conflict

@@ -5,12 +5,12 @@ mod fallible;
 mod report;
 mod results;
 
-use super::{Rule, RuleMeta};
+use super::Rule;
 use crate::context::exits::Exits;
 use crate::context::spawn::{spawn_call, task_future, Handle, Spawn, SpawnKind};
 use crate::context::uses::{binding_name, is_local, strip, uses_of, Use};
 use crate::context::Context;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::source::Span;
 use collections::{collected_spawns, collection, is_new_collection, join_all_name};
 use fallible::{fails_silently, fallible, is_some_call, is_variant};
@@ -18,29 +18,17 @@ use report::{callee_span, dropped_handle, join_all_discarded, join_discarded, pa
 use results::dropped_result;
 use syn::{Expr, Stmt};
 
-pub struct SwallowedTaskError;
-
-static META: RuleMeta = RuleMeta {
-    name: "swallowed-task-error",
-    default_severity: Severity::Warning,
+declare_rule! { SwallowedTaskError: "swallowed-task-error", triggers: &["spawn", "await"],
     summary: "the error or panic of a task thrown away: its `JoinHandle` dropped, its join result ignored, or a fallible call's `Result` dropped with `let _ =`",
-    doc: include_str!("../../rules/swallowed-task-error.md"),
-    options: &[],
-    triggers: &["spawn", "await"],
-};
+}
 
 const HELP: &str = "keep the handle and await it (`handle.await??`), drain a `JoinSet` checking each result, or handle the error inside the task and log it";
 const NOTE: &str = "a task's `Result` and its panic reach the program only through its `JoinHandle`; dropped or ignored, they vanish without a trace";
 
 impl Rule for SwallowedTaskError {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    rule_meta!();
 
     fn check_stmt(&self, cx: &Context<'_>, stmt: &Stmt, rest: &[Stmt], out: &mut Vec<Finding>) {
-        if cx.skips_test_code(META.name) {
-            return;
-        }
         match stmt {
             Stmt::Expr(e, Some(_)) => discarded(cx, e, How::Statement, out),
             Stmt::Local(l) => {

@@ -1,6 +1,6 @@
 //! The `sync-logging` rule; its docs are one page, `rules/sync-logging.md`.
 
-use super::{OptionKind, Rule, RuleMeta, RuleOption};
+use super::{OptionKind, Rule, RuleOption};
 use crate::context::{macro_args, macro_name, Context};
 use crate::finding::{Finding, Severity};
 use crate::index::{
@@ -9,13 +9,7 @@ use crate::index::{
 };
 use syn::Expr;
 
-pub struct SyncLogging;
-
-static META: RuleMeta = RuleMeta {
-    name: "sync-logging",
-    default_severity: Severity::Warning,
-    summary: "`println!`, stdout/stderr writes and `log` macros behind a synchronous logger in async code that serves the network",
-    doc: include_str!("../../rules/sync-logging.md"),
+declare_rule! { SyncLogging: "sync-logging", triggers: &["async", "stream!"],
     options: &[
         RuleOption {
             key: "scope",
@@ -33,8 +27,8 @@ static META: RuleMeta = RuleMeta {
             help: "also report in `examples/`, at `info`",
         },
     ],
-    triggers: &["async", "stream!"],
-};
+    summary: "`println!`, stdout/stderr writes and `log` macros behind a synchronous logger in async code that serves the network",
+}
 
 /// The terminal's std handles and their locks: writes to them block.
 const STD_STREAMS: &[(&str, &str)] = &[
@@ -50,9 +44,7 @@ const WRITE_METHODS: &[&str] = &["write", "write_all", "write_fmt", "flush", "wr
 const LOG_MACROS: &[&str] = &["trace", "debug", "info", "warn", "error", "log", "event"];
 
 impl Rule for SyncLogging {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    rule_meta!();
 
     fn check_macro(&self, cx: &Context<'_>, mac: &syn::Macro, out: &mut Vec<Finding>) {
         let name = macro_name(mac);
@@ -60,7 +52,7 @@ impl Rule for SyncLogging {
             name.as_str(),
             "println" | "print" | "eprintln" | "eprint" | "dbg" | "write" | "writeln"
         ) || LOG_MACROS.contains(&name.as_str());
-        if !watched || !cx.in_async() || cx.skips_test_code(META.name) {
+        if !watched || !cx.in_async() {
             return;
         }
         match name.as_str() {
@@ -123,9 +115,6 @@ impl Rule for SyncLogging {
             return;
         };
         if !cx.in_async() || cx.is_awaited(expr) {
-            return;
-        }
-        if cx.skips_test_code(META.name) {
             return;
         }
         let Some(stream) = std_stream(cx, &m.receiver) else {

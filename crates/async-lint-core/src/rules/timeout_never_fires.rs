@@ -1,52 +1,31 @@
 //! The `timeout-never-fires` rule; its docs are one page, `rules/timeout-never-fires.md`.
 
-use super::{Rule, RuleMeta};
+use super::Rule;
 use crate::catalog::cancel::CancelSafety;
 use crate::context::awaits::first_await;
 use crate::context::blocking::blocking_call;
 use crate::context::spawn::task_future;
 use crate::context::{Context, FrameKind};
-use crate::finding::{Applicability, Finding, Severity, Suggestion};
+use crate::finding::{Applicability, Finding, Suggestion};
 use crate::index::FnRef;
 use crate::source::{Span, SpanOf};
 use std::sync::OnceLock;
 use syn::visit::Visit;
 use syn::Expr;
 
-pub struct TimeoutNeverFires;
-
-static META: RuleMeta = RuleMeta {
-    name: "timeout-never-fires",
-    default_severity: Severity::Warning,
+// From the catalogue at run time (see `rule_meta!`).
+declare_rule! { TimeoutNeverFires: "timeout-never-fires", triggers: &[],
     summary: "a timeout around a future that never awaits, or blocks before its first await: the timer is only looked at between polls",
-    doc: include_str!("../../rules/timeout-never-fires.md"),
-    options: &[],
-    // From the catalogue at run time (see `triggers`).
-    triggers: &[],
-};
+}
 
 impl Rule for TimeoutNeverFires {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    /// How the catalogued timeouts are called or imported (`timeout(`, `timeout as`).
-    fn triggers(&self) -> &'static [&'static str] {
-        static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
-        WORDS.get_or_init(|| {
-            static OWNED: OnceLock<Vec<String>> = OnceLock::new();
-            let owned = OWNED.get_or_init(|| CancelSafety::builtin().timeout_words());
-            owned.iter().map(String::as_str).collect()
-        })
-    }
+    // How the catalogued timeouts are called or imported (`timeout(`, `timeout as`).
+    rule_meta!(triggers: || CancelSafety::builtin().timeout_words());
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         let Some(t) = timeout_call(cx, expr) else {
             return;
         };
-        if cx.skips_test_code(META.name) {
-            return;
-        }
         let future = task_future(t.future);
         let (what, stall) = match future {
             Expr::Async(a) => {
@@ -251,7 +230,6 @@ fn finding(cx: &Context<'_>, t: &Timeout<'_>, future: &Expr, what: &str, stall: 
         }
     };
     f = f
-        .severity(Severity::Warning)
         .secondary(
             t.head,
             "the timer is only looked at when the future returns `Pending`",

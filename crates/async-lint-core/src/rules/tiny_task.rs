@@ -1,37 +1,29 @@
 //! The `tiny-task` rule; its docs are one page, `rules/tiny-task.md`.
 
 use super::unbounded_spawn::spawner_span;
-use super::{Rule, RuleMeta};
+use super::Rule;
+use crate::analyses::LOOP_BOUNDS;
 use crate::context::awaits::{block_has_open_loop, block_may_await, expr_may_await};
 use crate::context::bounds::Extent;
 use crate::context::spawn::{spawn_call, SpawnKind};
 use crate::context::{Context, LoopKind};
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::syntax::strip;
 use syn::Expr;
 
-pub struct TinyTask;
-
-static META: RuleMeta = RuleMeta {
-    name: "tiny-task",
-    default_severity: Severity::Warning,
+declare_rule! { TinyTask: "tiny-task", triggers: &["spawn"],
+    analyses: &[LOOP_BOUNDS],
     summary: "a task spawned for work with no await in it: spawn overhead for nothing",
-    doc: include_str!("../../rules/tiny-task.md"),
-    options: &[],
-    triggers: &["spawn"],
-};
+}
 
 impl Rule for TinyTask {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    rule_meta!();
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         let Some(s) = spawn_call(cx, expr) else {
             return;
         };
-        // Tasks in tests and benchmarks exercise the runtime; the overhead is the point there.
-        if !matches!(s.kind, SpawnKind::Task | SpawnKind::Local) || cx.skips_test_code(META.name) {
+        if !matches!(s.kind, SpawnKind::Task | SpawnKind::Local) {
             return;
         }
         let Some(body) = s.body.map(strip) else {
@@ -76,7 +68,6 @@ impl Rule for TinyTask {
         };
         let spawner = spawner_span(cx, s.call);
         let mut f = Finding::new(META.name, spawner, message)
-            .severity(Severity::Warning)
             .label(format!("spawned with `{}`", s.spawner))
             .secondary(head, "no `.await` in here: it runs to the end in one poll")
             .note("a task costs an allocation, a queue push and a context switch; code that never awaits gains nothing from being one");

@@ -1,21 +1,17 @@
 //! The `unbounded-spawn` rule; its docs are one page, `rules/unbounded-spawn.md`.
 
-use super::{OptionKind, Rule, RuleMeta, RuleOption};
+use super::{OptionKind, Rule, RuleOption};
+use crate::analyses::LOOP_BOUNDS;
 use crate::context::bounds::{iter_extent, Extent};
 use crate::context::spawn::{pushed_future, spawn_call, task_future, Spawn, SpawnKind};
 use crate::context::{Context, Loop, LoopKind};
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::source::Span;
 use syn::visit::{self, Visit};
 use syn::Expr;
 
-pub struct UnboundedSpawn;
-
-static META: RuleMeta = RuleMeta {
-    name: "unbounded-spawn",
-    default_severity: Severity::Warning,
-    summary: "tasks spawned once per item of a loop with nothing bounding how many run at once",
-    doc: include_str!("../../rules/unbounded-spawn.md"),
+// Spawns name a spawner, pushed futures a `FuturesUnordered`/`FuturesOrdered` type.
+declare_rule! { UnboundedSpawn: "unbounded-spawn", triggers: &["spawn", "Futures", "join_all"],
     options: &[
         RuleOption {
             key: "accept-loops",
@@ -28,9 +24,9 @@ static META: RuleMeta = RuleMeta {
             help: "report futures pushed into a `FuturesUnordered`/`FuturesOrdered` once per item of a caller's collection (`warn`) or not (`allow`, the default)",
         },
     ],
-    // Spawns name a spawner, pushed futures a `FuturesUnordered`/`FuturesOrdered` type.
-    triggers: &["spawn", "Futures", "join_all"],
-};
+    analyses: &[LOOP_BOUNDS],
+    summary: "tasks spawned once per item of a loop with nothing bounding how many run at once",
+}
 
 /// Which shape of unbounded concurrency was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,9 +40,7 @@ enum Case {
 }
 
 impl Rule for UnboundedSpawn {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+    rule_meta!();
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         if let Some(s) = spawn_call(cx, expr).or_else(|| pushed_future(cx, expr)) {
@@ -60,9 +54,8 @@ impl Rule for UnboundedSpawn {
 }
 
 fn check_spawn(cx: &Context<'_>, s: &Spawn<'_>, out: &mut Vec<Finding>) {
-    // `spawn(..).await`: one task at a time. Tests and benchmarks start as many tasks as
-    // their fixed inputs ask for.
-    if cx.is_awaited(s.call) || cx.skips_test_code(META.name) {
+    // `spawn(..).await`: one task at a time.
+    if cx.is_awaited(s.call) {
         return;
     }
     let loops = cx.loops_per_item();
@@ -249,13 +242,13 @@ fn report(cx: &Context<'_>, s: &Spawn<'_>, l: &Loop, case: Case) -> Finding {
         "with nothing bounding how many run at once"
     };
     let span = spawner_span(cx, s.call);
-    let mut f = Finding::new(META.name, span, format!("{what} {per}, {limit}"))
-        .severity(Severity::Warning)
-        .label(match (case, s.kind) {
+    let mut f = Finding::new(META.name, span, format!("{what} {per}, {limit}")).label(
+        match (case, s.kind) {
             (Case::Accept, _) => "one task per connection",
             (_, SpawnKind::Pushed) => "one future per item, all polled at once",
             _ => "one task per item",
-        });
+        },
+    );
     f = match (case, l.bounds.accept) {
         (Case::Accept, Some(a)) => f.secondary(a, "connections accepted here"),
         _ => f.secondary(l.span, "runs once per item"),
@@ -362,7 +355,7 @@ fn check_polled_together(
     let Some(adapter) = per_item_adapter(arg) else {
         return;
     };
-    if iter_extent(arg) != Some(Extent::Unknown) || cx.skips_test_code(META.name) {
+    if iter_extent(arg) != Some(Extent::Unknown) {
         return;
     }
     // Only a collection handed in by the caller: locals are most often a few futures made
@@ -387,7 +380,6 @@ fn check_polled_together(
         at,
         format!("{what} over an iterator of unknown size runs all its futures at once"),
     )
-    .severity(Severity::Warning)
     .label("polls every future together")
     .secondary(cx.span(adapter), "one future per item")
     .note("there is no spawn, but the concurrency is just as unbounded: a large input opens as many requests, connections or files at once")

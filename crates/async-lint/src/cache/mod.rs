@@ -31,9 +31,9 @@ use crate::cli::LintArgs;
 use crate::configs::Setup;
 use crate::outcome::Linted;
 use crate::paths::display_path;
+use crate::paths::PathError;
 use crate::project::{self, Crate};
-use crate::run::{Kept, Runner};
-use crate::walk::PathError;
+use crate::run::{Kept, ResultStore, Runner};
 use async_lint_core::SourceFile;
 use fingerprint::Contents;
 use serde::{Deserialize, Serialize};
@@ -372,6 +372,18 @@ impl Stored {
             Stored::Reported(f) if f.iter().any(StoredFinding::is_parse_error) => Depends::Package,
             Stored::Clean | Stored::Reported(_) => Depends::Crate,
         }
+    }
+}
+
+/// The cache with the digest of one runner's config: what it may answer that runner with.
+pub struct Keyed<'a> {
+    pub cache: &'a Cache,
+    pub config: Digest,
+}
+
+impl ResultStore for Keyed<'_> {
+    fn lint(&self, runner: &Runner<'_>, path: &Path) -> Result<Kept, PathError> {
+        self.cache.lint(self.config, runner, path)
     }
 }
 

@@ -82,6 +82,7 @@ impl StoredFinding {
         Some(Finding {
             rule: rule_name(&self.rule)?,
             severity: Severity::parse(&self.severity)?,
+            severity_set: true,
             message: self.message.clone(),
             span: span(self.span),
             label: self.label.clone(),

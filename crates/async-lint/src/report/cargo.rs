@@ -21,14 +21,6 @@ use std::fmt::Write;
 pub struct Cargo;
 
 impl Emitter for Cargo {
-    fn name(&self) -> &'static str {
-        "cargo"
-    }
-
-    fn help(&self) -> &'static str {
-        "rustc's JSON diagnostics as cargo prints them (for rust-analyzer and cargo tooling)"
-    }
-
     fn emit(&self, outcome: &Outcome, _: &Settings<'_>) -> String {
         render(outcome, true)
     }

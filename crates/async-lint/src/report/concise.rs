@@ -17,14 +17,6 @@ use std::fmt::Write;
 pub struct Concise;
 
 impl Emitter for Concise {
-    fn name(&self) -> &'static str {
-        "concise"
-    }
-
-    fn help(&self) -> &'static str {
-        "One line per finding: `path:line:col: severity[rule]: message`, `[*]` when `--fix` fixes it"
-    }
-
     fn emit(&self, outcome: &Outcome, s: &Settings<'_>) -> String {
         render(outcome, s.quiet, s.statistics)
     }

@@ -19,14 +19,6 @@ pub const SHOWN_PER_KIND: usize = 10;
 pub struct Github;
 
 impl Emitter for Github {
-    fn name(&self) -> &'static str {
-        "github"
-    }
-
-    fn help(&self) -> &'static str {
-        "GitHub Actions workflow commands (annotations)"
-    }
-
     fn emit(&self, outcome: &Outcome, _: &Settings<'_>) -> String {
         render(outcome)
     }

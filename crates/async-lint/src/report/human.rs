@@ -15,14 +15,6 @@ use std::fmt::{self, Write};
 pub struct Human;
 
 impl Emitter for Human {
-    fn name(&self) -> &'static str {
-        "human"
-    }
-
-    fn help(&self) -> &'static str {
-        "miette's graphical report"
-    }
-
     fn emit(&self, outcome: &Outcome, s: &Settings<'_>) -> String {
         render(outcome, s.color, s.width, s.quiet, s.statistics)
     }

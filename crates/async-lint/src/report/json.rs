@@ -4,6 +4,7 @@
 
 use super::{Emitter, Settings};
 use crate::outcome::Outcome;
+use crate::paths::PathError;
 use async_lint_core::{Finding, LineCol, Region, SourceFile, Span, Suggestion};
 use serde::Serialize;
 
@@ -11,14 +12,6 @@ use serde::Serialize;
 pub struct Json;
 
 impl Emitter for Json {
-    fn name(&self) -> &'static str {
-        "json"
-    }
-
-    fn help(&self) -> &'static str {
-        "One JSON document (schema in the README)"
-    }
-
     fn emit(&self, outcome: &Outcome, _: &Settings<'_>) -> String {
         render(outcome)
     }
@@ -32,14 +25,6 @@ impl Emitter for Json {
 pub struct JsonLines;
 
 impl Emitter for JsonLines {
-    fn name(&self) -> &'static str {
-        "json-lines"
-    }
-
-    fn help(&self) -> &'static str {
-        "One JSON object per finding per line (the `findings[]` objects of `json`)"
-    }
-
     fn emit(&self, outcome: &Outcome, _: &Settings<'_>) -> String {
         render_lines(outcome)
     }
@@ -69,6 +54,15 @@ struct Summary {
 struct JsonError {
     path: String,
     message: String,
+}
+
+impl JsonError {
+    fn of(e: &PathError) -> JsonError {
+        JsonError {
+            path: e.path.display().to_string(),
+            message: e.message.clone(),
+        }
+    }
 }
 
 /// A position: byte offsets plus 1-based line and column (columns in chars; `end` is
@@ -158,22 +152,8 @@ pub fn render(outcome: &Outcome) -> String {
             errors: outcome.errors.len(),
         },
         findings,
-        errors: outcome
-            .errors
-            .iter()
-            .map(|e| JsonError {
-                path: e.path.display().to_string(),
-                message: e.message.clone(),
-            })
-            .collect(),
-        skipped: outcome
-            .skipped
-            .iter()
-            .map(|e| JsonError {
-                path: e.path.display().to_string(),
-                message: e.message.clone(),
-            })
-            .collect(),
+        errors: outcome.errors.iter().map(JsonError::of).collect(),
+        skipped: outcome.skipped.iter().map(JsonError::of).collect(),
     };
     let mut s =
         serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));

@@ -30,12 +30,6 @@ pub struct Settings<'a> {
 
 /// One output format.
 pub trait Emitter: Sync {
-    /// Its `--format` value.
-    fn name(&self) -> &'static str;
-
-    /// One line for `--help`.
-    fn help(&self) -> &'static str;
-
     /// The run's report, for stdout.
     fn emit(&self, outcome: &Outcome, settings: &Settings<'_>) -> String;
 
@@ -50,48 +44,56 @@ pub trait Emitter: Sync {
     }
 }
 
-/// Every format, in the order `--help` lists them. Adding a format: a file here and a line.
-pub static EMITTERS: &[&dyn Emitter] = &[
-    &human::Human,
-    &concise::Concise,
-    &json::Json,
-    &json::JsonLines,
-    &cargo::Cargo,
-    &sarif::Sarif,
-    &github::Github,
-];
+/// A `--format` value: its name, its line of `--help` and its emitter.
+pub struct Format {
+    pub name: &'static str,
+    pub help: &'static str,
+    pub emitter: &'static dyn Emitter,
+}
 
-/// A `--format` value: the emitter it names.
-#[derive(Clone, Copy)]
-pub struct Format(pub &'static dyn Emitter);
+/// Every format, in the order `--help` lists them. Adding a format: a file here and a row.
+pub static EMITTERS: &[Format] = &[
+    Format::new("human", "miette's graphical report", &human::Human),
+    Format::new("concise", "One line per finding: `path:line:col: severity[rule]: message`, `[*]` when `--fix` fixes it", &concise::Concise),
+    Format::new("json", "One JSON document (schema in the README)", &json::Json),
+    Format::new("json-lines", "One JSON object per finding per line (the `findings[]` objects of `json`)", &json::JsonLines),
+    Format::new("cargo", "rustc's JSON diagnostics as cargo prints them (for rust-analyzer and cargo tooling)", &cargo::Cargo),
+    Format::new("sarif", "SARIF 2.1.0, for GitHub code scanning", &sarif::Sarif),
+    Format::new("github", "GitHub Actions workflow commands (annotations)", &github::Github),
+];
 
 impl std::fmt::Debug for Format {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0.name())
+        f.write_str(self.name)
     }
 }
 
 impl Format {
+    const fn new(name: &'static str, help: &'static str, emitter: &'static dyn Emitter) -> Self {
+        Format {
+            name,
+            help,
+            emitter,
+        }
+    }
+
     /// The `--format` parser: the names of [`EMITTERS`] with their help.
-    pub fn parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    pub fn parser() -> impl clap::builder::TypedValueParser<Value = &'static Format> {
         use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
         PossibleValuesParser::new(
             EMITTERS
                 .iter()
-                .map(|e| PossibleValue::new(e.name()).help(e.help())),
+                .map(|e| PossibleValue::new(e.name).help(e.help)),
         )
         .map(|name| Format::named(&name))
     }
 
-    /// The format called `name` (human for a name the parser would not accept).
-    fn named(name: &str) -> Format {
-        Format(
-            EMITTERS
-                .iter()
-                .copied()
-                .find(|e| e.name() == name)
-                .unwrap_or(&human::Human),
-        )
+    /// The format called `name` (the first, human, for a name the parser would not accept).
+    fn named(name: &str) -> &'static Format {
+        EMITTERS
+            .iter()
+            .find(|e| e.name == name)
+            .unwrap_or(&EMITTERS[0])
     }
 }
 

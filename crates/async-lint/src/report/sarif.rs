@@ -21,14 +21,6 @@ use std::collections::BTreeMap;
 pub struct Sarif;
 
 impl Emitter for Sarif {
-    fn name(&self) -> &'static str {
-        "sarif"
-    }
-
-    fn help(&self) -> &'static str {
-        "SARIF 2.1.0, for GitHub code scanning"
-    }
-
     fn emit(&self, outcome: &Outcome, s: &Settings<'_>) -> String {
         render(outcome, s.engines.iter().copied())
     }

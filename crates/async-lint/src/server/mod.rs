@@ -218,7 +218,6 @@ impl Session<'_> {
             .filter(|(_, d)| d.due.is_some_and(|at| at <= now))
             .map(|(u, _)| u.clone())
             .collect();
-        self.state.index_buffers();
         for uri in due {
             if let Some(doc) = self.state.docs.get_mut(&uri) {
                 doc.due = None;

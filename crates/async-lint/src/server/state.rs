@@ -13,6 +13,7 @@ use crate::configs::{Configs, Setup};
 use crate::fix::FixMode;
 use crate::outcome::Linted;
 use crate::project::{self, Crates};
+use crate::run::Runner;
 use async_lint_core::{rules, Finding, Severity, SourceFile, PARSE_ERROR};
 use lsp_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
@@ -42,6 +43,8 @@ pub struct Document {
 /// The findings of one version of a document and their diagnostics.
 pub struct Lint {
     pub version: i32,
+    /// The [`State::generation`] of the indexes it was made with.
+    generation: u64,
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -53,6 +56,9 @@ pub struct State {
     /// Crates per config (`Setup::id`): their indexes live as long as the configs.
     crates: HashMap<usize, Arc<Crates>>,
     pub docs: HashMap<Url, Document>,
+    /// Counts the changes handed to the crate indexes (buffers, files on disk, configs): a
+    /// lint made before the last one may be out of date even if its own text is not.
+    generation: u64,
     /// `codeDescription.href` of a rule: this with `{rule}` replaced (from the client's
     /// `initializationOptions.ruleDocsUrl`); `None`: the page is shown on hover only.
     pub docs_url: Option<String>,
@@ -70,6 +76,7 @@ impl State {
             configs: Arc::new(configs),
             crates: HashMap::new(),
             docs: HashMap::new(),
+            generation: 0,
             docs_url: None,
         })
     }
@@ -81,6 +88,7 @@ impl State {
             self.configs = Arc::new(configs);
         }
         self.crates.clear();
+        self.generation += 1;
         for doc in self.docs.values_mut() {
             doc.indexed = None;
             doc.result = None;
@@ -122,7 +130,8 @@ impl State {
         }
     }
 
-    fn file_changed(&self, path: &std::path::Path, text: Option<Arc<str>>) {
+    fn file_changed(&mut self, path: &std::path::Path, text: Option<Arc<str>>) {
+        self.generation += 1;
         for crates in self.crates.values() {
             crates.file_changed(path, text.clone());
         }
@@ -142,16 +151,19 @@ impl State {
             .clone()
     }
 
-    /// Lints the document at `uri` unless its current text was linted already; returns
-    /// whether a new lint was made.
+    /// Lints the document at `uri` unless its current text was linted already with the
+    /// indexes as they are (every open buffer handed to them first); returns whether a new
+    /// lint was made.
     pub fn lint(&mut self, uri: &Url) -> bool {
+        self.index_buffers();
+        let generation = self.generation;
         let Some(doc) = self.docs.get(uri) else {
             return false;
         };
         if doc
             .result
             .as_ref()
-            .is_some_and(|r| r.version == doc.version)
+            .is_some_and(|r| r.version == doc.version && r.generation == generation)
         {
             return false;
         }
@@ -162,6 +174,7 @@ impl State {
                 if let Some(doc) = self.docs.get_mut(uri) {
                     doc.result = Some(Lint {
                         version: doc.version,
+                        generation,
                         findings: Vec::new(),
                         diagnostics: vec![diagnostic],
                     });
@@ -174,7 +187,7 @@ impl State {
         let Some(doc) = self.docs.get_mut(uri) else {
             return false;
         };
-        let runner = setup.runner(&self.lint, None).with_crates(crates);
+        let runner = Runner::for_setup(&setup, &self.lint, None).with_crates(crates);
         let findings = if setup.excludes.is_excluded(&doc.path) {
             Vec::new()
         } else if doc.text.len() as u64 > runner.max_file_bytes {
@@ -201,15 +214,16 @@ impl State {
             .collect();
         doc.result = Some(Lint {
             version: doc.version,
+            generation,
             findings,
             diagnostics,
         });
         true
     }
 
-    /// Hands every open document's current text to the crate indexes (before a round of
-    /// lints: what one file's findings say may depend on another open file's buffer).
-    pub fn index_buffers(&mut self) {
+    /// Hands every open document's current text to the crate indexes (before a lint: what
+    /// one file's findings say may depend on another open file's buffer).
+    fn index_buffers(&mut self) {
         let uris: Vec<Url> = self.docs.keys().cloned().collect();
         for uri in uris {
             let Some(Ok(setup)) = self.docs.get(&uri).map(|d| self.setup(d)) else {
@@ -232,6 +246,7 @@ impl State {
         crates.of(&doc.path);
         let text: Arc<str> = Arc::from(doc.text.as_str());
         doc.indexed = Some(text.clone());
+        self.generation += 1;
         for c in self.crates.values() {
             c.file_changed(&doc.path, Some(text.clone()));
         }
@@ -244,9 +259,7 @@ impl State {
         let setup = self.setup(doc).ok()?;
         let crates = self.crates_of(&setup);
         let doc = self.docs.get(uri)?;
-        let runner = setup
-            .runner(&self.lint, Some(FixMode::Safe))
-            .with_crates(crates);
+        let runner = Runner::for_setup(&setup, &self.lint, Some(FixMode::Safe)).with_crates(crates);
         let linted = catch(|| runner.lint_text(&doc.path, doc.text.clone()))??;
         let fixed = linted.fixed.as_ref()?;
         (fixed.changed(&linted.file.text) && fixed.problem.is_none()).then_some(linted.file.text)

@@ -19,7 +19,6 @@ impl Visitor<'_> {
             mutable: r.mutability.is_some(),
             mut_ref,
             span: self.cx.span(&r.self_token),
-            closure: None,
             item: None,
             runtime: None,
         });
@@ -40,7 +39,6 @@ impl Visitor<'_> {
                     mutable: pi.mutability.is_some(),
                     mut_ref: false,
                     span: self.cx.span(&pi.ident),
-                    closure: None,
                     item: None,
                     runtime: None,
                 });

@@ -7,7 +7,7 @@ use crate::catalog::Returns;
 use crate::context::bounds::{chain_limit, LoopBounds};
 use crate::context::frame::{INLINE_ONCE, OFFLOADING_CALLEES, PER_ITEM_ADAPTERS};
 use crate::context::spawn::{may_name_spawn_method, may_name_spawner, SpawnKind};
-use crate::context::{Frame, FrameKind, Loop, LoopKind};
+use crate::context::{Frame, FrameKind, Loop, LoopKind, LOOP_BOUNDS};
 use crate::source::Span;
 use syn::visit::Visit;
 use syn::Expr;
@@ -149,7 +149,9 @@ impl Visitor<'_> {
         self.chain.push(ChainLink {
             receiver: &*m.receiver as *const Expr as usize,
             call: e as *const Expr as usize,
-            limit: chain_limit(m),
+            limit: (self.cx.analyses.needs(&LOOP_BOUNDS))
+                .then(|| chain_limit(m))
+                .flatten(),
         });
         self.visit_expr(&m.receiver);
         self.chain.pop();

@@ -11,11 +11,11 @@ impl Visitor<'_> {
         self.cx.locals.push();
         // Temporaries of a plain condition end before the branch; those of an
         // `if let` scrutinee live through it, and before edition 2024 into `else`.
-        self.cx.guards_open_temps();
+        self.cx.hook(|a, cx| a.open_temps(cx));
         self.visit_expr(&i.cond);
         if !has_let(&i.cond) {
-            self.cx.guards_close_temps();
-            self.cx.guards_open_temps();
+            self.cx.hook(|a, cx| a.close_temps(cx));
+            self.cx.hook(|a, cx| a.open_temps(cx));
         }
         self.branch(|v| {
             v.failure_branch(branches::is_failure_test(&i.cond), |v| {
@@ -24,14 +24,14 @@ impl Visitor<'_> {
         });
         let into_else = has_let(&i.cond) && self.cx.krate.edition.is_some_and(|e| e < 2024);
         if !into_else {
-            self.cx.guards_close_temps();
+            self.cx.hook(|a, cx| a.close_temps(cx));
         }
         self.cx.locals.pop();
         if let Some((_, els)) = &i.else_branch {
             self.branch(|v| v.visit_expr(els));
         }
         if into_else {
-            self.cx.guards_close_temps();
+            self.cx.hook(|a, cx| a.close_temps(cx));
         }
     }
 
@@ -39,7 +39,7 @@ impl Visitor<'_> {
         self.visit_expr(&l.expr);
         let ret = self.cx.returns_of(&l.expr);
         self.bind_pat(&l.pat, ret);
-        self.cx.guards_bind(&l.pat, &l.expr);
+        self.cx.hook(|a, cx| a.bind(cx, &l.pat, &l.expr));
     }
 
     pub(super) fn visit_match(&mut self, m: &syn::ExprMatch) {
@@ -48,12 +48,12 @@ impl Visitor<'_> {
             self.record_extent(arm);
             self.cx.locals.push();
             self.bind_pat(&arm.pat, None);
-            self.cx.guards_bind(&arm.pat, &m.expr);
+            self.cx.hook(|a, cx| a.bind(cx, &arm.pat, &m.expr));
             // A match guard is a temporary scope of its own, before the arm's body.
-            self.cx.guards_open_temps();
+            self.cx.hook(|a, cx| a.open_temps(cx));
             self.visit_guard(&arm.pat);
-            self.cx.guards_close_temps();
-            self.cx.guards_open_temps();
+            self.cx.hook(|a, cx| a.close_temps(cx));
+            self.cx.hook(|a, cx| a.open_temps(cx));
             let arm_body = |v: &mut Self| {
                 v.failure_branch(branches::is_err_pattern(&arm.pat), |v| {
                     v.visit_expr(&arm.body)
@@ -64,7 +64,7 @@ impl Visitor<'_> {
             } else {
                 arm_body(self);
             }
-            self.cx.guards_close_temps();
+            self.cx.hook(|a, cx| a.close_temps(cx));
             self.cx.locals.pop();
         }
     }

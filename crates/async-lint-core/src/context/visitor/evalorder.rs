@@ -32,7 +32,7 @@ impl Visitor<'_> {
                 for (i, operand) in [&*b.left, &*b.right].into_iter().enumerate() {
                     let own_scope = !has_let(operand);
                     if own_scope {
-                        self.cx.guards_open_temps();
+                        self.cx.hook(|a, cx| a.open_temps(cx));
                     }
                     if i == 0 {
                         self.visit_expr(operand);
@@ -40,7 +40,7 @@ impl Visitor<'_> {
                         self.branch(|v| v.visit_expr(operand));
                     }
                     if own_scope {
-                        self.cx.guards_close_temps();
+                        self.cx.hook(|a, cx| a.close_temps(cx));
                     }
                 }
             }

@@ -8,7 +8,7 @@ use super::Visitor;
 use crate::catalog::Returns;
 use crate::context::bounds::{Limit, LoopBounds};
 use crate::context::spawn::SPAWN_WORDS;
-use crate::context::{Loop, LoopKind};
+use crate::context::{Loop, LoopKind, LOOP_BOUNDS};
 use crate::source::SpanOf;
 use syn::visit::Visit;
 use syn::Expr;
@@ -69,7 +69,7 @@ impl Visitor<'_> {
     ) -> LoopBounds {
         let file = self.cx.file;
         let text = file.slice(file.span_of_proc(from).to(file.span_of_proc(to)));
-        if self.rules.is_empty() || !self.cx.text_names_any(text, SPAWN_WORDS) {
+        if !self.cx.analyses.needs(&LOOP_BOUNDS) || !self.cx.text_names_any(text, SPAWN_WORDS) {
             return LoopBounds::default();
         }
         scan()
@@ -112,14 +112,14 @@ impl Visitor<'_> {
                 ),
             },
             |v| {
-                v.cx.guards_open_temps();
+                v.cx.hook(|a, cx| a.open_temps(cx));
                 v.visit_expr(&w.cond);
                 if !has_let(&w.cond) {
-                    v.cx.guards_close_temps();
-                    v.cx.guards_open_temps();
+                    v.cx.hook(|a, cx| a.close_temps(cx));
+                    v.cx.hook(|a, cx| a.open_temps(cx));
                 }
                 v.visit_block(&w.body);
-                v.cx.guards_close_temps();
+                v.cx.hook(|a, cx| a.close_temps(cx));
             },
         );
     }

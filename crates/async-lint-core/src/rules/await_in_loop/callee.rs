@@ -2,7 +2,7 @@
 //! its point: it writes every item into one destination, or it runs a task or process of its
 //! own per item and waits for it.
 
-use crate::context::dataflow::{self, Flow, Names};
+use crate::analyses::dataflow::{self, Flow, Names};
 use crate::context::{Context, FrameKind};
 use crate::index::Callee;
 use syn::Expr;

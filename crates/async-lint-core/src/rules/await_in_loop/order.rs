@@ -2,7 +2,7 @@
 //! is iterated, by the receiver of each awaited call and by what the loop does with the
 //! results — never by the verb of the call alone.
 
-use crate::context::dataflow::{self, Flow, Names};
+use crate::analyses::dataflow::{self, Flow, Names};
 use crate::context::Context;
 use syn::visit::{self, Visit};
 use syn::Expr;
@@ -228,6 +228,16 @@ pub fn feeds_ordered_resource(future: &Expr) -> bool {
             .iter()
             .any(|w| name.ends_with(&format!("_{w}")))
     })
+}
+
+/// `client.subscribe(topics)`, `conn.punsubscribe(patterns)`: a subscription changes the
+/// state of the one session every iteration shares — which messages it is sent from then on —
+/// and the broker acknowledges the changes in turn on that session.
+pub fn changes_subscription(future: &Expr) -> bool {
+    matches!(future, Expr::MethodCall(m) if m.method
+        .to_string()
+        .split('_')
+        .any(|w| w.ends_with("subscribe")))
 }
 
 /// The local `root` is found for the item in a registry or pool from around the loop

@@ -1,9 +1,9 @@
 //! Calls of a sync closure bound to a local whose body blocks (see
-//! [`crate::context::closures`]): `load(p)`, or `load` handed by name to an adapter that runs
+//! [`crate::analyses::closures`]): `load(p)`, or `load` handed by name to an adapter that runs
 //! it in place (`paths.iter().map(load)`).
 
 use super::META;
-use crate::context::closures::{bound_closure, ClosureBlocks};
+use crate::analyses::closures::{bound_closure, ClosureBlocks};
 use crate::context::Context;
 use crate::context::{INLINE_ONCE, PER_ITEM_ADAPTERS};
 use crate::finding::Finding;

@@ -1,6 +1,7 @@
 //! The findings: a handle dropped, a join result thrown away, `join_all` results ignored.
 
 use super::*;
+use crate::finding::Severity;
 
 /// The callee's name in a call: the path of a path call, the method of a method call.
 pub(super) fn callee_span(cx: &Context<'_>, call: &Expr) -> Span {

@@ -2,8 +2,8 @@
 //! wrappers a guard comes through (`?`, `.unwrap()`, `.ok()`…), and the guards presumed from
 //! the call alone when the lock's type is unknown.
 
-use super::super::Context;
 use crate::catalog::guards::AwaitGuards;
+use crate::context::Context;
 use syn::Expr;
 
 /// Whether a lock method hands out the guard itself or wrapped (`LockResult`, `Option`);

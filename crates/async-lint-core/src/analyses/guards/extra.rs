@@ -7,8 +7,8 @@
 //! of the crate fn it calls, as written (`-> Result<TxGuard>` through `?`, `.unwrap()` or
 //! `.expect(..)`, and the `.await` of an async fn).
 
-use super::super::Context;
 use super::Guard;
+use crate::context::Context;
 use syn::{Expr, Pat};
 
 /// The listed guard a `let` binds, if any: the binding's identifier and the guard, named by

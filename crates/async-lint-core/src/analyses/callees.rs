@@ -3,7 +3,7 @@
 //! handle, one that first takes a lock. `false` whenever the callee
 //! is not a fn of this crate the index knows.
 
-use super::Context;
+use crate::context::Context;
 use crate::index::{Callee, FnRef};
 use syn::Expr;
 

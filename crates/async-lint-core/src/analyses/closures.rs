@@ -1,11 +1,13 @@
 //! Sync closures bound to a local in async code (`let load = |p| std::fs::read(p);`): the
 //! closure runs where it is called, so a call of the local (`load(p)`, `paths.map(load)`) in
 //! async code blocks like the call inside it. What the closure blocks on is found when the
-//! `let` is visited and kept on the binding.
+//! `let` is visited ([`BoundClosures`], an analysis).
 
-use super::blocking::blocking_call;
-use super::Context;
+use crate::context::blocking::blocking_call;
+use crate::context::{Analysis, Context, Need};
 use crate::source::Span;
+use std::any::Any;
+use std::collections::HashMap;
 use std::sync::Arc;
 use syn::visit::Visit;
 use syn::Expr;
@@ -22,19 +24,43 @@ pub struct ClosureBlocks {
     pub span: Span,
 }
 
-/// Notes on the binding `name` what the closure `init` blocks on, when `init` is a sync
-/// closure whose own body (not closures or async blocks inside it) calls a blocking API.
-pub(crate) fn note(cx: &mut Context<'_>, name: &syn::Ident, init: &Expr) {
-    let Expr::Closure(c) = init else { return };
-    if c.asyncness.is_some() || !cx.in_async() {
-        return;
+/// What the sync closures bound to locals in async code block on, by the span of the
+/// binding's identifier. Declared by the rules that report a call of such a local.
+#[derive(Debug, Default)]
+pub struct BoundClosures {
+    by_binding: HashMap<Span, Arc<ClosureBlocks>>,
+}
+
+/// Declared by the rules that ask what a closure bound to a local blocks on.
+pub const CLOSURE_BLOCKS: Need = Need {
+    name: "closure-blocks",
+    make: Some(|| Box::<BoundClosures>::default()),
+};
+
+impl Analysis for BoundClosures {
+    /// Notes what the closure a `let` binds to a name blocks on, when it is a sync closure
+    /// in async code whose own body (not closures or async blocks inside it) calls a
+    /// blocking API.
+    fn local(&mut self, cx: &Context<'_>, l: &syn::Local) {
+        let (syn::Pat::Ident(pi), Some(init)) = (&l.pat, &l.init) else {
+            return;
+        };
+        let Expr::Closure(c) = &*init.expr else {
+            return;
+        };
+        if c.asyncness.is_some() || !cx.in_async() {
+            return;
+        }
+        let mut finder = Finder { cx, found: None };
+        finder.visit_expr(&c.body);
+        let Some(found) = finder.found else { return };
+        if let Some(b) = cx.local(&pi.ident.to_string()) {
+            self.by_binding.insert(b.span, Arc::new(found));
+        }
     }
-    let mut finder = Finder { cx, found: None };
-    finder.visit_expr(&c.body);
-    let Some(found) = finder.found else { return };
-    let name = name.to_string();
-    if let Some(b) = cx.locals.get_mut(&name) {
-        b.closure = Some(Arc::new(found));
+
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 }
 
@@ -72,6 +98,7 @@ impl<'ast> Visit<'ast> for Finder<'_, '_> {
 pub fn bound_closure(cx: &Context<'_>, e: &Expr) -> Option<(String, Arc<ClosureBlocks>)> {
     let Expr::Path(p) = e else { return None };
     let id = p.path.get_ident()?.to_string();
-    let c = cx.local(&id)?.closure.clone()?;
+    let span = cx.local(&id)?.span;
+    let c = cx.get::<BoundClosures>().by_binding.get(&span)?.clone();
     Some((id, c))
 }

@@ -4,8 +4,8 @@
 //! guards, as presumed ones, so that a fix which adds an `.await` can ask what is alive
 //! ([`Context::not_send_alive`](super::Context::not_send_alive)); no rule reports them.
 
-use super::guards::Guard;
-use super::Context;
+use super::Guard;
+use crate::context::Context;
 use syn::{Expr, Pat, Type};
 
 /// Types whose values are `!Send`, by resolved path (generic arguments aside).

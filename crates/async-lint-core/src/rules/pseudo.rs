@@ -1,9 +1,10 @@
 //! The pseudo-rules: findings the pipeline makes itself rather than a rule's hooks. They are
 //! declared as the rules are (a [`RuleMeta`]), so everything that lists, describes or checks
-//! rule names ([`meta`], [`is_rule_name`]) treats them alike.
+//! rule names ([`meta`], [`is_rule_name`]) treats them alike: the config's `select`,
+//! `ignore`, `per-path-ignores` and `[rules.<name>] level` take them as any rule.
 
+use super::RuleMeta;
 use crate::finding::{Severity, PARSE_ERROR};
-use crate::rules::{self, RuleMeta};
 
 /// Name of the pseudo-rule for allow comments that name no rule or suppress nothing.
 pub const UNUSED_ALLOW: &str = "unused-allow";
@@ -38,7 +39,7 @@ pub static PSEUDO_RULES: &[&RuleMeta] = &[&PARSE_ERROR_RULE, &UNUSED_ALLOW_RULE]
 
 /// The declaration of a rule or pseudo-rule.
 pub fn meta(name: &str) -> Option<&'static RuleMeta> {
-    rules::find(name)
+    super::find(name)
         .map(|r| r.meta())
         .or_else(|| PSEUDO_RULES.iter().copied().find(|m| m.name == name))
 }

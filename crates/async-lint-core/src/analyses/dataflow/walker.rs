@@ -282,7 +282,7 @@ impl<'ast> Visit<'ast> for Walker {
     }
 
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
-        let name = crate::context::macros::macro_name(m);
+        let name = crate::context::macro_name(m);
         if vocabulary().is_awaiting_macro(&name) && self.deferred == 0 {
             self.out.awaits = true;
         }
