@@ -9,6 +9,7 @@ pub mod cancel;
 pub mod guards;
 mod vocabulary;
 pub use vocabulary::{vocabulary, Vocabulary};
+pub mod runtime;
 
 use crate::finding::Severity;
 use serde::Deserialize;

@@ -62,10 +62,12 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
         Command::Rules => {
             let mut out = String::new();
+            let width = rules::RULES.iter().map(|r| r.meta().name.len()).max();
+            let width = width.unwrap_or_default();
             for r in rules::RULES {
                 let m = r.meta();
                 out.push_str(&format!(
-                    "{:<22} {:<8} {}\n",
+                    "{:<width$} {:<8} {}\n",
                     m.name,
                     m.default_severity.as_str(),
                     m.summary

@@ -22,6 +22,15 @@ pub struct Frame {
     pub returns_result: bool,
     /// For an async block run as a task (`tokio::spawn(async move { .. })`): the spawner.
     pub task: Option<String>,
+    /// The runtime the body runs on, when the file shows it (see [`super::runtime`]).
+    pub runtime: Option<std::sync::Arc<super::runtime::RuntimeRoot>>,
+    /// For fns: a test that expects to panic (`#[should_panic]`).
+    pub expects_panic: bool,
+    /// How many branches of this frame (`if`/`else`, `match` arms, the right of `&&`/`||`)
+    /// enclose the code being visited (see [`super::Context::conditional`]).
+    pub branches: usize,
+    /// For a closure passed to a path call (`run_guarded(|| ..)`): the callee's path.
+    pub caller: Option<String>,
 }
 
 impl Frame {
@@ -35,6 +44,10 @@ impl Frame {
             per_item: None,
             returns_result: false,
             task: None,
+            runtime: None,
+            expects_panic: false,
+            branches: 0,
+            caller: None,
         }
     }
 

@@ -2,8 +2,8 @@
 //! against, its own summary made on first use, and the crate-wide facts rules ask for
 //! through [`Context`] (fn signatures, blocking chains, the logging backend).
 
-use super::{blocking, visitor, Context};
-use crate::index::{BlockingChain, Call, CrateIndex, FileSummary, FnRef, Logging};
+use super::{visitor, Context};
+use crate::index::{BlockingChain, CrateIndex, FileSummary, FnRef, Logging};
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -184,24 +184,7 @@ impl<'a> Context<'a> {
     /// it to a blocking API, across the crate's files (see [`crate::index::BlockingChain`]).
     /// `None` when it does not block as far as the index can tell.
     pub fn blocking_chain(&self, f: &FnRef) -> Option<Arc<BlockingChain>> {
-        let index = self.crate_index();
-        let own = self.own_summary();
-        let is_own = |g: &FnRef| own.as_ref().is_some_and(|o| std::ptr::eq(&**o, g.file()));
-        if self.index.scope.path.is_some() || !is_own(f) {
-            return index.blocking_chain(f);
-        }
-        // A fn of this file outside the index's module tree (a test, an example, a loose
-        // file): its `crate::` is this file, so it is not the index's to memoise.
-        let resolve = |c: &Call| c.target_path().and_then(|p| self.fn_sig(&p));
-        let trusted = |path: &str| blocking::listed(self, "trusted", path);
-        let node_of = |g: &FnRef| {
-            if is_own(g) {
-                Arc::new(crate::index::blocking_node(g, &resolve, &trusted))
-            } else {
-                index.node(g)
-            }
-        };
-        crate::index::blocking_search(f, &node_of).map(Arc::new)
+        self.chain_to(f, crate::index::Target::Blocking)
     }
 
     /// How the code here logs (see [`crate::index::Logging`]): for a file of the index's

@@ -22,6 +22,8 @@ pub struct Binding {
     /// For a collection (`Vec<PathBuf>`, `&[PathBuf]`, `HashSet<T>`…): the resolved type of
     /// its items, which loops and adapters over it give their bindings.
     pub item: Option<String>,
+    /// For a runtime built in sight (`Builder::new_current_thread()..build()?`): which.
+    pub runtime: Option<std::sync::Arc<super::runtime::RuntimeRoot>>,
 }
 
 impl Binding {

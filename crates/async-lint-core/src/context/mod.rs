@@ -7,7 +7,9 @@ pub mod awaits;
 pub mod blocking;
 pub mod bounds;
 pub use crate::syntax::cfg;
+mod chains;
 pub mod exits;
+mod exported;
 pub mod failure;
 mod frame;
 mod indexlink;
@@ -15,6 +17,7 @@ mod locals;
 mod macros;
 mod params;
 mod rule;
+pub mod runtime;
 mod serving;
 pub mod spawn;
 pub use crate::syntax::testcode;
@@ -59,6 +62,8 @@ pub struct Context<'a> {
     pub(crate) awaited: Vec<usize>,
     /// Resolved self type of each enclosing `impl`.
     pub(crate) impl_self: Vec<Option<String>>,
+    /// Resolved (else written) path of the trait of each enclosing `impl`, if any.
+    pub(crate) impl_trait: Vec<Option<String>>,
     pub(crate) structs: StructFields,
     /// How many enclosing items are test code (`#[test]` fns, `#[cfg(test)]` modules…).
     pub(crate) test_items: usize,

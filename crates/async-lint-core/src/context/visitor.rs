@@ -15,6 +15,7 @@ mod syntax;
 
 use super::bounds::LoopBounds;
 use super::failure::Failure;
+use super::runtime::{self, RuntimeRoot};
 use super::testcode;
 use super::{AnalysisSet, BlockExit, Context, Frame, FrameKind, IndexLink, Locals, Rule};
 use super::{Statics, StructFields};
@@ -27,6 +28,7 @@ use calls::ClosureRole;
 pub use check::{check_file, check_file_in, CheckInput, Checked};
 use loops::ChainLink;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 pub use summary::summarize;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
@@ -59,6 +61,12 @@ struct Visitor<'a> {
     /// The future of the spawn call whose arguments are being visited (its address) and the
     /// spawner: the async block it is runs as a task.
     task_body: Option<(usize, String)>,
+    /// The async block given to the `block_on` whose arguments are being visited, and its runtime.
+    runtime_body: Option<(usize, Arc<RuntimeRoot>)>,
+    /// The path of the call whose arguments are about to be visited, then of the call the
+    /// closure being entered is passed to (its frame's `caller`).
+    call_path: Option<String>,
+    closure_caller: Option<String>,
 }
 
 impl<'a> Visitor<'a> {
@@ -88,6 +96,7 @@ impl<'a> Visitor<'a> {
             locals: Locals::default(),
             awaited: Vec::new(),
             impl_self: Vec::new(),
+            impl_trait: Vec::new(),
             structs,
             test_items: 0,
             test_path: testcode::is_test_path(&input.file.path),
@@ -125,6 +134,9 @@ impl<'a> Visitor<'a> {
             fn_stack: Vec::new(),
             traits: Vec::new(),
             task_body: None,
+            runtime_body: None,
+            call_path: None,
+            closure_caller: None,
         }
     }
 
@@ -186,7 +198,13 @@ impl<'a> Visitor<'a> {
         self.cx.frames.pop();
     }
 
-    fn visit_fn(&mut self, sig: &syn::Signature, body: Option<&syn::Block>, owner: Option<String>) {
+    fn visit_fn(
+        &mut self,
+        attrs: &[syn::Attribute],
+        sig: &syn::Signature,
+        body: Option<&syn::Block>,
+        owner: Option<String>,
+    ) {
         let kind = if sig.asyncness.is_some() {
             FrameKind::AsyncFn
         } else {
@@ -195,6 +213,10 @@ impl<'a> Visitor<'a> {
         let mut frame = Frame::new(kind, self.cx.file.span_of_sig(sig));
         frame.name = Some(sig.ident.to_string());
         frame.returns_result = returns_result(&sig.output);
+        frame.runtime = (kind == FrameKind::AsyncFn)
+            .then(|| runtime::of_attrs(&self.cx, attrs))
+            .flatten();
+        frame.expects_panic = runtime::expects_panic(attrs);
         let index = self.record_fn(sig, body, owner);
         let Some(body) = body else { return };
         if let (Some(i), Some(summary)) = (index, self.summary.as_mut()) {
@@ -232,7 +254,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
-        self.visit_fn(&f.sig, Some(&f.block), None);
+        self.visit_fn(&f.attrs, &f.sig, Some(&f.block), None);
     }
 
     fn visit_impl_item(&mut self, i: &'ast syn::ImplItem) {
@@ -249,7 +271,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
         let owner = self.cx.self_type().map(str::to_string);
-        self.visit_fn(&f.sig, Some(&f.block), owner);
+        self.visit_fn(&f.attrs, &f.sig, Some(&f.block), owner);
     }
 
     fn visit_trait_item(&mut self, i: &'ast syn::TraitItem) {
@@ -263,7 +285,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
 
     fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
         let owner = self.traits.last().cloned();
-        self.visit_fn(&f.sig, f.default.as_ref(), owner);
+        self.visit_fn(&f.attrs, &f.sig, f.default.as_ref(), owner);
     }
 
     fn visit_item_trait(&mut self, t: &'ast syn::ItemTrait) {
@@ -279,10 +301,17 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
         let self_ty = self.cx.resolve_type(&i.self_ty);
         self.cx.impl_self.push(self_ty);
+        let of_trait = i.trait_.as_ref().map(|(p, _)| {
+            self.cx
+                .resolve(p)
+                .unwrap_or_else(|| crate::resolve::path_string(p))
+        });
+        self.cx.impl_trait.push(of_trait);
         for item in &i.items {
             self.visit_impl_item(item);
         }
         self.cx.impl_self.pop();
+        self.cx.impl_trait.pop();
     }
 
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
@@ -382,6 +411,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
             if matches!(&*init.expr, Expr::Reference(r) if r.mutability.is_some()) {
                 self.cx.locals.set_mut_ref(&pi.ident.to_string());
             }
+            runtime::note(&mut self.cx, &pi.ident, &init.expr);
         }
         self.cx.hook(|a, cx| a.local(cx, l));
         if let Some(init) = &l.init {

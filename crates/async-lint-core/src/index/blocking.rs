@@ -1,6 +1,8 @@
 //! Which sync fns of the crate block: directly (a call in their own body that the catalogue or
 //! the config lists, not inside a closure handed to `spawn_blocking`, `block_in_place` or a
-//! thread) or through further sync fns of the crate, across files and modules.
+//! thread) or through further sync fns of the crate, across files and modules. The same
+//! search finds the other calls a [`Target`] names (`block_in_place`, calls that need a
+//! runtime).
 //!
 //! Answered from the summaries as the shortest call chain from a fn to a blocking call,
 //! breadth-first over the call graph with the calls of each fn in source order: the answer
@@ -10,7 +12,8 @@
 //! callees) and each answer are memoised in the index. Calls through trait objects, generics
 //! and unknown receivers resolve to nothing and add no edge.
 
-use super::{lock, Call, Callee, CrateIndex, FileSummary, FnRef, FnSig};
+use super::{lock, BlockingLeaf, Call, Callee, CrateIndex, FileSummary, FnRef, FnSig};
+use crate::catalog::runtime::Runtimes;
 use crate::source::Span;
 use crate::syntax::FrameKind;
 use std::collections::{HashMap, HashSet};
@@ -26,11 +29,16 @@ const MAX_VISITED: usize = 512;
 /// A fn as the memo knows it: its file and its path (`#[path]` twins share a path).
 type Key = (PathBuf, String);
 
-/// The per-crate memo.
+/// A fn as the memo knows it, for one target.
+type TargetKey = (Target, Key);
+
+/// The per-crate memo, per target.
 #[derive(Debug, Default)]
 pub(crate) struct Memo {
-    nodes: Mutex<HashMap<Key, Arc<Node>>>,
-    chains: Mutex<HashMap<Key, Option<Arc<BlockingChain>>>>,
+    nodes: Mutex<HashMap<TargetKey, Arc<Node>>>,
+    chains: Mutex<HashMap<TargetKey, Option<Arc<BlockingChain>>>>,
+    /// Per word: does a file of the crate's `src/` hold it?
+    mentions: Mutex<HashMap<String, bool>>,
 }
 
 impl Memo {
@@ -41,8 +49,105 @@ impl Memo {
     }
 }
 
-/// What one sync fn contributes to the graph.
-#[derive(Debug)]
+/// What a chain search looks for, and through which calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A blocking API (the catalogue, the config) in a sync fn's own body, through sync fns.
+    Blocking,
+    /// A fn that panics on a current-thread runtime (`block_in_place`, per the runtimes
+    /// catalogue), through sync and async fns alike: in the fn's own body or in the async
+    /// blocks and closures it makes, which run on the runtime of the task that awaits or
+    /// spawns them. Closures handed to a thread or the blocking pool run on no runtime.
+    /// Unless `conditional`, only through calls made every time their fn runs (not under a
+    /// branch: see [`Call::conditional`]).
+    BlockInPlace { conditional: bool },
+    /// A call that needs a runtime on the calling thread or blocks it on a future (per the
+    /// runtimes catalogue), in a sync fn's own body, through sync fns. A fn that asks first
+    /// whether a runtime runs (`Handle::try_current`) is taken to handle both cases.
+    NeedsRuntime,
+}
+
+impl Target {
+    /// Does a call of a fn's body run when the fn is called, as far as this target cares?
+    fn runs(self, c: &Call) -> bool {
+        match self {
+            Target::Blocking | Target::NeedsRuntime => c.frame == FrameKind::SyncFn && !c.awaited,
+            Target::BlockInPlace { conditional } => {
+                (conditional || !c.conditional)
+                    && matches!(
+                        c.frame,
+                        FrameKind::SyncFn
+                            | FrameKind::AsyncFn
+                            | FrameKind::AsyncBlock
+                            | FrameKind::AsyncClosure
+                    )
+            }
+        }
+    }
+
+    /// Is the crate fn `g` followed when called?
+    fn follows(self, g: &FnSig) -> bool {
+        matches!(self, Target::BlockInPlace { .. }) || !(g.is_async || g.returns_future)
+    }
+
+    /// The call as the end of a chain, when it is one.
+    fn leaf(self, c: &Call) -> Option<BlockingLeaf> {
+        let runtimes = Runtimes::builtin();
+        let path = match &c.callee {
+            Callee::Path {
+                path,
+                resolved: true,
+            } => Some(path.as_str()),
+            _ => None,
+        };
+        match self {
+            Target::Blocking => c.blocking.clone(),
+            Target::BlockInPlace { .. } => {
+                path.filter(|p| runtimes.is_block_in_place(p))
+                    .map(|p| BlockingLeaf {
+                        api: p.to_string(),
+                        why: String::new(),
+                        cheap: false,
+                    })
+            }
+            Target::NeedsRuntime => {
+                let (api, need) = match &c.callee {
+                    Callee::Method { name, receiver } => (
+                        receiver
+                            .as_ref()
+                            .map_or_else(|| format!(".{name}()"), |r| format!("{r}::{name}")),
+                        runtimes.method_needs_runtime(name)?,
+                    ),
+                    Callee::Path { .. } => {
+                        let p = path?;
+                        (p.to_string(), runtimes.needs_runtime(p)?)
+                    }
+                };
+                Some(BlockingLeaf {
+                    api,
+                    why: need.why.clone(),
+                    cheap: false,
+                })
+            }
+        }
+    }
+
+    /// Does the fn ask whether a runtime runs before it needs one (see [`Target::NeedsRuntime`])?
+    fn guarded(self, f: &FnSig) -> bool {
+        self == Target::NeedsRuntime && probes_runtime(f)
+    }
+}
+
+/// Does `f` ask whether a runtime runs (`Handle::try_current()`, per the runtimes catalogue)?
+pub fn probes_runtime(f: &FnSig) -> bool {
+    f.calls.iter().any(|c| {
+        matches!(&c.callee, Callee::Path { path, resolved: true }
+            if Runtimes::builtin().is_probe(path))
+    })
+}
+
+/// What one fn contributes to the graph (nothing, by default).
+#[derive(Debug, Default)]
 pub(crate) struct Node {
     /// The first call of the fn's own body that blocks (its index in `calls`).
     leaf: Option<usize>,
@@ -159,22 +264,29 @@ fn seen_key(f: &FnRef) -> (usize, usize) {
     (f.file() as *const FileSummary as usize, f.index())
 }
 
-/// The node of `f`: `resolve` finds the crate fn a call names, `trusted` says which crate fns
-/// the config declares harmless.
+/// The node of `f` for `target`: `resolve` finds the crate fn a call names, `trusted` says
+/// which crate fns the config declares harmless.
 pub(crate) fn node(
     f: &FnRef,
+    target: Target,
     resolve: &dyn Fn(&Call) -> Option<FnRef>,
     trusted: &dyn Fn(&str) -> bool,
 ) -> Node {
     let mut callees = Vec::new();
     let mut seen = HashSet::new();
+    if target.guarded(f) {
+        return Node {
+            leaf: None,
+            callees,
+        };
+    }
     for (i, c) in f.calls.iter().enumerate() {
-        // Only what runs when the fn is called: not stored closures, async blocks it returns,
-        // or closures handed to the blocking pool or a thread.
-        if c.frame != FrameKind::SyncFn || c.awaited {
+        // Only what runs when the fn is called: not stored closures, async blocks it returns
+        // (for blocking), or closures handed to the blocking pool or a thread.
+        if !target.runs(c) {
             continue;
         }
-        if c.blocking.is_some() {
+        if target.leaf(c).is_some() {
             return Node {
                 leaf: Some(i),
                 callees: Vec::new(),
@@ -184,7 +296,7 @@ pub(crate) fn node(
             continue;
         }
         let Some(g) = resolve(c) else { continue };
-        if g.is_async || g.returns_future || diverges(&g) || trusted(&g.path) || twin(&g) {
+        if !target.follows(&g) || diverges(&g) || trusted(&g.path) || twin(&g) {
             continue;
         }
         if crate::syntax::cfg::exclusive(&f.cfg, &g.cfg) {
@@ -200,8 +312,12 @@ pub(crate) fn node(
     }
 }
 
-/// The shortest chain from `root` to a blocking call, breadth-first.
-pub(crate) fn search(root: &FnRef, node_of: &dyn Fn(&FnRef) -> Arc<Node>) -> Option<BlockingChain> {
+/// The shortest chain from `root` to a call `target` looks for, breadth-first.
+pub(crate) fn search(
+    root: &FnRef,
+    target: Target,
+    node_of: &dyn Fn(&FnRef) -> Arc<Node>,
+) -> Option<BlockingChain> {
     if twin(root) {
         return None;
     }
@@ -235,11 +351,11 @@ pub(crate) fn search(root: &FnRef, node_of: &dyn Fn(&FnRef) -> Arc<Node>) -> Opt
             fns.reverse();
             let f = &visits[i].f;
             let call = &f.calls[leaf];
-            let b = call.blocking.as_ref()?;
+            let b = target.leaf(call)?;
             return Some(BlockingChain {
                 fns,
                 api: b.api.clone(),
-                why: b.why.clone(),
+                why: b.why,
                 cheap_once: b.cheap && !call.in_loop,
                 cfgs,
                 file: f.file().path.clone(),
@@ -271,24 +387,46 @@ impl CrateIndex {
     /// How the sync fn `f` of this crate blocks, if it does: the shortest chain to a blocking
     /// call. Memoised per fn; safe to ask from many threads.
     pub fn blocking_chain(&self, f: &FnRef) -> Option<Arc<BlockingChain>> {
-        let k = key(f);
+        self.chain(f, Target::Blocking)
+    }
+
+    /// The shortest chain from the fn `f` of this crate to a call `target` looks for.
+    /// Memoised per fn and target; safe to ask from many threads.
+    pub fn chain(&self, f: &FnRef, target: Target) -> Option<Arc<BlockingChain>> {
+        let k = (target, key(f));
         if let Some(found) = lock(&self.blocking.chains).get(&k) {
             return found.clone();
         }
-        let found = search(f, &|g| self.node(g)).map(Arc::new);
+        let found = search(f, target, &|g| self.node(g, target)).map(Arc::new);
         lock(&self.blocking.chains)
             .entry(k)
             .or_insert(found)
             .clone()
     }
 
-    /// The memoised node of a fn of this crate.
-    pub(crate) fn node(&self, f: &FnRef) -> Arc<Node> {
-        let k = key(f);
+    /// Does a file of the crate's `src/` hold `word` (a byte search, once per crate and word)?
+    /// A cheap test before chain searches that can only end at a call of that name.
+    pub fn mentions(&self, word: &str) -> bool {
+        if let Some(&known) = lock(&self.blocking.mentions).get(word) {
+            return known;
+        }
+        let finder = memchr::memmem::Finder::new(word);
+        let found = self
+            .files()
+            .iter()
+            .any(|f| std::fs::read(f).is_ok_and(|bytes| finder.find(&bytes).is_some()));
+        lock(&self.blocking.mentions).insert(word.to_string(), found);
+        found
+    }
+
+    /// The memoised node of a fn of this crate for `target`.
+    pub(crate) fn node(&self, f: &FnRef, target: Target) -> Arc<Node> {
+        let k = (target, key(f));
         if let Some(n) = lock(&self.blocking.nodes).get(&k) {
             return n.clone();
         }
-        let made = Arc::new(node(f, &|c| self.callee(c), &|path| self.trusted(path)));
+        let trusted = |path: &str| target == Target::Blocking && self.trusted(path);
+        let made = Arc::new(node(f, target, &|c| self.callee(c), &trusted));
         lock(&self.blocking.nodes).entry(k).or_insert(made).clone()
     }
 

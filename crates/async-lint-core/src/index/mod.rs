@@ -19,8 +19,11 @@ mod update;
 mod words;
 
 pub(crate) use blocking::same_item;
-pub use blocking::{display_name, diverges, followed, BlockingChain, BLOCKING_SETTINGS, MAX_CHAIN};
-pub(crate) use blocking::{node as blocking_node, search as blocking_search};
+pub use blocking::{
+    display_name, diverges, followed, probes_runtime, BlockingChain, Target, BLOCKING_SETTINGS,
+    MAX_CHAIN,
+};
+pub(crate) use blocking::{node as blocking_node, search as blocking_search, Node};
 pub use logging::{
     default_level, of_summary as logging_of, writes_files_only, LogLevel, LoggerBackend, Logging,
     DEFAULT_THRESHOLD,

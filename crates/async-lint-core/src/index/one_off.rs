@@ -111,7 +111,7 @@ impl CrateIndex {
     /// Every call in the crate that may call `f`: (the calling fn, the call's index). `None`
     /// when the crate's files cannot be listed.
     fn callers_of(&self, f: &FnRef) -> Option<Vec<(FnRef, usize)>> {
-        let files = self.one_off.files.get_or_init(|| self.source_files());
+        let files = self.files();
         if files.is_empty() {
             return None;
         }
@@ -162,6 +162,11 @@ impl CrateIndex {
                 }
             }
         }
+    }
+
+    /// The `.rs` files under the crate's `src/`, sorted; listed once.
+    pub(super) fn files(&self) -> &[PathBuf] {
+        self.one_off.files.get_or_init(|| self.source_files())
     }
 
     /// The `.rs` files under the crate's `src/`, sorted.

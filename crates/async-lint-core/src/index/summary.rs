@@ -99,6 +99,8 @@ pub struct Call {
     pub frame: FrameKind,
     /// Inside a loop (or a per-item adapter closure) of that frame.
     pub in_loop: bool,
+    /// May not run when the fn is called (see [`crate::context::Context::conditional`]).
+    pub conditional: bool,
     /// How many arguments it passes (besides the receiver of a method call).
     pub args: usize,
     /// Runs once per request, connection or message (see [`crate::context::Serving`]).

@@ -61,12 +61,14 @@ macro_rules! rule_meta {
 }
 
 mod await_in_loop;
+mod block_in_place_current_thread;
 mod blocking_in_async;
 mod busy_wait;
 mod cancel_unsafe_select;
 mod guard_across_await;
 mod lock_across_await;
 pub mod pseudo;
+mod runtime_in_drop;
 mod sequential_awaits;
 mod swallowed_task_error;
 mod sync_logging;
@@ -93,6 +95,8 @@ pub static RULES: &[&dyn Rule] = &[
     &cancel_unsafe_select::CancelUnsafeSelect,
     &timeout_never_fires::TimeoutNeverFires,
     &busy_wait::BusyWait,
+    &block_in_place_current_thread::BlockInPlaceCurrentThread,
+    &runtime_in_drop::RuntimeInDrop,
 ];
 
 /// A call as messages name it: its text when it is one short line, else its chain with the

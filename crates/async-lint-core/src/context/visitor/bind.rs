@@ -20,6 +20,7 @@ impl Visitor<'_> {
             mut_ref,
             span: self.cx.span(&r.self_token),
             item: None,
+            runtime: None,
         });
     }
 
@@ -39,6 +40,7 @@ impl Visitor<'_> {
                     mut_ref: false,
                     span: self.cx.span(&pi.ident),
                     item: None,
+                    runtime: None,
                 });
                 if let Some((_, sub)) = &pi.subpat {
                     self.bind_pat(sub, None);

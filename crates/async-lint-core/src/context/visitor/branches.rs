@@ -4,7 +4,7 @@
 //! that matters), which rules ask through [`Context::in_failure_branch`].
 
 use super::Visitor;
-use crate::context::Context;
+use crate::context::{Context, FrameKind, LoopKind};
 use syn::{Expr, Pat};
 
 impl Visitor<'_> {
@@ -16,7 +16,39 @@ impl Visitor<'_> {
     }
 }
 
+impl Visitor<'_> {
+    /// Runs `f` inside a branch of the innermost frame: code that may not run when the
+    /// frame does.
+    pub(super) fn branch(&mut self, f: impl FnOnce(&mut Self)) {
+        let bump = |v: &mut Self, by: isize| {
+            if let Some(fr) = v.cx.frames.last_mut() {
+                fr.branches = fr.branches.saturating_add_signed(by);
+            }
+        };
+        bump(self, 1);
+        f(self);
+        bump(self, -1);
+    }
+}
+
 impl Context<'_> {
+    /// May the code here not run when its fn is called: inside an `if`/`else` branch, a
+    /// `match` arm (of two or more), the right of `&&`/`||`, or a `for`/`while` loop or
+    /// per-item closure (zero rounds), of its fn or of the async blocks and closures in it
+    /// up to the fn. An early `return` or `?` before it is not looked at.
+    pub fn conditional(&self) -> bool {
+        for f in self.frames.iter().rev() {
+            let loops = f.loops.iter().any(|l| !matches!(l.kind, LoopKind::Loop));
+            if f.branches > 0 || loops {
+                return true;
+            }
+            if matches!(f.kind, FrameKind::SyncFn | FrameKind::AsyncFn) {
+                return false;
+            }
+        }
+        false
+    }
+
     /// Is this code inside a branch that runs only when something failed?
     pub fn in_failure_branch(&self) -> bool {
         self.failure_branches > 0

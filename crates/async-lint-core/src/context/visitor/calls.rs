@@ -24,13 +24,18 @@ impl Visitor<'_> {
         callee: Option<(String, Span, bool)>,
         args: impl Iterator<Item = impl std::ops::Deref<Target = Expr>>,
     ) {
+        let path = self.call_path.take();
         for arg in args {
             let arg: &Expr = &arg;
             if let (Expr::Closure(_), Some((name, span, is_method))) = (arg, &callee) {
                 self.closure_role = closure_role(name, *span, *is_method);
             }
+            if matches!(arg, Expr::Closure(_)) {
+                self.closure_caller.clone_from(&path);
+            }
             self.visit_expr(arg);
             self.closure_role = None;
+            self.closure_caller = None;
         }
     }
 
@@ -42,6 +47,7 @@ impl Visitor<'_> {
             .span(&c.inputs_begin)
             .to(self.cx.span(&c.inputs_end));
         let mut frame = Frame::new(FrameKind::SyncClosure, head);
+        frame.caller = self.closure_caller.take();
         if c.asyncness.is_some() {
             frame.kind = FrameKind::AsyncClosure;
         } else {
@@ -104,6 +110,11 @@ impl Visitor<'_> {
             .task_body
             .take_if(|(addr, _)| *addr == e as *const Expr as usize)
             .map(|(_, spawner)| spawner);
+        let addr = e as *const Expr as usize;
+        frame.runtime = self
+            .runtime_body
+            .take_if(|(a, _)| *a == addr)
+            .map(|(_, r)| r);
         self.push_frame(frame);
         self.visit_block(&a.block);
         self.pop_frame();
@@ -122,6 +133,14 @@ impl Visitor<'_> {
             .filter(|_| closures || spawns)
             .map(|s| (s.ident.to_string(), self.cx.span(&c.func), false));
         self.task_body = self.spawned_future(e, callee.as_ref().map(|c| c.0.as_str()));
+        self.call_path = match &*c.func {
+            Expr::Path(p) if closures => Some(
+                self.cx
+                    .resolve(&p.path)
+                    .unwrap_or_else(|| crate::resolve::path_string(&p.path)),
+            ),
+            _ => None,
+        };
         self.visit_args(callee, c.args.iter());
         self.task_body = None;
     }
@@ -152,6 +171,7 @@ impl Visitor<'_> {
             }
         }
         self.task_body = self.spawned_future(e, name.as_deref());
+        self.runtime_body = crate::context::runtime::block_on_body(&self.cx, m);
         self.closure_item = name
             .as_deref()
             .and_then(|n| crate::context::params::item_arg(&self.cx, n, &m.receiver));
@@ -159,6 +179,7 @@ impl Visitor<'_> {
         self.visit_args(callee, m.args.iter());
         self.closure_item = None;
         self.task_body = None;
+        self.runtime_body = None;
         self.adapter_bounds = saved;
     }
 }

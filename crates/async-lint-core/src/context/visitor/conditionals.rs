@@ -17,8 +17,10 @@ impl Visitor<'_> {
             self.cx.hook(|a, cx| a.close_temps(cx));
             self.cx.hook(|a, cx| a.open_temps(cx));
         }
-        self.failure_branch(branches::is_failure_test(&i.cond), |v| {
-            v.visit_block(&i.then_branch)
+        self.branch(|v| {
+            v.failure_branch(branches::is_failure_test(&i.cond), |v| {
+                v.visit_block(&i.then_branch)
+            })
         });
         let into_else = has_let(&i.cond) && self.cx.krate.edition.is_some_and(|e| e < 2024);
         if !into_else {
@@ -26,7 +28,7 @@ impl Visitor<'_> {
         }
         self.cx.locals.pop();
         if let Some((_, els)) = &i.else_branch {
-            self.visit_expr(els);
+            self.branch(|v| v.visit_expr(els));
         }
         if into_else {
             self.cx.hook(|a, cx| a.close_temps(cx));
@@ -52,9 +54,16 @@ impl Visitor<'_> {
             self.visit_guard(&arm.pat);
             self.cx.hook(|a, cx| a.close_temps(cx));
             self.cx.hook(|a, cx| a.open_temps(cx));
-            self.failure_branch(branches::is_err_pattern(&arm.pat), |v| {
-                v.visit_expr(&arm.body)
-            });
+            let arm_body = |v: &mut Self| {
+                v.failure_branch(branches::is_err_pattern(&arm.pat), |v| {
+                    v.visit_expr(&arm.body)
+                })
+            };
+            if m.arms.len() > 1 {
+                self.branch(arm_body);
+            } else {
+                arm_body(self);
+            }
             self.cx.hook(|a, cx| a.close_temps(cx));
             self.cx.locals.pop();
         }

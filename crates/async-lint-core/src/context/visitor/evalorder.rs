@@ -29,12 +29,16 @@ impl Visitor<'_> {
                 self.visit_expr(&b.left);
             }
             Expr::Binary(b) if matches!(b.op, BinOp::And(_) | BinOp::Or(_)) => {
-                for operand in [&*b.left, &*b.right] {
+                for (i, operand) in [&*b.left, &*b.right].into_iter().enumerate() {
                     let own_scope = !has_let(operand);
                     if own_scope {
                         self.cx.hook(|a, cx| a.open_temps(cx));
                     }
-                    self.visit_expr(operand);
+                    if i == 0 {
+                        self.visit_expr(operand);
+                    } else {
+                        self.branch(|v| v.visit_expr(operand));
+                    }
                     if own_scope {
                         self.cx.hook(|a, cx| a.close_temps(cx));
                     }

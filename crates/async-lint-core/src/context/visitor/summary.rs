@@ -140,6 +140,7 @@ impl Visitor<'_> {
             awaited: self.cx.is_awaited(e),
             frame: self.cx.frame().map_or(FrameKind::SyncFn, |f| f.kind),
             in_loop: self.cx.in_loop(),
+            conditional: self.cx.conditional(),
             serving: self.cx.serving().is_some(),
             blocking: crate::context::blocking::blocking_call(&self.cx, e).map(|b| b.leaf()),
             args: match e {
