@@ -374,16 +374,6 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// Should `rule` stay silent here because this is test code and the config does not ask
-    /// for test code (`check-tests`)? Tests block, sleep and order awaits on purpose.
-    ///
-    /// Answers from the file alone; a file whose whole module is declared as test code in its
-    /// parent file has its findings of such rules dropped once they are known (by
-    /// `visitor::check_file_in`), so that the parent is only read for files with findings.
-    pub fn skips_test_code(&self, rule: &str) -> bool {
-        self.skips_tests(rule) && self.in_local_test_code()
-    }
-
     /// Does `rule` stay silent in test code (its `check-tests` is off)?
     pub(crate) fn skips_tests(&self, rule: &str) -> bool {
         !self

@@ -1,7 +1,7 @@
 //! `block-in-place-current-thread`: `tokio::task::block_in_place` reached on a current-thread
 //! runtime, where it panics. The user documentation is `rules/block-in-place-current-thread.md`.
 
-use super::{OptionKind, Rule, RuleMeta, RuleOption};
+use super::{OptionKind, Rule, RuleOption};
 use crate::catalog::runtime::{Flavor, Runtimes};
 use crate::context::cfg;
 use crate::context::runtime::{runtime_of, RuntimeRoot};
@@ -10,37 +10,24 @@ use crate::finding::{Finding, Severity};
 use crate::index::{display_name, diverges, followed, BlockingChain, FnRef, Target};
 use syn::Expr;
 
-pub struct BlockInPlaceCurrentThread;
-
-static META: RuleMeta = RuleMeta {
-    name: "block-in-place-current-thread",
-    default_severity: Severity::Error,
-    summary: "`tokio::task::block_in_place` reached on a current-thread runtime, where it panics",
-    doc: include_str!("../../rules/block-in-place-current-thread.md"),
+// A runtime attribute sits on an async fn (`async`); a runtime built in sight is named by its
+// builder (`new_current_thread`, `LocalRuntime`): from the runtimes catalogue at run time.
+declare_rule! { BlockInPlaceCurrentThread: "block-in-place-current-thread", triggers: &[],
+    severity: Severity::Error,
     options: &[RuleOption {
         key: "conditional-paths",
         kind: OptionKind::Bool,
         help: "also report a chain of calls that reaches `block_in_place` only under a branch (an `if`, a `match` arm, a `for` loop) of some fn on the way, at `warning`: whether it is taken depends on values the linter does not see",
     }],
-    // Taken from the runtimes catalogue (see `Rule::triggers`).
-    triggers: &[],
-};
+    summary: "`tokio::task::block_in_place` reached on a current-thread runtime, where it panics",
+}
 
 impl Rule for BlockInPlaceCurrentThread {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    /// A runtime attribute sits on an async fn (`async`); a runtime built in sight is named by
-    /// its builder (`new_current_thread`, `LocalRuntime`).
-    fn triggers(&self) -> &'static [&'static str] {
-        static WORDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-        WORDS.get_or_init(|| {
-            let mut words = vec!["async"];
-            words.extend(Runtimes::builtin().current_thread_words());
-            words
-        })
-    }
+    rule_meta!(triggers: || {
+        let mut words = vec!["async".to_string()];
+        words.extend(Runtimes::builtin().current_thread_words().into_iter().map(str::to_string));
+        words
+    });
 
     /// `#[tokio::test]` is where this mistake shows first: the rule reports in test code
     /// whatever `check-tests` says.

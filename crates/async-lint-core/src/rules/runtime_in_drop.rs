@@ -1,50 +1,30 @@
 //! `runtime-in-drop`: a `Drop` impl that spawns, looks up the current runtime or blocks on a
 //! future. The user documentation is `rules/runtime-in-drop.md`.
 
-use super::{OptionKind, Rule, RuleMeta, RuleOption};
+use super::{OptionKind, Rule, RuleOption};
 use crate::catalog::runtime::{NeedKind, NeedsRuntime, Runtimes};
 use crate::context::Context;
 use crate::finding::{Finding, Severity};
 use crate::index::{followed, probes_runtime, Callee, Target};
 use syn::Expr;
 
-pub struct RuntimeInDrop;
-
-static META: RuleMeta = RuleMeta {
-    name: "runtime-in-drop",
-    default_severity: Severity::Warning,
-    summary: "a `Drop` impl that spawns a task, looks up the current runtime or blocks on a future",
-    doc: include_str!("../../rules/runtime-in-drop.md"),
+// From the runtimes catalogue at run time (see `rule_meta!`).
+declare_rule! { RuntimeInDrop: "runtime-in-drop", triggers: &[],
     options: &[RuleOption {
         key: "scope",
         kind: OptionKind::Choice(&["library", "all"]),
         help: "where to report: the `Drop` impls of types a library exports (declared `pub`, or held by one that is), which its users may drop anywhere (the default); or every `Drop` impl, the others (a program's own types, examples) at `info`",
     }],
-    // Taken from the runtimes catalogue (see `Rule::triggers`).
-    triggers: &[],
-};
+    summary: "a `Drop` impl that spawns a task, looks up the current runtime or blocks on a future",
+}
 
 impl Rule for RuntimeInDrop {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    /// The names of the calls that need a runtime (`spawn`, `current`, `block_on`): the chain
-    /// from `drop` is followed through the fns of its own file only, so one of them is in it.
-    fn triggers(&self) -> &'static [&'static str] {
-        static WORDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-        static OWNED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-        WORDS.get_or_init(|| {
-            let owned = OWNED.get_or_init(|| Runtimes::builtin().needs_runtime_words());
-            owned.iter().map(String::as_str).collect()
-        })
-    }
+    // The names of the calls that need a runtime (`spawn`, `current`, `block_on`): the chain
+    // from `drop` is followed through the fns of its own file only, so one of them is in it.
+    rule_meta!(triggers: || Runtimes::builtin().needs_runtime_words());
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
-        if !matches!(expr, Expr::Call(_) | Expr::MethodCall(_))
-            || !cx.in_drop()
-            || cx.skips_test_code(META.name)
-        {
+        if !matches!(expr, Expr::Call(_) | Expr::MethodCall(_)) || !cx.in_drop() {
             return;
         }
         let found = match needs_runtime(cx, expr) {
