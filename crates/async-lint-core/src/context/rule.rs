@@ -17,6 +17,12 @@ pub trait Rule: Sync {
         self.meta().triggers
     }
 
+    /// A word that every file the rule can fire in holds besides one of its [`triggers`]
+    /// (`Self::triggers`): the pre-check then asks for both.
+    fn required_word(&self) -> Option<&'static str> {
+        None
+    }
+
     /// Does the rule look at test code? The engine calls the hooks of a rule that does not
     /// only outside test code (or everywhere when the config's `check-tests` asks for it).
     fn checks_test_code(&self) -> bool {

@@ -45,6 +45,12 @@ pub struct Selection {
 }
 
 /// A configured engine: which rules run, with which settings, and what the pipeline does
+/// A word every file of a group of rules holds (if any), and the words one of which it holds.
+type Trigger = (
+    Option<memchr::memmem::Finder<'static>>,
+    Vec<memchr::memmem::Finder<'static>>,
+);
+
 /// beyond them. Cheap to share across threads.
 #[derive(Clone)]
 pub struct Engine {
@@ -54,8 +60,9 @@ pub struct Engine {
     /// Are the pseudo-rules `parse-error` and `unused-allow` on (selected, not off)?
     parse_errors: bool,
     unused_allows: bool,
-    /// The enabled rules' trigger words, each once ([`Engine::may_fire`]).
-    triggers: Vec<memchr::memmem::Finder<'static>>,
+    /// The enabled rules' trigger words, each once per group of rules that require the same
+    /// extra word ([`rules::Rule::required_word`]; none for most) ([`Engine::may_fire`]).
+    triggers: Vec<Trigger>,
     /// Rules that report in test code (`check-tests`): an allow there is judged only for them.
     rules_in_tests: Vec<&'static str>,
     /// Report allows that suppressed nothing (`--report-unused-allows`).
@@ -138,11 +145,23 @@ impl Engine {
             }
             settings.insert(meta.name, s);
         }
-        let mut words: Vec<&'static str> =
-            enabled.iter().flat_map(|r| r.triggers()).copied().collect();
-        words.sort_unstable();
-        words.dedup();
-        let triggers = words.into_iter().map(memchr::memmem::Finder::new).collect();
+        let mut groups: Vec<(Option<&'static str>, Vec<&'static str>)> = Vec::new();
+        for r in &enabled {
+            let required = r.required_word();
+            match groups.iter_mut().find(|(w, _)| *w == required) {
+                Some((_, words)) => words.extend(r.triggers()),
+                None => groups.push((required, r.triggers().to_vec())),
+            }
+        }
+        let triggers = groups
+            .into_iter()
+            .map(|(required, mut words)| {
+                words.sort_unstable();
+                words.dedup();
+                let finders = words.into_iter().map(memchr::memmem::Finder::new).collect();
+                (required.map(memchr::memmem::Finder::new), finders)
+            })
+            .collect();
         Engine {
             rules: enabled,
             settings,
@@ -186,9 +205,10 @@ impl Engine {
     /// Can any enabled rule fire in a file with this text? A sound byte-level pre-check that
     /// lets the driver skip parsing most files.
     pub fn may_fire(&self, text: &str) -> bool {
+        let has = |f: &memchr::memmem::Finder<'_>| f.find(text.as_bytes()).is_some();
         self.triggers
             .iter()
-            .any(|t| t.find(text.as_bytes()).is_some())
+            .any(|(required, words)| required.as_ref().is_none_or(has) && words.iter().any(has))
     }
 
     /// Can the pipeline report anything on this text: can a rule fire, or does it hold an

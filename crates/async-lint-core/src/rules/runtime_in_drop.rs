@@ -23,6 +23,12 @@ impl Rule for RuntimeInDrop {
     // from `drop` is followed through the fns of its own file only, so one of them is in it.
     rule_meta!(triggers: || Runtimes::builtin().needs_runtime_words());
 
+    /// The rule reports only in the `drop` of an `impl Drop for ..` (`ops::Drop`): a file
+    /// without the word has nothing to report, whatever calls it holds.
+    fn required_word(&self) -> Option<&'static str> {
+        Some("Drop")
+    }
+
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         if !matches!(expr, Expr::Call(_) | Expr::MethodCall(_)) || !cx.in_drop() {
             return;
