@@ -44,13 +44,13 @@ pub struct Selection {
     pub ignore: Vec<String>,
 }
 
-/// A configured engine: which rules run, with which settings, and what the pipeline does
 /// A word every file of a group of rules holds (if any), and the words one of which it holds.
 type Trigger = (
     Option<memchr::memmem::Finder<'static>>,
     Vec<memchr::memmem::Finder<'static>>,
 );
 
+/// A configured engine: which rules run, with which settings, and what the pipeline does
 /// beyond them. Cheap to share across threads.
 #[derive(Clone)]
 pub struct Engine {
@@ -404,6 +404,25 @@ mod tests {
     use crate::Runtime;
 
     const SLEEPS: &str = "async fn a() {\n    std::thread::sleep(d);\n}\n";
+
+    #[test]
+    fn a_required_word_is_asked_for_besides_a_trigger() {
+        let drops = Engine::new(
+            &Config::default(),
+            &Selection {
+                select: vec!["runtime-in-drop".to_string()],
+                ignore: Vec::new(),
+            },
+        );
+        let spawns = "fn f() { tokio::spawn(run()); }\n";
+        assert!(!drops.may_fire(spawns), "a spawn outside any Drop impl");
+        assert!(!drops.may_fire("impl Drop for A { fn drop(&mut self) {} }\n"));
+        assert!(drops.may_fire(
+            "impl Drop for A {\n    fn drop(&mut self) {\n        tokio::spawn(close());\n    }\n}\n"
+        ));
+        // Rules without a required word keep their triggers alone.
+        assert!(engine("").may_fire(spawns));
+    }
 
     fn engine(config: &str) -> Engine {
         let config = Config::from_toml(config, "async-lint.toml").expect("config");
