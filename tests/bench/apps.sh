@@ -15,5 +15,5 @@ farm="$(mktemp -d)"
 trap 'rm -rf "$farm"' EXIT
 while read -r crate; do
   [ -d "$crate" ] && ln -s "$crate" "$farm/$(basename "$crate")"
-done < <(bash "$repo/../shared/apps-corpus/fetch.sh")
+done < <(bash "${ASYNC_LINT_SHARED:-$repo/../shared}/apps-corpus/fetch.sh")
 bash "$here/corpus.sh" "$farm" "$runs"

@@ -19,7 +19,7 @@ repo="$(cd "$here/../.." && pwd)"
 corpus="${1:-}"
 runs="${2:-3}"
 if [ -z "$corpus" ]; then
-  corpus="$(bash "$repo/../shared/corpus/fetch.sh" | tail -n 1)"
+  corpus="$(bash "${ASYNC_LINT_SHARED:-$repo/../shared}/corpus/fetch.sh" | tail -n 1)"
 fi
 [ -d "$corpus" ] || { echo "corpus folder not found: $corpus" >&2; exit 2; }
 

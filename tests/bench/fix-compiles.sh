@@ -47,4 +47,4 @@ while read -r src; do
   all=$(fixed "$copy" --fix --unsafe-fixes)
   after_all=$(check "$copy" "$work/$name.unsafe.log")
   printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$before" "${safe:-0}" "$after" "${all:-0}" "$after_all"
-done < <(bash "$repo/../shared/apps-corpus/fetch.sh")
+done < <(bash "${ASYNC_LINT_SHARED:-$repo/../shared}/apps-corpus/fetch.sh")

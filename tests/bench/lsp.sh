@@ -17,7 +17,7 @@ cargo build --release --quiet -p async-lint --manifest-path "$repo/Cargo.toml"
 bin="$repo/target/release/async-lint"
 crate="${1:-}"
 if [ -z "$crate" ]; then
-  corpus="$(bash "$repo/../shared/corpus/fetch.sh" | tail -n 1)"
+  corpus="$(bash "${ASYNC_LINT_SHARED:-$repo/../shared}/corpus/fetch.sh" | tail -n 1)"
   crate="$(ls -d "$corpus"/aws-sdk-s3-* | tail -n 1)"
 fi
 echo "== didChange -> publishDiagnostics (default debounce)"

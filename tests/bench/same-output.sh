@@ -14,8 +14,8 @@ repo="$(cd "$here/../.." && pwd)"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-lib_corpus="$(bash "$repo/../shared/corpus/fetch.sh" | tail -n 1)"
-mapfile -t apps < <(bash "$repo/../shared/apps-corpus/fetch.sh")
+lib_corpus="$(bash "${ASYNC_LINT_SHARED:-$repo/../shared}/corpus/fetch.sh" | tail -n 1)"
+mapfile -t apps < <(bash "${ASYNC_LINT_SHARED:-$repo/../shared}/apps-corpus/fetch.sh")
 status=0
 compare() {
   local name=$1; shift
