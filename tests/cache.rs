@@ -267,3 +267,27 @@ fn the_cache_folder_is_ignored_by_git_and_a_damaged_shard_is_a_miss() {
     let (code, again, stderr) = common::check(dir.path(), &["--format", "json"]);
     assert_eq!((code, again), (1, first), "{stderr}");
 }
+
+#[test]
+fn reporting_unused_allows_is_part_of_the_cache_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "src/lib.rs",
+        "async fn f() {\n    // async-lint: allow(blocking-in-async)\n    g().await;\n}\n",
+    );
+    let (plain, _) = cached(dir.path(), cache.path(), &["src"]);
+    let (reporting, _) = cached(dir.path(), cache.path(), &["src", "--report-unused-allows"]);
+    assert_eq!(plain, uncached(dir.path(), &["src"]));
+    assert_eq!(
+        reporting,
+        uncached(dir.path(), &["src", "--report-unused-allows"])
+    );
+    assert!(
+        findings(&reporting)
+            .iter()
+            .any(|f| f.ends_with("\"unused-allow\"")),
+        "the unused allow is reported: {reporting}"
+    );
+}

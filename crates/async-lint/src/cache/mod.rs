@@ -391,14 +391,15 @@ impl ResultStore for Keyed<'_> {
 /// settings and their folder, the command line's rule selection, the lint options).
 pub fn config_digest(setup: &Setup, runner: &Runner<'_>, lint: &LintArgs) -> Digest {
     let description = format!(
-        "{:?}\0{:?}\0{:?}\0{:?}\0{:?}\0{:?}\0{}",
+        "{:?}\0{:?}\0{:?}\0{:?}\0{:?}\0{:?}\0{}\0{}",
         setup.found.config,
         setup.found.base,
         setup.found.source,
         lint.select,
         lint.ignore,
         runner.options,
-        runner.max_file_bytes
+        runner.max_file_bytes,
+        lint.report_unused_allows
     );
     Digest::of(description.as_bytes())
 }
