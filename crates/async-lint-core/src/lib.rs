@@ -18,6 +18,7 @@ pub mod engine;
 pub mod finding;
 pub mod index;
 pub mod parse;
+pub mod pseudo;
 pub mod resolve;
 pub mod rules;
 mod settings;

@@ -6,7 +6,8 @@ use crate::config::{
     expected, locate_key, parse_level, string_list, Config, ConfigError, RuleSettings, TopLevel,
     TOP_KEYS,
 };
-use crate::rules::{self, pseudo, OptionKind};
+use crate::pseudo;
+use crate::rules::{self, OptionKind};
 use serde::Deserialize;
 
 impl Config {

@@ -19,7 +19,7 @@ mod ignores;
 pub mod names;
 pub mod unused_allows;
 
-pub use crate::rules::pseudo;
+pub use crate::pseudo;
 pub use ignores::{relative_to, PathIgnores};
 
 use crate::catalog::Catalog;

@@ -67,7 +67,6 @@ mod busy_wait;
 mod cancel_unsafe_select;
 mod guard_across_await;
 mod lock_across_await;
-pub mod pseudo;
 mod runtime_in_drop;
 mod sequential_awaits;
 mod swallowed_task_error;

@@ -3,7 +3,7 @@
 //! rule names ([`meta`], [`is_rule_name`]) treats them alike: the config's `select`,
 //! `ignore`, `per-path-ignores` and `[rules.<name>] level` take them as any rule.
 
-use super::RuleMeta;
+use crate::declare::RuleMeta;
 use crate::finding::{Severity, PARSE_ERROR};
 
 /// Name of the pseudo-rule for allow comments that name no rule or suppress nothing.
@@ -39,7 +39,7 @@ pub static PSEUDO_RULES: &[&RuleMeta] = &[&PARSE_ERROR_RULE, &UNUSED_ALLOW_RULE]
 
 /// The declaration of a rule or pseudo-rule.
 pub fn meta(name: &str) -> Option<&'static RuleMeta> {
-    super::find(name)
+    crate::rules::find(name)
         .map(|r| r.meta())
         .or_else(|| PSEUDO_RULES.iter().copied().find(|m| m.name == name))
 }
