@@ -143,6 +143,25 @@ impl<'a> Context<'a> {
         self.index.scope.path.and_then(|_| index.fn_sig(path))
     }
 
+    /// The sync fn of this crate a call names (see [`Self::called_fn`]), when its name is one
+    /// the crate index's chain searches follow ([`crate::index::followed`]): where a chain of
+    /// sync calls from this call begins.
+    pub fn called_sync_fn(&self, call: &syn::Expr) -> Option<FnRef> {
+        let name = match call {
+            syn::Expr::Call(c) => match &*c.func {
+                syn::Expr::Path(p) => p.path.segments.last()?.ident.to_string(),
+                _ => return None,
+            },
+            syn::Expr::MethodCall(m) => m.method.to_string(),
+            _ => return None,
+        };
+        if !crate::index::followed(&name) {
+            return None;
+        }
+        let f = self.called_fn(call)?;
+        (!f.is_async && !f.returns_future).then_some(f)
+    }
+
     /// The fn or method of this crate that a call expression calls: path calls as resolved
     /// here (`helper(..)`, `db::save(..)`, `Self::open(..)`, glob imports tried), and method
     /// calls whose receiver's type the engine knows (`self.run()`, `pool.get()` after

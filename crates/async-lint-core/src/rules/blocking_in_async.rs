@@ -12,7 +12,7 @@ use crate::context::blocking::{blocking_call, listed};
 use crate::context::cfg;
 use crate::context::Context;
 use crate::finding::{Applicability, Finding, Severity, Suggestion};
-use crate::index::{display_name, diverges, followed};
+use crate::index::{display_name, diverges};
 use crate::Runtime;
 use syn::Expr;
 
@@ -95,19 +95,8 @@ fn scoped(cx: &Context<'_>, site: &Expr, f: Finding, cheap_once: bool) -> Option
 /// A call of a sync fn of the crate that blocks, directly or through further sync fns; with
 /// whether it blocks through one metadata call made once.
 fn through_helper(cx: &Context<'_>, expr: &Expr) -> Option<(Finding, bool)> {
-    let name = match expr {
-        Expr::Call(c) => match &*c.func {
-            Expr::Path(p) => p.path.segments.last()?.ident.to_string(),
-            _ => return None,
-        },
-        Expr::MethodCall(m) => m.method.to_string(),
-        _ => return None,
-    };
-    if !followed(&name) {
-        return None;
-    }
-    let f = cx.called_fn(expr)?;
-    if f.is_async || f.returns_future || diverges(&f) || listed(cx, "trusted", &f.path) {
+    let f = cx.called_sync_fn(expr)?;
+    if diverges(&f) || listed(cx, "trusted", &f.path) {
         return None;
     }
     let chain = cx.blocking_chain(&f)?;

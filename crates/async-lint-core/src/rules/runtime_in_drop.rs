@@ -5,7 +5,7 @@ use super::{OptionKind, Rule, RuleOption};
 use crate::catalog::runtime::{NeedKind, NeedsRuntime, Runtimes};
 use crate::context::Context;
 use crate::finding::{Finding, Severity};
-use crate::index::{followed, probes_runtime, Callee, Target};
+use crate::index::{probes_runtime, Callee, Target};
 use syn::Expr;
 
 // From the runtimes catalogue at run time (see `rule_meta!`).
@@ -103,21 +103,7 @@ fn chain_needs_runtime(cx: &Context<'_>, mut e: &Expr) -> bool {
 /// A call of a fn of this file from which a chain of sync calls reaches a call that needs a
 /// runtime: the fn called, the API and how it needs one.
 fn through_helper(cx: &Context<'_>, expr: &Expr) -> Option<(Option<String>, String, NeedsRuntime)> {
-    let name = match expr {
-        Expr::Call(c) => match &*c.func {
-            Expr::Path(p) => p.path.segments.last()?.ident.to_string(),
-            _ => return None,
-        },
-        Expr::MethodCall(m) => m.method.to_string(),
-        _ => return None,
-    };
-    if !followed(&name) {
-        return None;
-    }
-    let f = cx.called_fn(expr)?;
-    if f.is_async || f.returns_future {
-        return None;
-    }
+    let f = cx.called_sync_fn(expr)?;
     let chain = cx.chain_in_file(&f, Target::NeedsRuntime)?;
     let runtimes = Runtimes::builtin();
     let method = chain
