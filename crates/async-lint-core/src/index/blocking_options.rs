@@ -21,10 +21,9 @@ crate::rule_options! {
         /// APIs never to report, as resolved paths (`std::fs::metadata`) or `Type::method`
         pub trusted: Vec<String>,
         /// also report calls of the crate's sync fns that block, through any chain of sync fns
-        /// (default true)
         pub transitive: bool = true,
         /// severity of findings rarely worth acting on (examples, one-off code from `main`, a
-        /// single metadata call outside loops): info (default), warning, or off
+        /// single metadata call outside loops); `off` drops them
         pub low_value: LowValue,
     }
 }

@@ -29,10 +29,10 @@ crate::option_choice! {
 crate::rule_options! {
     /// `[rules.unbounded-spawn]`.
     pub struct UnboundedSpawnOptions {
-        /// report a task spawned per accepted connection (`warn`) or not (`allow`, the default)
+        /// report a task spawned per accepted connection (`warn`) or not (`allow`)
         pub accept_loops: Report,
         /// report futures pushed into a `FuturesUnordered`/`FuturesOrdered` once per item of a
-        /// caller's collection (`warn`) or not (`allow`, the default)
+        /// caller's collection (`warn`) or not (`allow`)
         pub pushed_futures: Report,
     }
 }
