@@ -55,6 +55,8 @@ pub struct Context<'a> {
     pub catalog: &'a Catalog,
     pub krate: &'a CrateInfo,
     settings: &'a HashMap<&'static str, RuleSettings>,
+    /// The project's blocking and trusted APIs, from the rules' config.
+    pub(crate) project_apis: &'a crate::index::ProjectApis,
     pub(crate) resolver: Resolver,
     pub(crate) frames: Vec<Frame>,
     pub(crate) locals: Locals,

@@ -400,6 +400,7 @@ mod tests {
                 catalog: crate::catalog::Catalog::builtin(),
                 krate: &krate,
                 settings: &settings,
+                project_apis: &Default::default(),
                 rules: &rules,
                 module: vec!["crate".into()],
                 extent_lines: &lines,

@@ -435,13 +435,9 @@ impl CrateIndex {
         c.target_path().and_then(|p| self.fn_sig(&p))
     }
 
-    /// Is a crate fn in `blocking-in-async`'s `trusted` list?
+    /// Does the project trust the crate fn at `path` not to block ([`super::ProjectApis::trusted`])?
     pub(crate) fn trusted(&self, path: &str) -> bool {
-        self.settings.get(BLOCKING_SETTINGS).is_some_and(|s| {
-            s.string_list("trusted")
-                .iter()
-                .any(|p| same_item(p, path, self.lib_name()))
-        })
+        super::project_apis::listed(&self.project_apis.trusted, path, self.lib_name())
     }
 
     /// A file of this crate as messages show it: relative to the crate's folder.
@@ -451,10 +447,6 @@ impl CrateIndex {
             .unwrap_or(file)
     }
 }
-
-/// The config table of `blocking-in-async`, whose `extra-blocking` and `trusted` lists extend
-/// the catalogue (summaries are made with them).
-pub const BLOCKING_SETTINGS: &str = "blocking-in-async";
 
 /// `a` and `b` name the same item, taking `crate::x` and `<lib>::x` as one.
 pub(crate) fn same_item(a: &str, b: &str, lib: Option<&str>) -> bool {

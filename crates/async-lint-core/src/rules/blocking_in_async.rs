@@ -8,11 +8,12 @@ mod value_use;
 use super::{OptionKind, Rule, RuleOption};
 use crate::analyses::{guards, Guards, CLOSURE_BLOCKS, GUARDS};
 use crate::catalog::BlockingApi;
-use crate::context::blocking::{blocking_call, listed};
+use crate::config::RuleSettings;
+use crate::context::blocking::{blocking_call, trusted};
 use crate::context::cfg;
 use crate::context::Context;
 use crate::finding::{Applicability, Finding, Severity, Suggestion};
-use crate::index::{display_name, diverges};
+use crate::index::{display_name, diverges, ProjectApis};
 use crate::Runtime;
 use syn::Expr;
 
@@ -45,6 +46,15 @@ declare_rule! { BlockingInAsync: "blocking-in-async", triggers: &["async", "stre
 
 impl Rule for BlockingInAsync {
     rule_meta!();
+
+    /// `extra-blocking` and `trusted` extend the catalogue for every layer that asks whether
+    /// a call blocks (the crate index's summaries too).
+    fn project_apis(&self, settings: Option<&RuleSettings>) -> ProjectApis {
+        settings.map_or_else(ProjectApis::default, |s| ProjectApis {
+            blocking: s.string_list("extra-blocking"),
+            trusted: s.string_list("trusted"),
+        })
+    }
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         if !cx.in_async() || cx.is_awaited(expr) {
@@ -96,7 +106,7 @@ fn scoped(cx: &Context<'_>, site: &Expr, f: Finding, cheap_once: bool) -> Option
 /// whether it blocks through one metadata call made once.
 fn through_helper(cx: &Context<'_>, expr: &Expr) -> Option<(Finding, bool)> {
     let f = cx.called_sync_fn(expr)?;
-    if diverges(&f) || listed(cx, "trusted", &f.path) {
+    if diverges(&f) || trusted(cx, &f.path) {
         return None;
     }
     let chain = cx.blocking_chain(&f)?;
