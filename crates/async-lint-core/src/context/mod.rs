@@ -27,7 +27,7 @@ mod visitor;
 
 pub(crate) use analysis::AnalysisSet;
 pub use analysis::{Analysis, Need, LOOP_BOUNDS};
-pub use frame::{Frame, FrameKind, Loop, LoopKind, INLINE_ONCE, PER_ITEM_ADAPTERS};
+pub use frame::{Frame, FrameKind, Loop, LoopKind};
 pub(crate) use indexlink::IndexLink;
 pub use indexlink::IndexScope;
 pub use locals::{Binding, Locals};
