@@ -8,7 +8,7 @@ pub mod busy_wait;
 pub mod cancel;
 pub mod guards;
 mod vocabulary;
-pub use vocabulary::{vocabulary, Vocabulary};
+pub use vocabulary::{covering_words, vocabulary, SpawnerKind, Vocabulary};
 pub mod runtime;
 
 use crate::finding::Severity;

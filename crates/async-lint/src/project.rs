@@ -4,7 +4,8 @@
 //! cargo's package id and targets).
 
 use crate::manifest::Package;
-use async_lint_core::{module_path, Config, CrateIndex, CrateInfo, RuleSettings, Runtime};
+use async_lint_core::index::ProjectApis;
+use async_lint_core::{module_path, Config, CrateIndex, CrateInfo, Runtime};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -146,11 +147,11 @@ fn load_config(path: &Path) -> Result<Option<FoundConfig>, ConfigProblem> {
 /// Crate facts per Cargo.toml folder, computed once and shared between threads.
 pub struct Crates {
     by_dir: Mutex<HashMap<PathBuf, Option<Arc<Crate>>>>,
-    /// The rules' settings, for the crate indexes' summaries.
-    settings: Settings,
+    /// The project's blocking and trusted APIs, for the crate indexes' summaries.
+    apis: Apis,
 }
 
-type Settings = Arc<HashMap<&'static str, RuleSettings>>;
+type Apis = Arc<ProjectApis>;
 
 /// One crate: its folder, what the engine is told about it, its index, and what cargo
 /// knows of it (package id, targets, dependencies).
@@ -188,11 +189,12 @@ impl Placement {
 }
 
 impl Crates {
-    /// No crate known yet; indexes will summarize with the rules' `settings`.
-    pub fn new(settings: Settings) -> Crates {
+    /// No crate known yet; indexes will summarize with the project's `apis`
+    /// ([`async_lint_core::Engine::project_apis`]).
+    pub fn new(apis: Apis) -> Crates {
         Crates {
             by_dir: Mutex::default(),
-            settings,
+            apis,
         }
     }
 
@@ -204,7 +206,7 @@ impl Crates {
                 let mut cache = self.by_dir.lock().unwrap_or_else(|e| e.into_inner());
                 cache
                     .entry(dir.to_path_buf())
-                    .or_insert_with(|| read_manifest(dir, &self.settings).map(Arc::new))
+                    .or_insert_with(|| read_manifest(dir, &self.apis).map(Arc::new))
                     .clone()
             };
             if let Some(krate) = found {
@@ -273,7 +275,7 @@ pub fn absolute(path: &Path) -> PathBuf {
 }
 
 /// The crate whose manifest is in `dir`, if it has a `[package]`.
-fn read_manifest(dir: &Path, settings: &Settings) -> Option<Crate> {
+fn read_manifest(dir: &Path, apis: &Apis) -> Option<Crate> {
     let package = Package::read(dir)?;
     let text = std::fs::read_to_string(&package.manifest_path).ok()?;
     let table: toml::Table = toml::from_str(&text).ok()?;
@@ -304,7 +306,7 @@ fn read_manifest(dir: &Path, settings: &Settings) -> Option<Crate> {
         .get("lib")
         .and_then(|l| l.get("name"))
         .and_then(|n| n.as_str());
-    let index = CrateIndex::new(dir, name.as_deref(), lib).with_settings(settings.clone());
+    let index = CrateIndex::new(dir, name.as_deref(), lib).with_project_apis(apis.clone());
     Some(Crate {
         root: dir.to_path_buf(),
         info: CrateInfo {

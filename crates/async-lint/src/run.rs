@@ -76,7 +76,7 @@ impl<'a> Runner<'a> {
             options,
             max_file_bytes,
             cache: None,
-            crates: Arc::new(Crates::new(Arc::new(engine.settings().clone()))),
+            crates: Arc::new(Crates::new(engine.project_apis())),
             ahead: OnceLock::new(),
         }
     }

@@ -5,7 +5,7 @@
 //! A guard comes from `.lock()`, `.read()`, `.write()` (their `try_` forms, parking_lot's
 //! `upgradable_read`) or `RefCell::borrow()`/`borrow_mut()`, possibly through `.unwrap()`,
 //! `.expect(..)`, `.unwrap_or_else(..)`, `.map_err(..)`, `.ok()` or `?`, on a receiver whose
-//! type resolves to one of the [`chain::LOCKS`]. It is held
+//! type resolves to one of the vocabulary's locks. It is held
 //! - by a binding (`let g = m.lock().unwrap();`, `if let Ok(g) = m.lock()`, a `match` arm
 //!   `Ok(g) =>`, `let Ok(g) = .. else`) until the end of the binding's scope, an explicit
 //!   `drop(g)`, or a move of `g` (passed by value, returned, captured by a `move` closure or
@@ -101,9 +101,9 @@ struct Held {
     /// temporary an await's operand created).
     awaited_before: bool,
     moved: bool,
-    /// The lock's type is known to be one of [`chain::LOCKS`]. Otherwise the guard is only presumed
-    /// from the call that made it (see [`chain::BY_CALL`]): enough to keep a fix from adding an
-    /// await after it, not to report it.
+    /// The lock's type is known to be one of the vocabulary's locks. Otherwise the guard is only
+    /// presumed from the call that made it (see [`chain::BY_CALL`]): enough to keep a fix from
+    /// adding an await after it, not to report it.
     certain: bool,
 }
 

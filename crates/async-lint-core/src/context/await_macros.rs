@@ -4,9 +4,6 @@
 use super::Context;
 use crate::catalog::vocabulary;
 
-/// Crates whose `select!`/`join!` await.
-const AWAITING_MACRO_CRATES: &[&str] = &["tokio", "futures", "futures_util", "async_std"];
-
 impl Context<'_> {
     /// Is this macro invocation an await point of the async body it is in (`tokio::select!`,
     /// `futures::join!`…)? A bare name that nothing imports counts (`#[macro_use]`).
@@ -22,7 +19,7 @@ impl Context<'_> {
             Some(p) => p
                 .split("::")
                 .next()
-                .is_some_and(|c| AWAITING_MACRO_CRATES.contains(&c)),
+                .is_some_and(|c| vocabulary().is_awaiting_macro_crate(c)),
             None => mac.path.segments.len() == 1,
         }
     }

@@ -1,5 +1,5 @@
-//! Is a call blocking per the catalogue (`rules/blocking-apis.toml`) and the config's
-//! `extra-blocking` / `trusted` lists? One answer, used both by the `blocking-in-async` rule at
+//! Is a call blocking per the catalogue (`rules/blocking-apis.toml`) and the project's own
+//! blocking and trusted APIs ([`crate::index::ProjectApis`], from the rules' config)? One answer, used both by the `blocking-in-async` rule at
 //! the call it sees and by the crate index's summaries (which sync fns of the crate block), so
 //! a helper blocks exactly when the same call written in async code would be flagged.
 
@@ -8,8 +8,6 @@ use crate::catalog::BlockingApi;
 use crate::finding::Severity;
 use std::borrow::Cow;
 use syn::Expr;
-
-use crate::index::{same_item, BlockingInAsyncOptions};
 
 /// A call that blocks.
 #[derive(Debug, Clone)]
@@ -34,7 +32,7 @@ impl BlockingCall<'_> {
 }
 
 /// The blocking API `expr` calls, if it is a call (`f(..)` or `x.m(..)`) the catalogue or the
-/// config lists and the config does not trust. Awaited or not, async or not: the caller
+/// project lists and the project does not trust. Awaited or not, async or not: the caller
 /// decides whether the place matters.
 pub fn blocking_call<'c>(cx: &Context<'c>, expr: &Expr) -> Option<BlockingCall<'c>> {
     match expr {
@@ -42,16 +40,15 @@ pub fn blocking_call<'c>(cx: &Context<'c>, expr: &Expr) -> Option<BlockingCall<'
             let Expr::Path(p) = &*call.func else {
                 return None;
             };
-            let known =
-                |c: &str| cx.catalog.function(c).is_some() || listed(cx, |o| &o.extra_blocking, c);
+            let known = |c: &str| cx.catalog.function(c).is_some() || declared_blocking(cx, c);
             let path = cx.resolve_callee(&p.path, known)?;
             let path = cx.catalog.canonical(&path);
-            if listed(cx, |o| &o.trusted, &path) {
+            if trusted(cx, &path) {
                 return None;
             }
             let api = match cx.catalog.function(&path) {
                 Some(api) => Cow::Borrowed(api),
-                None if listed(cx, |o| &o.extra_blocking, &path) => Cow::Owned(configured_api()),
+                None if declared_blocking(cx, &path) => Cow::Owned(configured_api()),
                 None => return None,
             };
             Some(BlockingCall {
@@ -68,17 +65,14 @@ pub fn blocking_call<'c>(cx: &Context<'c>, expr: &Expr) -> Option<BlockingCall<'
                 cx.type_of(&m.receiver)
             };
             let qualified = recv_ty.as_ref().map(|t| format!("{t}::{name}"));
-            if qualified
-                .as_deref()
-                .is_some_and(|q| listed(cx, |o| &o.trusted, q))
-            {
+            if qualified.as_deref().is_some_and(|q| trusted(cx, q)) {
                 return None;
             }
             let api = match cx.catalog.method(&name, recv_ty.as_deref()) {
                 Some(api) => Cow::Borrowed(api),
                 None if qualified
                     .as_deref()
-                    .is_some_and(|q| listed(cx, |o| &o.extra_blocking, q)) =>
+                    .is_some_and(|q| declared_blocking(cx, q)) =>
                 {
                     Cow::Owned(configured_api())
                 }
@@ -98,18 +92,20 @@ pub fn blocking_call<'c>(cx: &Context<'c>, expr: &Expr) -> Option<BlockingCall<'
     }
 }
 
-/// A list of `blocking-in-async`'s options (`extra-blocking`, `trusted`).
-pub type List = fn(&BlockingInAsyncOptions) -> &[String];
+/// Does the project trust the fn at `path` not to block ([`crate::index::ProjectApis`])?
+pub fn trusted(cx: &Context<'_>, path: &str) -> bool {
+    listed(&cx.project_apis.trusted, cx, path)
+}
 
-/// Is `path` in the config's `list` (`|o| &o.trusted`)? The crate's own items match by
-/// `crate::x` and by the library's name (`my_crate::x`), the way users write them.
-pub fn listed(cx: &Context<'_>, list: List, path: &str) -> bool {
-    let list = list(cx.options::<BlockingInAsyncOptions>());
-    if list.is_empty() {
-        return false;
-    }
-    let lib = cx.crate_index().lib_name();
-    list.iter().any(|p| same_item(p, path, lib))
+/// Does the project declare the call at `path` blocking?
+fn declared_blocking(cx: &Context<'_>, path: &str) -> bool {
+    listed(&cx.project_apis.blocking, cx, path)
+}
+
+/// Is `path` in a list of the project's? The crate's own items match by `crate::x` and by
+/// the library's name (`my_crate::x`), the way users write them.
+fn listed(list: &[String], cx: &Context<'_>, path: &str) -> bool {
+    !list.is_empty() && crate::index::listed(list, path, cx.crate_index().lib_name())
 }
 
 fn configured_api() -> BlockingApi {

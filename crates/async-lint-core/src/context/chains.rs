@@ -54,8 +54,7 @@ impl Context<'_> {
     /// The node of a fn of this file, made here (not memoised by the index).
     fn own_node(&self, g: &FnRef, target: Target) -> Node {
         let resolve = |c: &Call| c.target_path().and_then(|p| self.fn_sig(&p));
-        let trusted =
-            |path: &str| target == Target::Blocking && blocking::listed(self, |o| &o.trusted, path);
+        let trusted = |path: &str| target == Target::Blocking && blocking::trusted(self, path);
         crate::index::blocking_node(g, target, &resolve, &trusted)
     }
 }

@@ -87,7 +87,7 @@ impl<'a> Context<'a> {
                     ast,
                     link.module.clone(),
                     self.catalog,
-                    self.settings,
+                    self.project_apis,
                     link.scope.index,
                 );
                 let made = match link.scope.path {

@@ -1,6 +1,8 @@
 //! Macro bodies that hold code the rules must see: syn keeps every macro's body as tokens, so
 //! the common ones are parsed here into expressions (their spans stay those of the file).
 
+use super::spawn::SPAWN_WORDS;
+use std::sync::LazyLock;
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Expr, Pat, Token};
@@ -36,13 +38,15 @@ pub fn macro_name(mac: &syn::Macro) -> String {
 
 /// Words without one of which a macro body outside async code holds nothing the rules look
 /// at. Outside async code the rules only see spawns (`tokio::spawn(..)`, `set.spawn(..)`,
-/// `futs.push(..)`, `join_all(..)`), the handles they return (`drop(handle)`) and the async
-/// blocks, closures and `stream!` bodies that start async code again. Lets the visitor leave
-/// the many `format!`/`assert!` bodies of synchronous code unparsed (see
+/// `futs.push(..)`: the vocabulary's [`SPAWN_WORDS`]), `join_all(..)`, the handles spawns
+/// return (`drop(handle)`) and the async blocks, closures and `stream!` bodies that start
+/// async code again (keywords and macro names, not the vocabulary's, so kept here). Lets the
+/// visitor leave the many `format!`/`assert!` bodies of synchronous code unparsed (see
 /// [`super::Context::text_names_any`]).
-pub const OUTSIDE_ASYNC: &[&str] = &[
-    "spawn", "push", "join_all", "async", "await", "stream", "drop",
-];
+pub static OUTSIDE_ASYNC: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let rest = ["join_all", "async", "await", "stream", "drop"];
+    SPAWN_WORDS.iter().copied().chain(rest).collect()
+});
 
 /// Parses the body of a macro the engine knows. Unknown macros and bodies that do not parse
 /// give `None`: their tokens stay opaque.

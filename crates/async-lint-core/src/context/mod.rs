@@ -27,7 +27,7 @@ mod visitor;
 
 pub(crate) use analysis::AnalysisSet;
 pub use analysis::{Analysis, Need, LOOP_BOUNDS};
-pub use frame::{Frame, FrameKind, Loop, LoopKind, INLINE_ONCE, PER_ITEM_ADAPTERS};
+pub use frame::{Frame, FrameKind, Loop, LoopKind};
 pub(crate) use indexlink::IndexLink;
 pub use indexlink::IndexScope;
 pub use locals::{Binding, Locals};
@@ -55,6 +55,8 @@ pub struct Context<'a> {
     pub catalog: &'a Catalog,
     pub krate: &'a CrateInfo,
     settings: &'a HashMap<&'static str, RuleSettings>,
+    /// The project's blocking and trusted APIs, from the rules' config.
+    pub(crate) project_apis: &'a crate::index::ProjectApis,
     pub(crate) resolver: Resolver,
     pub(crate) frames: Vec<Frame>,
     pub(crate) locals: Locals,

@@ -3,8 +3,8 @@
 //! `P: AsRef<Path>` — the `Path` that `.as_ref()` gives), and the constructors of a file's
 //! impls (`fn open(..) -> io::Result<Self>`), whose calls give their type.
 
-use super::frame::PER_ITEM_ADAPTERS;
 use super::Context;
+use crate::catalog::vocabulary;
 use syn::{GenericParam, Type, TypeParamBound, WherePredicate};
 
 /// The type of a parameter declared `ty` in the fn `sig`.
@@ -188,12 +188,12 @@ pub fn items_of(cx: &Context<'_>, e: &syn::Expr) -> Option<String> {
 }
 
 /// Per-item adapters whose closure takes an accumulator first and the item second: every other
-/// one of [`PER_ITEM_ADAPTERS`] takes the item first.
+/// one of the vocabulary's per-item adapters takes the item first.
 const ACCUMULATOR_FIRST: &[&str] = &["fold", "try_fold", "scan"];
 
 /// The item type the closure argument of `receiver.<adapter>(|item| ..)` receives.
 pub fn item_arg(cx: &Context<'_>, adapter: &str, receiver: &syn::Expr) -> Option<String> {
-    if !PER_ITEM_ADAPTERS.contains(&adapter) || ACCUMULATOR_FIRST.contains(&adapter) {
+    if !vocabulary().is_per_item_adapter(adapter) || ACCUMULATOR_FIRST.contains(&adapter) {
         return None;
     }
     items_of(cx, receiver)

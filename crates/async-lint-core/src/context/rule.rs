@@ -42,6 +42,13 @@ pub trait Rule: Sync {
         Vec::new()
     }
 
+    /// The project's own blocking APIs and the fns it trusts not to block, from the rule's own
+    /// settings: the engine gathers them from every rule, enabled or not, for the context's
+    /// and the crate index's answer to "does this call block?".
+    fn project_apis(&self, _settings: Option<&RuleSettings>) -> crate::index::ProjectApis {
+        crate::index::ProjectApis::default()
+    }
+
     /// Called for every expression, before its children are visited.
     fn check_expr(&self, _cx: &Context<'_>, _expr: &syn::Expr, _out: &mut Vec<Finding>) {}
 

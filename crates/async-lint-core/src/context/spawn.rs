@@ -3,6 +3,7 @@
 
 use super::uses::strip;
 use super::Context;
+use crate::catalog::{vocabulary, SpawnerKind};
 use std::sync::LazyLock;
 use syn::Expr;
 
@@ -135,62 +136,53 @@ fn receiver_type(cx: &Context<'_>, receiver: &Expr) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Free functions that spawn, by resolved path.
-const SPAWN_FNS: &[(&str, SpawnKind)] = &[
-    ("tokio::spawn", SpawnKind::Task),
-    ("tokio::task::spawn", SpawnKind::Task),
-    ("tokio::task::spawn_local", SpawnKind::Local),
-    ("tokio::task::spawn_blocking", SpawnKind::Blocking),
-    ("async_std::task::spawn", SpawnKind::Task),
-    ("async_std::task::spawn_local", SpawnKind::Local),
-    ("async_std::task::spawn_blocking", SpawnKind::Blocking),
-    ("smol::spawn", SpawnKind::Task),
-    ("actix_rt::spawn", SpawnKind::Task),
-    ("actix::spawn", SpawnKind::Task),
-    ("tokio::runtime::Handle::spawn", SpawnKind::Task),
-    ("tokio::task::JoinSet::spawn", SpawnKind::Task),
-];
+impl From<SpawnerKind> for SpawnKind {
+    fn from(kind: SpawnerKind) -> SpawnKind {
+        match kind {
+            SpawnerKind::Task => SpawnKind::Task,
+            SpawnerKind::Local => SpawnKind::Local,
+            SpawnerKind::Blocking => SpawnKind::Blocking,
+        }
+    }
+}
 
-/// Every spawn and pushed future recognised here names one of these words (spawners are
-/// `spawn`, `spawn_local`…, futures are pushed with `push`/`push_back`), or a renamed import
-/// of a spawner: code whose text has none of them spawns nothing.
-pub const SPAWN_WORDS: &[&str] = &["spawn", "push"];
+/// Every spawn and pushed future recognised here names one of these words, derived from the
+/// vocabulary's spawners and push methods (`spawn`, `push`), or a renamed import of a
+/// spawner: code whose text has none of them spawns nothing.
+pub static SPAWN_WORDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| vocabulary().spawn_words());
 
-/// Methods that add a future to a `FuturesUnordered`/`FuturesOrdered`.
-const PUSH_METHODS: &[&str] = &["push", "push_back"];
-
-/// The names [`SPAWN_FNS`] end in: a call whose callee cannot end in one is not resolved.
+/// The names the vocabulary's spawner fns end in: a call whose callee cannot end in one is
+/// not resolved.
 static SPAWN_FN_NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-    let mut names: Vec<&str> = SPAWN_FNS
-        .iter()
-        .filter_map(|(p, _)| p.rsplit("::").next())
+    let spawners = vocabulary().spawners.iter();
+    let mut names: Vec<&str> = spawners
+        .flat_map(|s| s.paths.iter().filter_map(|p| p.rsplit("::").next()))
         .collect();
     names.sort_unstable();
     names.dedup();
     names
 });
 
-/// Methods that spawn onto a runtime handle, `JoinSet`, `LocalSet`, `Builder` or executor.
-/// Matched by name when the receiver's type is unknown but the argument is a future-shaped
+/// The vocabulary's spawner method called `method`, and the kind of task it starts. Matched
+/// by name when the receiver's type is unknown but the argument is a future-shaped
 /// expression (an `async` block or a call), never a closure: `thread::Builder::spawn(|| ..)`
 /// and `scope.spawn(|| ..)` start threads, not tasks.
-const SPAWN_METHODS: &[(&str, SpawnKind)] = &[
-    ("spawn", SpawnKind::Task),
-    ("spawn_on", SpawnKind::Task),
-    ("spawn_local", SpawnKind::Local),
-    ("spawn_local_on", SpawnKind::Local),
-    ("spawn_blocking", SpawnKind::Blocking),
-    ("spawn_blocking_on", SpawnKind::Blocking),
-];
+fn spawn_method(method: &syn::Ident) -> Option<(&'static str, SpawnKind)> {
+    vocabulary().spawners.iter().find_map(|s| {
+        let name = s.methods.iter().find(|n| method == *n)?;
+        Some((name.as_str(), s.kind.into()))
+    })
+}
 
-/// Can the callee `path` be one of [`SPAWN_FNS`]? Without resolving or allocating.
+/// Can the callee `path` be one of the vocabulary's spawner fns? Without resolving or
+/// allocating.
 pub fn may_name_spawner(cx: &Context<'_>, path: &syn::Path) -> bool {
     cx.may_name(path, SPAWN_FN_NAMES.iter().copied())
 }
 
-/// Can a method called `method` be one of [`SPAWN_METHODS`]?
+/// Can a method called `method` be one of the vocabulary's spawner methods?
 pub fn may_name_spawn_method(method: &syn::Ident) -> bool {
-    SPAWN_METHODS.iter().any(|(s, _)| method == s)
+    spawn_method(method).is_some()
 }
 
 /// The spawn `expr` performs, if it is one.
@@ -201,20 +193,20 @@ pub fn spawn_call<'e>(cx: &Context<'_>, expr: &'e Expr) -> Option<Spawn<'e>> {
             if !may_name_spawner(cx, &p.path) {
                 return None;
             }
-            let known = |path: &str| SPAWN_FNS.iter().any(|(s, _)| *s == path);
+            let known = |path: &str| vocabulary().spawn_fn(path).is_some();
             let path = cx.resolve_callee(&p.path, known)?;
             let path = normalize_builder(&path);
-            let (_, kind) = SPAWN_FNS.iter().find(|(s, _)| *s == path)?;
+            let kind = vocabulary().spawn_fn(&path)?;
             Some(Spawn {
                 spawner: path,
-                kind: *kind,
+                kind: kind.into(),
                 body: c.args.first(),
                 receiver: None,
                 call: expr,
             })
         }
         Expr::MethodCall(m) => {
-            let (name, kind) = SPAWN_METHODS.iter().find(|(s, _)| m.method == s)?;
+            let (name, kind) = spawn_method(&m.method)?;
             let body = m.args.first();
             let future_shaped = body.is_some_and(|b| match (kind, strip(b)) {
                 (SpawnKind::Blocking, Expr::Closure(_) | Expr::Path(_)) => true,
@@ -236,7 +228,7 @@ pub fn spawn_call<'e>(cx: &Context<'_>, expr: &'e Expr) -> Option<Spawn<'e>> {
             };
             Some(Spawn {
                 spawner: shown,
-                kind: *kind,
+                kind,
                 body,
                 receiver: Some(&m.receiver),
                 call: expr,
@@ -252,7 +244,7 @@ pub fn pushed_future<'e>(cx: &Context<'_>, expr: &'e Expr) -> Option<Spawn<'e>> 
     let Expr::MethodCall(m) = expr else {
         return None;
     };
-    if !PUSH_METHODS.iter().any(|p| m.method == p) {
+    if !vocabulary().push_methods.iter().any(|p| m.method == p) {
         return None;
     }
     let ty = cx.type_of(&m.receiver)?;
@@ -356,11 +348,10 @@ mod tests {
 
     #[test]
     fn every_spawner_names_a_spawn_word() {
-        let names = super::SPAWN_FNS
-            .iter()
-            .chain(super::SPAWN_METHODS)
-            .map(|(n, _)| *n)
-            .chain(super::PUSH_METHODS.iter().copied());
+        let v = crate::catalog::vocabulary();
+        let names = v
+            .spawner_names()
+            .chain(v.push_methods.iter().map(String::as_str));
         for name in names {
             assert!(
                 super::SPAWN_WORDS.iter().any(|w| name.contains(w)),
@@ -400,6 +391,7 @@ mod tests {
                 catalog: crate::catalog::Catalog::builtin(),
                 krate: &krate,
                 settings: &settings,
+                project_apis: &Default::default(),
                 rules: &rules,
                 module: vec!["crate".into()],
                 extent_lines: &lines,

@@ -91,6 +91,7 @@ impl<'a> Visitor<'a> {
             catalog: input.catalog,
             krate: input.krate,
             settings: input.settings,
+            project_apis: input.project_apis,
             resolver,
             frames: Vec::new(),
             locals: Locals::default(),

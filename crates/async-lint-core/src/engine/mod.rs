@@ -28,10 +28,12 @@ use crate::catalog::Catalog;
 use crate::config::{Config, Level, RuleSettings};
 use crate::context::{self, IndexScope};
 use crate::finding::{Applicability, Finding, PARSE_ERROR};
+use crate::index::ProjectApis;
 use crate::source::{Region, SourceFile};
 use crate::{parse, rules, suppress, CrateInfo};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 thread_local! {
     /// How many checks run on this thread, nested ones (a file linted ahead) included: the
@@ -52,6 +54,8 @@ pub struct Selection {
 pub struct Engine {
     rules: Vec<&'static dyn rules::Rule>,
     settings: HashMap<&'static str, RuleSettings>,
+    /// The project's blocking and trusted APIs, as every rule hands them over from its config.
+    project_apis: Arc<ProjectApis>,
     catalog: &'static Catalog,
     /// Are the pseudo-rules `parse-error` and `unused-allow` on (selected, not off)?
     parse_errors: bool,
@@ -121,9 +125,11 @@ impl Engine {
         let mut settings = HashMap::new();
         let mut enabled = Vec::new();
         let mut rules_in_tests = Vec::new();
+        let mut project_apis = ProjectApis::default();
         for rule in rules::RULES {
             let meta = rule.meta();
             let mut s = config.rules.get(meta.name).cloned().unwrap_or_default();
+            project_apis.extend(rule.project_apis(Some(&s)));
             s.check_tests = Some(s.check_tests.unwrap_or(config.check_tests));
             if s.check_tests == Some(true) {
                 rules_in_tests.push(meta.name);
@@ -153,6 +159,7 @@ impl Engine {
         Engine {
             rules: enabled,
             settings,
+            project_apis: Arc::new(project_apis),
             catalog: Catalog::builtin(),
             parse_errors: pseudo_on.contains(PARSE_ERROR),
             unused_allows: pseudo_on.contains(pseudo::UNUSED_ALLOW),
@@ -179,10 +186,15 @@ impl Engine {
         Ok(self)
     }
 
-    /// The rules' settings from the config (every rule has an entry); crate indexes make
-    /// their summaries with them.
+    /// The rules' settings from the config (every rule has an entry).
     pub fn settings(&self) -> &HashMap<&'static str, RuleSettings> {
         &self.settings
+    }
+
+    /// The project's blocking and trusted APIs from the rules' config: crate indexes make
+    /// their summaries with them.
+    pub fn project_apis(&self) -> Arc<ProjectApis> {
+        self.project_apis.clone()
     }
 
     /// The enabled rules.
@@ -290,6 +302,7 @@ impl Engine {
                 catalog: self.catalog,
                 krate: input.krate,
                 settings: &self.settings,
+                project_apis: &self.project_apis,
                 rules: &self.rules,
                 module: input.module.to_vec(),
                 extent_lines: &targets,
@@ -317,7 +330,7 @@ impl Engine {
             ast,
             input.module.to_vec(),
             self.catalog,
-            &self.settings,
+            &self.project_apis,
             index,
         );
         summary.path = path.to_path_buf();

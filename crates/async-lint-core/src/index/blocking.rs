@@ -435,13 +435,9 @@ impl CrateIndex {
         c.target_path().and_then(|p| self.fn_sig(&p))
     }
 
-    /// Is a crate fn in `blocking-in-async`'s `trusted` list?
+    /// Does the project trust the crate fn at `path` not to block ([`super::ProjectApis::trusted`])?
     pub(crate) fn trusted(&self, path: &str) -> bool {
-        let options = crate::config::options_of::<super::BlockingInAsyncOptions>(&self.settings);
-        options
-            .trusted
-            .iter()
-            .any(|p| same_item(p, path, self.lib_name()))
+        super::project_apis::listed(&self.project_apis.trusted, path, self.lib_name())
     }
 
     /// A file of this crate as messages show it: relative to the crate's folder.

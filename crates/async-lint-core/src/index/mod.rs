@@ -10,26 +10,25 @@
 //! `DO NOT EDIT` header) are not summarized.
 
 mod blocking;
-mod blocking_options;
 mod logging;
 mod methods;
 mod one_off;
+mod project_apis;
 mod served;
 mod summary;
 mod update;
 mod words;
 
-pub(crate) use blocking::same_item;
 pub use blocking::{
     display_name, diverges, followed, probes_runtime, BlockingChain, Target, MAX_CHAIN,
 };
 pub(crate) use blocking::{node as blocking_node, search as blocking_search, Node};
-pub use blocking_options::{BlockingInAsyncOptions, LowValue};
 pub use logging::{
     default_level, of_summary as logging_of, writes_files_only, LogLevel, LoggerBackend, Logging,
     DEFAULT_THRESHOLD,
 };
 pub use one_off::{is_main, once_in};
+pub use project_apis::{listed, ProjectApis};
 pub use served::{is_handler_output, serves_network, ServedBy};
 pub use summary::{
     future_output, is_result_type, type_text, BlockingLeaf, Call, Callee, FileSummary, FnSig,
@@ -37,7 +36,6 @@ pub use summary::{
 };
 
 use crate::catalog::Catalog;
-use crate::config::RuleSettings;
 use crate::source::SourceFile;
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -100,9 +98,8 @@ pub struct CrateIndex {
     found: Mutex<HashMap<String, Option<FnRef>>>,
     /// Answers of [`Self::module_is_test`].
     test_modules: Mutex<HashMap<String, bool>>,
-    /// The rule settings summaries are made with (`blocking-in-async`'s `extra-blocking` and
-    /// `trusted` decide which calls block).
-    settings: Arc<HashMap<&'static str, RuleSettings>>,
+    /// The project's blocking and trusted APIs summaries are made with.
+    project_apis: Arc<ProjectApis>,
     /// Per fn (file, path): its blocking calls and crate callees, and whether it blocks.
     blocking: blocking::Memo,
     /// The logging backend the crate installs, found on first use.
@@ -161,14 +158,8 @@ pub(crate) fn busy<T>(f: impl FnOnce() -> T) -> T {
 
 /// Makes the [`FileSummary`] of one parsed file of the crate: the context's visitor in its
 /// summary mode, handed in by [`CrateIndex::new`] so that the index stays below the context.
-pub type Summarizer = fn(
-    &SourceFile,
-    &syn::File,
-    Vec<String>,
-    &Catalog,
-    &HashMap<&'static str, RuleSettings>,
-    &CrateIndex,
-) -> FileSummary;
+pub type Summarizer =
+    fn(&SourceFile, &syn::File, Vec<String>, &Catalog, &ProjectApis, &CrateIndex) -> FileSummary;
 
 impl CrateIndex {
     /// The index of the crate in folder `root` (holding `src/`), its files summarized by
@@ -192,10 +183,10 @@ impl CrateIndex {
         }
     }
 
-    /// The same index, making summaries with the rules' `settings` from the config (which
-    /// calls block depends on `blocking-in-async`'s lists). Set once, before any lookup.
-    pub fn with_settings(mut self, settings: Arc<HashMap<&'static str, RuleSettings>>) -> Self {
-        self.settings = settings;
+    /// The same index, making summaries with the project's blocking and trusted APIs (from
+    /// the rules' config, [`crate::Engine::project_apis`]). Set once, before any lookup.
+    pub fn with_project_apis(mut self, apis: Arc<ProjectApis>) -> Self {
+        self.project_apis = apis;
         self
     }
 
@@ -440,7 +431,7 @@ impl CrateIndex {
             &ast,
             module,
             Catalog::builtin(),
-            &self.settings,
+            &self.project_apis,
             self,
         );
         Some(Arc::new(summary))

@@ -50,7 +50,7 @@ impl CrateIndex {
             root: self.root.clone(),
             lib_name: self.lib_name.clone(),
             summaries: std::sync::Mutex::new(summaries),
-            settings: self.settings.clone(),
+            project_apis: self.project_apis.clone(),
             logging,
             one_off: self.one_off.after_change(path, exists),
             serving: self

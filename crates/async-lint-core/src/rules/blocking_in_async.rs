@@ -8,11 +8,12 @@ mod value_use;
 use super::Rule;
 use crate::analyses::{guards, Guards, CLOSURE_BLOCKS, GUARDS};
 use crate::catalog::BlockingApi;
-use crate::context::blocking::{blocking_call, listed};
+use crate::config::RuleSettings;
+use crate::context::blocking::{blocking_call, trusted};
 use crate::context::cfg;
 use crate::context::Context;
 use crate::finding::{Applicability, Finding, Severity, Suggestion};
-use crate::index::{display_name, diverges, BlockingInAsyncOptions};
+use crate::index::{display_name, diverges, ProjectApis};
 use crate::Runtime;
 use syn::Expr;
 
@@ -22,8 +23,46 @@ declare_rule! { BlockingInAsync: "blocking-in-async", triggers: &["async", "stre
     summary: "a blocking call (file system, sleep, std sockets, processes, block_on…) inside async code",
 }
 
+crate::option_choice! {
+    /// The severity of findings rarely worth acting on (`low-value`); `off` drops them.
+    pub enum LowValue {
+        #[default]
+        Info = "info",
+        Warning = "warning",
+        Off = "off",
+    }
+}
+
+crate::rule_options! {
+    /// `[rules.blocking-in-async]`.
+    pub struct BlockingInAsyncOptions {
+        /// more blocking APIs: resolved paths of functions (`my_crate::io::read_all`) or
+        /// `Type::method`
+        pub extra_blocking: Vec<String>,
+        /// APIs never to report, as resolved paths (`std::fs::metadata`) or `Type::method`
+        pub trusted: Vec<String>,
+        /// also report calls of the crate's sync fns that block, through any chain of sync fns
+        pub transitive: bool = true,
+        /// severity of findings rarely worth acting on (examples, one-off code from `main`, a
+        /// single metadata call outside loops); `off` drops them
+        pub low_value: LowValue,
+    }
+}
+
 impl Rule for BlockingInAsync {
     rule_meta!();
+
+    /// `extra-blocking` and `trusted` extend the catalogue for every layer that asks whether
+    /// a call blocks (the crate index's summaries too).
+    fn project_apis(&self, settings: Option<&RuleSettings>) -> ProjectApis {
+        settings.map_or_else(ProjectApis::default, |s| {
+            let o = s.options::<BlockingInAsyncOptions>();
+            ProjectApis {
+                blocking: o.extra_blocking.clone(),
+                trusted: o.trusted.clone(),
+            }
+        })
+    }
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         if !cx.in_async() || cx.is_awaited(expr) {
@@ -73,7 +112,7 @@ fn scoped(cx: &Context<'_>, site: &Expr, f: Finding, cheap_once: bool) -> Option
 /// whether it blocks through one metadata call made once.
 fn through_helper(cx: &Context<'_>, expr: &Expr) -> Option<(Finding, bool)> {
     let f = cx.called_sync_fn(expr)?;
-    if diverges(&f) || listed(cx, |o| &o.trusted, &f.path) {
+    if diverges(&f) || trusted(cx, &f.path) {
         return None;
     }
     let chain = cx.blocking_chain(&f)?;

@@ -9,8 +9,8 @@
 /// its hooks.
 ///
 /// ```text
-/// declare_rule! { TinyTask: "tiny-task", triggers: &["spawn"],
-///     summary: "a task spawned for work with no await in it",
+/// declare_rule! { SyncLogging: "sync-logging", triggers: &["async", "stream!"],
+///     summary: "a log or print call in async code that writes synchronously",
 /// }
 /// ```
 macro_rules! declare_rule {
@@ -178,6 +178,17 @@ fn words_once(
     make: fn() -> Vec<String>,
 ) -> &'static [&'static str] {
     cell.get_or_init(|| make().into_iter().map(|w| &*w.leak()).collect())
+}
+
+/// The trigger words of a rule about spawned tasks: the words every spawner's name holds
+/// (derived from the vocabulary's spawners, `spawn`), and `more`.
+fn spawn_triggers(more: &[&str]) -> Vec<String> {
+    let spawners = crate::catalog::vocabulary().spawner_words();
+    spawners
+        .into_iter()
+        .chain(more.iter().copied())
+        .map(str::to_string)
+        .collect()
 }
 
 /// The rule called `name`.

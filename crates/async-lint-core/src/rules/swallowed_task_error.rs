@@ -18,7 +18,7 @@ use report::{callee_span, dropped_handle, join_all_discarded, join_discarded, pa
 use results::dropped_result;
 use syn::{Expr, Stmt};
 
-declare_rule! { SwallowedTaskError: "swallowed-task-error", triggers: &["spawn", "await"],
+declare_rule! { SwallowedTaskError: "swallowed-task-error", triggers: &[],
     summary: "the error or panic of a task thrown away: its `JoinHandle` dropped, its join result ignored, or a fallible call's `Result` dropped with `let _ =`",
 }
 
@@ -26,7 +26,7 @@ const HELP: &str = "keep the handle and await it (`handle.await??`), drain a `Jo
 const NOTE: &str = "a task's `Result` and its panic reach the program only through its `JoinHandle`; dropped or ignored, they vanish without a trace";
 
 impl Rule for SwallowedTaskError {
-    rule_meta!();
+    rule_meta!(triggers: || super::spawn_triggers(&["await"]));
 
     fn check_stmt(&self, cx: &Context<'_>, stmt: &Stmt, rest: &[Stmt], out: &mut Vec<Finding>) {
         match stmt {

@@ -1,6 +1,7 @@
 //! The `sync-logging` rule; its docs are one page, `rules/sync-logging.md`.
 
 use super::Rule;
+use crate::catalog::vocabulary;
 use crate::context::{macro_args, macro_name, Context};
 use crate::finding::{Finding, Severity};
 use crate::index::{
@@ -57,8 +58,6 @@ const STD_STREAMS: &[(&str, &str)] = &[
 /// Write methods of `std::io::Write` (and `fmt::Write`'s `write_fmt`).
 const WRITE_METHODS: &[&str] = &["write", "write_all", "write_fmt", "flush", "write_vectored"];
 
-const LOG_MACROS: &[&str] = &["trace", "debug", "info", "warn", "error", "log", "event"];
-
 impl Rule for SyncLogging {
     rule_meta!();
 
@@ -67,7 +66,7 @@ impl Rule for SyncLogging {
         let watched = matches!(
             name.as_str(),
             "println" | "print" | "eprintln" | "eprint" | "dbg" | "write" | "writeln"
-        ) || LOG_MACROS.contains(&name.as_str());
+        ) || vocabulary().is_logging_macro(&name);
         if !watched || !cx.in_async() {
             return;
         }
@@ -116,7 +115,7 @@ impl Rule for SyncLogging {
                     place,
                 ));
             }
-            n if LOG_MACROS.contains(&n) => {
+            n if vocabulary().is_logging_macro(n) => {
                 if let Some(f) = log_finding(cx, mac, n) {
                     out.push(f);
                 }

@@ -11,13 +11,13 @@ use crate::finding::Finding;
 use crate::syntax::strip;
 use syn::Expr;
 
-declare_rule! { TinyTask: "tiny-task", triggers: &["spawn"],
+declare_rule! { TinyTask: "tiny-task", triggers: &[],
     analyses: &[LOOP_BOUNDS],
     summary: "a task spawned for work with no await in it: spawn overhead for nothing",
 }
 
 impl Rule for TinyTask {
-    rule_meta!();
+    rule_meta!(triggers: || super::spawn_triggers(&[]));
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         let Some(s) = spawn_call(cx, expr) else {

@@ -11,7 +11,7 @@ use syn::visit::{self, Visit};
 use syn::Expr;
 
 // Spawns name a spawner, pushed futures a `FuturesUnordered`/`FuturesOrdered` type.
-declare_rule! { UnboundedSpawn: "unbounded-spawn", triggers: &["spawn", "Futures", "join_all"],
+declare_rule! { UnboundedSpawn: "unbounded-spawn", triggers: &[],
     options: UnboundedSpawnOptions,
     analyses: &[LOOP_BOUNDS],
     summary: "tasks spawned once per item of a loop with nothing bounding how many run at once",
@@ -49,7 +49,7 @@ enum Case {
 }
 
 impl Rule for UnboundedSpawn {
-    rule_meta!();
+    rule_meta!(triggers: || super::spawn_triggers(&["Futures", "join_all"]));
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
         if let Some(s) = spawn_call(cx, expr).or_else(|| pushed_future(cx, expr)) {

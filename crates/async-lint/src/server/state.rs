@@ -147,7 +147,7 @@ impl State {
     fn crates_of(&mut self, setup: &Setup) -> Arc<Crates> {
         self.crates
             .entry(setup.id)
-            .or_insert_with(|| Arc::new(Crates::new(Arc::new(setup.engine.settings().clone()))))
+            .or_insert_with(|| Arc::new(Crates::new(setup.engine.project_apis())))
             .clone()
     }
 

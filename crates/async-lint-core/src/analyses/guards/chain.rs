@@ -1,8 +1,10 @@
-//! Which expressions make a guard: the lock types and their guard-producing methods, the
+//! Which expressions make a guard: the vocabulary's lock types and their guard-producing
+//! methods (`rules/async-vocabulary.toml`), the
 //! wrappers a guard comes through (`?`, `.unwrap()`, `.ok()`…), and the guards presumed from
 //! the call alone when the lock's type is unknown.
 
 use crate::catalog::guards::AwaitGuards;
+use crate::catalog::vocabulary;
 use crate::context::Context;
 use syn::Expr;
 
@@ -14,52 +16,6 @@ pub(super) enum Yields {
     Wrapped,
     Either,
 }
-
-/// The lock types whose guards are tracked, with their guard-producing methods.
-pub(super) const LOCKS: &[(&str, &[(&str, Yields)])] = &[
-    ("std::sync::Mutex", STD_MUTEX),
-    ("std::sync::RwLock", STD_RWLOCK),
-    ("parking_lot::Mutex", PL_MUTEX),
-    ("parking_lot::FairMutex", PL_MUTEX),
-    ("parking_lot::ReentrantMutex", PL_MUTEX),
-    ("parking_lot::RwLock", PL_RWLOCK),
-    ("lock_api::Mutex", PL_MUTEX),
-    ("lock_api::ReentrantMutex", PL_MUTEX),
-    ("lock_api::RwLock", PL_RWLOCK),
-    ("spin::Mutex", PL_MUTEX),
-    ("spin::RwLock", PL_RWLOCK),
-    ("std::cell::RefCell", REFCELL),
-    ("core::cell::RefCell", REFCELL),
-];
-
-use Yields::{Guard as G, Wrapped as W};
-pub(super) const STD_MUTEX: &[(&str, Yields)] = &[("lock", W), ("try_lock", W)];
-pub(super) const STD_RWLOCK: &[(&str, Yields)] =
-    &[("read", W), ("write", W), ("try_read", W), ("try_write", W)];
-pub(super) const PL_MUTEX: &[(&str, Yields)] = &[
-    ("lock", G),
-    ("lock_arc", G),
-    ("try_lock", W),
-    ("try_lock_for", W),
-    ("try_lock_until", W),
-];
-pub(super) const PL_RWLOCK: &[(&str, Yields)] = &[
-    ("read", G),
-    ("write", G),
-    ("read_recursive", G),
-    ("upgradable_read", G),
-    ("read_arc", G),
-    ("write_arc", G),
-    ("try_read", W),
-    ("try_write", W),
-    ("try_upgradable_read", W),
-];
-pub(super) const REFCELL: &[(&str, Yields)] = &[
-    ("borrow", G),
-    ("borrow_mut", G),
-    ("try_borrow", W),
-    ("try_borrow_mut", W),
-];
 
 /// A guard-producing expression, with its wrappers peeled.
 pub(super) struct Chain {
@@ -125,12 +81,7 @@ fn chain_within(cx: &Context<'_>, e: &Expr, depth: usize) -> Option<Chain> {
             }
             let by_call = m.args.is_empty() && BY_CALL.contains(&name.as_str());
             let other = m.args.is_empty() && AwaitGuards::builtin().is_guard_method(&name);
-            if !by_call
-                && !other
-                && !LOCKS
-                    .iter()
-                    .any(|(_, ms)| ms.iter().any(|(n, _)| *n == name))
-            {
+            if !by_call && !other && !vocabulary().is_lock_method(&name) {
                 return None;
             }
             let known = cx.type_of(&m.receiver).and_then(|ty| {
@@ -144,12 +95,15 @@ fn chain_within(cx: &Context<'_>, e: &Expr, depth: usize) -> Option<Chain> {
                         });
                     }
                 }
-                let (lock, methods) = LOCKS.iter().find(|(l, _)| *l == ty)?;
-                let (_, yields) = methods.iter().find(|(n, _)| *n == name)?;
+                let wrapped = vocabulary().lock_method(&ty, &name)?;
                 Some(Chain {
-                    lock: lock.to_string(),
+                    lock: ty,
                     method: name.clone(),
-                    yields: *yields,
+                    yields: if wrapped {
+                        Yields::Wrapped
+                    } else {
+                        Yields::Guard
+                    },
                     known: true,
                 })
             });
@@ -220,9 +174,10 @@ pub(super) fn bound_guard<'e>(
     Some((ident, c, init))
 }
 
-/// Is `lock` one of the [`LOCKS`] (a lock or `RefCell`, not another catalogued guard)?
+/// Is `lock` one of the vocabulary's locks (a lock or `RefCell`, not another catalogued
+/// guard)?
 pub(super) fn is_lock(lock: &str) -> bool {
-    LOCKS.iter().any(|(l, _)| *l == lock)
+    vocabulary().is_lock(lock)
 }
 
 /// Does calling `method` on a guard of `lock` consume it (`EnteredSpan::exit`)?

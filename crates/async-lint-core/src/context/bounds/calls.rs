@@ -2,6 +2,7 @@
 //! receives, timers, readiness — and the small walks that find a local awaited later.
 
 use super::strip;
+use crate::catalog::vocabulary;
 use crate::context::macros::macro_name;
 use syn::visit::{self, Visit};
 use syn::Expr;
@@ -52,9 +53,6 @@ pub(super) const RECEIVE: &[(&str, usize)] = &[
 /// Words that name a budget or limit in a fallible call charged per item
 /// (`limits.try_charge_query(&q)?`).
 pub(super) const BUDGET_WORDS: &[&str] = &["limit", "budget", "quota", "charge"];
-
-/// Calls whose awaited result is a timer tick.
-pub(super) const TIMERS: &[&str] = &["tick", "sleep", "sleep_until", "delay_for", "delay_until"];
 
 /// Does `stmt` await the local `name` (`name.await`, `timeout(d, name).await`, `name` in a
 /// `join!`/`select!`, or each item of `for h in name { h.await }`)? An async block or closure
@@ -148,11 +146,11 @@ pub(super) fn is_timer_await(e: &Expr) -> bool {
 /// `interval.tick()`, `sleep(d)`, `tokio::time::sleep(d)`, `Timer::after(d)`.
 pub(super) fn is_timer(e: &Expr) -> bool {
     match strip(e) {
-        Expr::MethodCall(m) => TIMERS.contains(&m.method.to_string().as_str()),
+        Expr::MethodCall(m) => vocabulary().timers.iter().any(|t| m.method == t),
         Expr::Call(c) => match strip(&c.func) {
             Expr::Path(p) => p.path.segments.last().is_some_and(|s| {
                 let id = s.ident.to_string();
-                TIMERS.contains(&id.as_str()) || id == "after"
+                vocabulary().is_timer(&id) || vocabulary().is_timer_constructor(&id)
             }),
             _ => false,
         },

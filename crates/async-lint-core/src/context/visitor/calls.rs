@@ -3,9 +3,9 @@
 
 use super::loops::ChainLink;
 use super::Visitor;
+use crate::catalog::vocabulary;
 use crate::catalog::Returns;
 use crate::context::bounds::{chain_limit, LoopBounds};
-use crate::context::frame::{INLINE_ONCE, OFFLOADING_CALLEES, PER_ITEM_ADAPTERS};
 use crate::context::spawn::{may_name_spawn_method, may_name_spawner, SpawnKind};
 use crate::context::{Frame, FrameKind, Loop, LoopKind, LOOP_BOUNDS};
 use crate::source::Span;
@@ -161,7 +161,7 @@ impl Visitor<'_> {
         let name =
             (closure.is_some() || may_name_spawn_method(&m.method)).then(|| m.method.to_string());
         if let (Some(Expr::Closure(c)), Some(name)) = (closure, &name) {
-            if PER_ITEM_ADAPTERS.contains(&name.as_str()) {
+            if vocabulary().is_per_item_adapter(name) {
                 let args = m.paren_token.span;
                 let bounds = self.loop_bounds(args.open(), args.close(), || {
                     let after = self.limit_after(e);
@@ -185,18 +185,19 @@ impl Visitor<'_> {
 }
 
 pub(super) fn closure_role(callee: &str, span: Span, is_method: bool) -> Option<ClosureRole> {
-    if OFFLOADING_CALLEES.contains(&callee) {
+    let words = vocabulary();
+    if words.is_offloading(callee) {
         return Some(ClosureRole::Offload(callee.to_string()));
     }
     if !is_method {
         return None;
     }
-    if PER_ITEM_ADAPTERS.contains(&callee) {
+    if words.is_per_item_adapter(callee) {
         return Some(ClosureRole::Inline {
             per_item: Some((callee.to_string(), span)),
         });
     }
-    INLINE_ONCE
-        .contains(&callee)
+    words
+        .is_inline_once(callee)
         .then_some(ClosureRole::Inline { per_item: None })
 }

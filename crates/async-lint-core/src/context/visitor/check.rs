@@ -24,6 +24,8 @@ pub struct CheckInput<'a> {
     pub catalog: &'a Catalog,
     pub krate: &'a CrateInfo,
     pub settings: &'a HashMap<&'static str, RuleSettings>,
+    /// The project's blocking and trusted APIs ([`Rule::project_apis`] of every rule).
+    pub project_apis: &'a crate::index::ProjectApis,
     pub rules: &'a [&'a dyn Rule],
     /// Module path of the file in its crate (`["crate", "net"]`).
     pub module: Vec<String>,

@@ -69,7 +69,7 @@ impl Visitor<'_> {
     ) -> LoopBounds {
         let file = self.cx.file;
         let text = file.slice(file.span_of_proc(from).to(file.span_of_proc(to)));
-        if !self.cx.analyses.needs(&LOOP_BOUNDS) || !self.cx.text_names_any(text, SPAWN_WORDS) {
+        if !self.cx.analyses.needs(&LOOP_BOUNDS) || !self.cx.text_names_any(text, &SPAWN_WORDS) {
             return LoopBounds::default();
         }
         scan()

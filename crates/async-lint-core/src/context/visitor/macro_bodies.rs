@@ -47,7 +47,7 @@ impl Visitor<'_> {
         }
         let body = self.cx.file.span_of_proc(mac.delimiter.span().join());
         self.cx
-            .text_names_any(self.cx.file.slice(body), macros::OUTSIDE_ASYNC)
+            .text_names_any(self.cx.file.slice(body), &macros::OUTSIDE_ASYNC)
     }
 
     pub(super) fn visit_body_stmts(&mut self, stmts: &[syn::Stmt], frame: Frame) {

@@ -3,11 +3,11 @@
 
 use super::{CheckInput, Visitor};
 use crate::catalog::Catalog;
-use crate::config::RuleSettings;
 use crate::context::failure::Failure;
 use crate::context::{FrameKind, IndexLink, IndexScope};
 use crate::index::{
-    future_output, is_result_type, type_text, Call, Callee, CrateIndex, FileSummary, FnSig, ModDecl,
+    future_output, is_result_type, type_text, Call, Callee, CrateIndex, FileSummary, FnSig,
+    ModDecl, ProjectApis,
 };
 use crate::resolve::{path_string, Scope};
 use crate::source::SourceFile;
@@ -17,7 +17,7 @@ use syn::visit::Visit;
 use syn::Expr;
 
 /// The [`FileSummary`] of one parsed file of the crate `index` indexes: its fns, the calls
-/// they make (and which of them block, per the catalogue and `settings`), its modules and
+/// they make (and which of them block, per the catalogue and the project's `apis`), its modules and
 /// `use` items, as the visitor sees them (names resolved, receiver types followed). Nothing
 /// is looked up in the index while summarizing: it only names the crate.
 pub fn summarize(
@@ -25,16 +25,18 @@ pub fn summarize(
     ast: &syn::File,
     module: Vec<String>,
     catalog: &Catalog,
-    settings: &HashMap<&'static str, RuleSettings>,
+    apis: &ProjectApis,
     index: &CrateIndex,
 ) -> FileSummary {
     let krate = CrateInfo::default();
     let lines = HashSet::new();
+    let settings = HashMap::new();
     let input = CheckInput {
         file,
         catalog,
         krate: &krate,
-        settings,
+        settings: &settings,
+        project_apis: apis,
         rules: &[],
         module: module.clone(),
         extent_lines: &lines,

@@ -4,8 +4,8 @@
 
 use super::META;
 use crate::analyses::closures::{bound_closure, ClosureBlocks};
+use crate::catalog::vocabulary;
 use crate::context::Context;
-use crate::context::{INLINE_ONCE, PER_ITEM_ADAPTERS};
 use crate::finding::Finding;
 use std::sync::Arc;
 use syn::Expr;
@@ -20,8 +20,8 @@ pub fn run_closure<'e>(cx: &Context<'_>, expr: &'e Expr) -> Option<(Finding, boo
         }
         Expr::MethodCall(m) => {
             let method = m.method.to_string();
-            let per_item = PER_ITEM_ADAPTERS.contains(&method.as_str());
-            if !per_item && !INLINE_ONCE.contains(&method.as_str()) {
+            let per_item = vocabulary().is_per_item_adapter(&method);
+            if !per_item && !vocabulary().is_inline_once(&method) {
                 return None;
             }
             let (arg, (name, c)) = m

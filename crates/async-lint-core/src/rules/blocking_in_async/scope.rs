@@ -4,7 +4,8 @@
 
 use crate::context::{Context, FrameKind};
 use crate::finding::Severity;
-use crate::index::{is_main, once_in, BlockingInAsyncOptions, FnRef, LowValue};
+use super::{BlockingInAsyncOptions, LowValue};
+use crate::index::{is_main, once_in, FnRef};
 use std::path::Component;
 use syn::Expr;
 

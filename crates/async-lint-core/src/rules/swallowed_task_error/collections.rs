@@ -3,16 +3,6 @@
 
 use super::*;
 
-/// Methods that spawn into the receiver (a `JoinSet`).
-pub(super) const SET_SPAWNS: &[&str] = &[
-    "spawn",
-    "spawn_local",
-    "spawn_blocking",
-    "spawn_on",
-    "spawn_local_on",
-    "spawn_blocking_on",
-];
-
 /// Methods that only look at a collection of handles.
 pub(super) const NEUTRAL: &[&str] = &["len", "is_empty", "capacity", "reserve"];
 
@@ -94,7 +84,8 @@ pub(super) fn collection_use<'e>(
     match p0 {
         Expr::MethodCall(m) if is_local(&m.receiver, id) => {
             let method = m.method.to_string();
-            if SET_SPAWNS.contains(&method.as_str()) {
+            // A spawner method of the vocabulary spawns into the receiver (a `JoinSet`).
+            if crate::catalog::vocabulary().spawn_method(&method).is_some() {
                 return spawn_call(cx, p0).map(CollectionUse::Fill);
             }
             if method == "push" || method == "push_back" {
