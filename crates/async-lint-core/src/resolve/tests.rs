@@ -18,8 +18,11 @@ fn assert_resolves(r: &Resolver, cases: &[(&str, Option<&str>)]) {
     }
 }
 
-/// Module sources, each with paths and what they resolve to there (`None`: nothing).
-const IN_A_MODULE: &[(&str, &[(&str, Option<&str>)])] = &[
+/// Paths and what each resolves to (`None`: nothing).
+type Resolutions = &'static [(&'static str, Option<&'static str>)];
+
+/// Module sources, each with paths and what they resolve to there.
+const IN_A_MODULE: &[(&str, Resolutions)] = &[
     // `use` items: aliases, groups, `self`.
     (
         "use std::fs; use tokio::fs as tfs; use std::{thread::{self, sleep as nap}, io::Read};
