@@ -17,7 +17,11 @@ use crate::finding::Severity;
 use serde::Deserialize;
 use std::collections::HashMap;
 
-toml_table!(Catalog from RawCatalog, include_str!("../rules/blocking-apis.toml"), "rules/blocking-apis.toml");
+toml_table!(
+    Catalog from RawCatalog,
+    include_str!("../rules/blocking-apis.toml"),
+    "rules/blocking-apis.toml"
+);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -4,7 +4,11 @@
 
 use serde::Deserialize;
 
-toml_table!(BusyWait from RawBusyWait, include_str!("../../rules/busy-wait.toml"), "rules/busy-wait.toml");
+toml_table!(
+    BusyWait from RawBusyWait,
+    include_str!("../../rules/busy-wait.toml"),
+    "rules/busy-wait.toml"
+);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

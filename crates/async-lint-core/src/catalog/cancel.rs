@@ -5,7 +5,11 @@
 use serde::Deserialize;
 use std::collections::HashMap;
 
-toml_table!(CancelSafety from RawCancel, include_str!("../../rules/cancel-safety.toml"), "rules/cancel-safety.toml");
+toml_table!(
+    CancelSafety from RawCancel,
+    include_str!("../../rules/cancel-safety.toml"),
+    "rules/cancel-safety.toml"
+);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -4,7 +4,11 @@
 
 use serde::Deserialize;
 
-toml_table!(AwaitGuards from RawGuards, include_str!("../../rules/await-guards.toml"), "rules/await-guards.toml");
+toml_table!(
+    AwaitGuards from RawGuards,
+    include_str!("../../rules/await-guards.toml"),
+    "rules/await-guards.toml"
+);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -4,7 +4,11 @@
 
 use serde::Deserialize;
 
-toml_table!(Runtimes from RawRuntimes, include_str!("../../rules/runtimes.toml"), "rules/runtimes.toml");
+toml_table!(
+    Runtimes from RawRuntimes,
+    include_str!("../../rules/runtimes.toml"),
+    "rules/runtimes.toml"
+);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]

@@ -31,7 +31,8 @@ impl Rule for LockAcrossAwait {
     }
 }
 
-/// Other guards that must not cross an await are guard-across-await's.
+/// Reports the lock guards and `RefCell` borrows held across an await point (other guards
+/// that must not cross one are guard-across-await's).
 fn report_all(cx: &Context<'_>, held: Vec<Crossing>, out: &mut Vec<Finding>) {
     for c in held {
         if !clippy_allowed(cx, &c.guard) {
