@@ -4,6 +4,8 @@
 //! The `returns` tables are what lets the context follow a receiver's type through `let`
 //! bindings (`let f = File::open(p)?; f.read_to_string(..)`), so they are shared by all rules.
 
+#[macro_use]
+mod table;
 pub mod busy_wait;
 pub mod cancel;
 pub mod guards;
@@ -14,9 +16,12 @@ pub mod runtime;
 use crate::finding::Severity;
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
-const BUILTIN: &str = include_str!("../rules/blocking-apis.toml");
+toml_table!(
+    Catalog from RawCatalog,
+    include_str!("../rules/blocking-apis.toml"),
+    "rules/blocking-apis.toml"
+);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -87,15 +92,11 @@ struct RawAlias {
 /// What to use instead of a blocking API: an async fn taking the same arguments, per runtime,
 /// or advice in words.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case", default)]
 pub struct Replacement {
-    #[serde(default)]
     pub instead: Option<String>,
-    #[serde(default)]
     pub tokio: Option<String>,
-    #[serde(default)]
     pub async_std: Option<String>,
-    #[serde(default)]
     pub smol: Option<String>,
 }
 
@@ -133,16 +134,8 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The built-in catalogue. It is part of the binary, so a broken table is a build defect
-    /// caught by the test suite, never a user-facing error.
-    pub fn builtin() -> &'static Catalog {
-        static CATALOG: OnceLock<Catalog> = OnceLock::new();
-        CATALOG.get_or_init(|| Catalog::parse(BUILTIN).expect("rules/blocking-apis.toml is valid"))
-    }
-
-    /// Parses a catalogue in the format of `rules/blocking-apis.toml`.
-    pub fn parse(text: &str) -> Result<Catalog, toml::de::Error> {
-        let raw: RawCatalog = toml::from_str(text)?;
+    /// The table built from its raw form.
+    fn from_raw(raw: RawCatalog) -> Catalog {
         let mut cat = Catalog::default();
         for a in raw.alias {
             for p in a.paths {
@@ -194,7 +187,7 @@ impl Catalog {
                 }
             }
         }
-        Ok(cat)
+        cat
     }
 
     /// The canonical name of a resolved path: a type alias, or a path through one

@@ -503,67 +503,64 @@ mod tests {
 
     #[test]
     fn removes_a_name_from_any_shape_of_use_tree() {
-        assert_eq!(
-            remove_names("use std::thread::sleep;\nfn a() {}\n", &["sleep"]),
-            "fn a() {}\n"
-        );
-        assert_eq!(
-            remove_names("use std::{fs, io};\n", &["fs"]),
-            "use std::io;\n"
-        );
-        assert_eq!(
-            remove_names("use std::{io, fs};\n", &["fs"]),
-            "use std::io;\n"
-        );
-        assert_eq!(
-            remove_names("use std::fs::{self, File};\n", &["File"]),
-            "use std::fs::{self};\n"
-        );
-        assert_eq!(
-            remove_names("use std::{io, fs, net};\n", &["fs"]),
-            "use std::{io, net};\n"
-        );
-        assert_eq!(
-            remove_names("use std::{fs::{self, File}, io};\n", &["fs"]),
-            "use std::{fs::File, io};\n"
-        );
-        assert_eq!(remove_names("use std::{fs};\n", &["fs"]), "");
-        assert_eq!(remove_names("use std::fs as sfs;\n", &["sfs"]), "");
-        assert_eq!(
-            remove_names("use std::fs as sfs;\n", &["fs"]),
-            "use std::fs as sfs;\n"
-        );
-        assert_eq!(
-            remove_names("use std::{\n    fs,\n    io::{self, Read},\n};\n", &["fs"]),
-            "use std::io::{self, Read};\n"
-        );
-        assert_eq!(
-            remove_names("use std::{\n    io::Read,\n    fs,\n};\n", &["fs"]),
-            "use std::io::Read;\n"
-        );
-        assert_eq!(remove_names("use a::*;\n", &["a"]), "use a::*;\n");
-        assert_eq!(
-            remove_names(
+        // (source, the names no longer used, the source after the fix)
+        let cases: &[(&str, &[&str], &str)] = &[
+            (
+                "use std::thread::sleep;\nfn a() {}\n",
+                &["sleep"],
+                "fn a() {}\n",
+            ),
+            ("use std::{fs, io};\n", &["fs"], "use std::io;\n"),
+            ("use std::{io, fs};\n", &["fs"], "use std::io;\n"),
+            (
+                "use std::fs::{self, File};\n",
+                &["File"],
+                "use std::fs::{self};\n",
+            ),
+            (
+                "use std::{io, fs, net};\n",
+                &["fs"],
+                "use std::{io, net};\n",
+            ),
+            (
+                "use std::{fs::{self, File}, io};\n",
+                &["fs"],
+                "use std::{fs::File, io};\n",
+            ),
+            ("use std::{fs};\n", &["fs"], ""),
+            ("use std::fs as sfs;\n", &["sfs"], ""),
+            ("use std::fs as sfs;\n", &["fs"], "use std::fs as sfs;\n"),
+            (
+                "use std::{\n    fs,\n    io::{self, Read},\n};\n",
+                &["fs"],
+                "use std::io::{self, Read};\n",
+            ),
+            (
+                "use std::{\n    io::Read,\n    fs,\n};\n",
+                &["fs"],
+                "use std::io::Read;\n",
+            ),
+            ("use a::*;\n", &["a"], "use a::*;\n"),
+            (
                 "use std::{\n    net, thread,\n    time::Duration,\n};\n",
-                &["thread"]
+                &["thread"],
+                "use std::{\n    net,\n    time::Duration,\n};\n",
             ),
-            "use std::{\n    net,\n    time::Duration,\n};\n"
-        );
-        assert_eq!(
-            remove_names("use std::{fs, io, net, thread};\n", &["fs", "io", "thread"]),
-            "use std::net;\n"
-        );
-        assert_eq!(
-            remove_names(
+            (
+                "use std::{fs, io, net, thread};\n",
+                &["fs", "io", "thread"],
+                "use std::net;\n",
+            ),
+            (
                 "use std::{fs, io, net, thread, time};\n",
-                &["fs", "io", "thread"]
+                &["fs", "io", "thread"],
+                "use std::{net, time};\n",
             ),
-            "use std::{net, time};\n"
-        );
-        assert_eq!(
-            remove_names("fn f() { use std::fs; }\n", &["fs"]),
-            "fn f() { }\n"
-        );
+            ("fn f() { use std::fs; }\n", &["fs"], "fn f() { }\n"),
+        ];
+        for (src, names, want) in cases {
+            assert_eq!(remove_names(src, names), *want, "{src:?} without {names:?}");
+        }
     }
 
     /// A file with its findings, and the fixes computed for it.

@@ -80,36 +80,17 @@ pub struct PatName {
 /// The names a pattern binds, in order. Capitalised identifiers are taken for constants and
 /// unit variants (`None`, `MAX`), not bindings.
 pub fn pat_names(p: &Pat) -> Vec<PatName> {
-    let mut out = Vec::new();
-    collect_pat(p, &mut out);
-    out
-}
-
-fn collect_pat(p: &Pat, out: &mut Vec<PatName>) {
-    match p {
-        Pat::Ident(pi) => {
-            let name = pi.ident.to_string();
-            if is_local_name(&name) && !out.iter().any(|n| n.name == name) {
-                out.push(PatName {
-                    name,
-                    mutable: pi.mutability.is_some(),
-                });
-            }
-            if let Some((_, sub)) = &pi.subpat {
-                collect_pat(sub, out);
-            }
+    let mut out: Vec<PatName> = Vec::new();
+    for pi in crate::syntax::pat_idents(p) {
+        let name = pi.ident.to_string();
+        if is_local_name(&name) && !out.iter().any(|n| n.name == name) {
+            out.push(PatName {
+                name,
+                mutable: pi.mutability.is_some(),
+            });
         }
-        Pat::Type(t) => collect_pat(&t.pat, out),
-        Pat::Reference(r) => collect_pat(&r.pat, out),
-        Pat::Paren(p) => collect_pat(&p.pat, out),
-        Pat::Guard(g) => collect_pat(&g.pat, out),
-        Pat::Tuple(t) => t.elems.iter().for_each(|p| collect_pat(p, out)),
-        Pat::TupleStruct(t) => t.elems.iter().for_each(|p| collect_pat(p, out)),
-        Pat::Struct(s) => s.fields.iter().for_each(|f| collect_pat(&f.pat, out)),
-        Pat::Slice(s) => s.elems.iter().for_each(|p| collect_pat(p, out)),
-        Pat::Or(o) => o.cases.iter().for_each(|p| collect_pat(p, out)),
-        _ => {}
     }
+    out
 }
 
 /// Does this `let` give exclusive access to what it binds: `let mut x`, `let x: &mut T`,

@@ -19,6 +19,7 @@
 //! own, so a guard of the enclosing fn is not held across the awaits inside it.
 
 mod chain;
+mod crossing;
 mod extra;
 mod hooks;
 mod scan;
@@ -26,6 +27,7 @@ mod send_hazards;
 
 use crate::context::{Context, Need};
 use crate::source::Span;
+pub use crossing::{AwaitPoint, Crossing};
 use scan::TempScan;
 pub use send_hazards::describe;
 use std::collections::{HashMap, HashSet};
@@ -259,4 +261,17 @@ impl Guards {
 /// Guards are only tracked where they can meet an await: directly in an async body.
 fn frame_is_async(cx: &Context<'_>) -> bool {
     cx.innermost_frame().is_some_and(|f| f.kind.is_async())
+}
+
+/// The one name a `let` pattern binds, with its type annotation if written: `g`, `g: T`
+/// (`None` for a destructuring pattern or an `@` binding).
+fn bound_name(pat: &syn::Pat) -> Option<(syn::Ident, Option<&syn::Type>)> {
+    match pat {
+        syn::Pat::Ident(pi) if pi.subpat.is_none() => Some((pi.ident.clone(), None)),
+        syn::Pat::Type(t) => match &*t.pat {
+            syn::Pat::Ident(pi) if pi.subpat.is_none() => Some((pi.ident.clone(), Some(&*t.ty))),
+            _ => None,
+        },
+        _ => None,
+    }
 }

@@ -42,4 +42,4 @@ pub mod guards;
 
 pub use crate::context::{Analysis, Need, LOOP_BOUNDS};
 pub use closures::{BoundClosures, CLOSURE_BLOCKS};
-pub use guards::{Guard, Guards, GUARDS};
+pub use guards::{AwaitPoint, Crossing, Guard, Guards, GUARDS};

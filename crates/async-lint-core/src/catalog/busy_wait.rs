@@ -3,9 +3,12 @@
 //! waiting loop may do besides.
 
 use serde::Deserialize;
-use std::sync::OnceLock;
 
-const BUILTIN: &str = include_str!("../../rules/busy-wait.toml");
+toml_table!(
+    BusyWait from RawBusyWait,
+    include_str!("../../rules/busy-wait.toml"),
+    "rules/busy-wait.toml"
+);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,13 +41,10 @@ pub struct StateRead {
 
 /// Fns, methods and macros, by resolved path or by name.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Names {
-    #[serde(default)]
     pub paths: Vec<String>,
-    #[serde(default)]
     pub methods: Vec<String>,
-    #[serde(default)]
     pub macros: Vec<String>,
 }
 
@@ -71,20 +71,13 @@ pub struct BusyWait {
 }
 
 impl BusyWait {
-    /// The built-in vocabulary; a broken table is a build defect caught by the test suite.
-    pub fn builtin() -> &'static BusyWait {
-        static BUSY: OnceLock<BusyWait> = OnceLock::new();
-        BUSY.get_or_init(|| BusyWait::parse(BUILTIN).expect("rules/busy-wait.toml is valid"))
-    }
-
-    /// Parses a vocabulary in the format of `rules/busy-wait.toml`.
-    pub fn parse(text: &str) -> Result<BusyWait, toml::de::Error> {
-        let raw: RawBusyWait = toml::from_str(text)?;
-        Ok(BusyWait {
+    /// The table built from its raw form.
+    fn from_raw(raw: RawBusyWait) -> BusyWait {
+        BusyWait {
             state: raw.state,
             timers: raw.timers,
             idle: raw.idle,
-        })
+        }
     }
 
     /// Is `name` a method of some state read? (A cheap check before types are looked up.)
@@ -129,27 +122,45 @@ mod tests {
     #[test]
     fn builtin_busy_wait_vocabulary_loads_and_answers() {
         let b = BusyWait::builtin();
-        let what = |n, r, o| b.method_read(n, r, o).map(|s| s.what.as_str());
-        assert_eq!(what("load", None, true), Some("an atomic to change"));
-        assert_eq!(
-            what("load", None, false),
-            None,
-            "an unknown `load` needs its type"
-        );
-        assert_eq!(
-            what("load", Some("std::sync::atomic::AtomicBool"), false),
-            Some("an atomic to change")
-        );
-        assert_eq!(what("try_recv", None, false), Some("a message"));
-        assert_eq!(
-            what("is_closed", None, false),
-            None,
-            "a connection's is remote"
-        );
-        assert_eq!(
-            what("lock", Some("std::sync::Mutex"), false),
-            Some("state behind a lock to change")
-        );
+        // (method, receiver type, `Ordering` argument, the read it is, why)
+        let cases = [
+            (
+                "load",
+                None,
+                true,
+                Some("an atomic to change"),
+                "an atomic load",
+            ),
+            (
+                "load",
+                None,
+                false,
+                None,
+                "an unknown `load` needs its type",
+            ),
+            (
+                "load",
+                Some("std::sync::atomic::AtomicBool"),
+                false,
+                Some("an atomic to change"),
+                "a typed atomic",
+            ),
+            ("try_recv", None, false, Some("a message"), "a channel"),
+            ("is_closed", None, false, None, "a connection's is remote"),
+            (
+                "lock",
+                Some("std::sync::Mutex"),
+                false,
+                Some("state behind a lock to change"),
+                "a lock",
+            ),
+        ];
+        for (method, receiver, ordering, read, why) in cases {
+            let got = b
+                .method_read(method, receiver, ordering)
+                .map(|s| s.what.as_str());
+            assert_eq!(got, read, "{why}");
+        }
         assert!(b.path_read("std::sync::Arc::strong_count").is_some());
         assert!(b.timers.has_path("tokio::time::sleep") && b.timers.has_method("tick"));
         assert!(b.idle.has_macro("debug") && b.idle.has_method("elapsed"));

@@ -4,9 +4,12 @@
 
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
-const BUILTIN: &str = include_str!("../../rules/cancel-safety.toml");
+toml_table!(
+    CancelSafety from RawCancel,
+    include_str!("../../rules/cancel-safety.toml"),
+    "rules/cancel-safety.toml"
+);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -93,17 +96,8 @@ pub struct CancelSafety {
 }
 
 impl CancelSafety {
-    /// The built-in catalogue; a broken table is a build defect caught by the test suite.
-    pub fn builtin() -> &'static CancelSafety {
-        static CANCEL: OnceLock<CancelSafety> = OnceLock::new();
-        CANCEL.get_or_init(|| {
-            CancelSafety::parse(BUILTIN).expect("rules/cancel-safety.toml is valid")
-        })
-    }
-
-    /// Parses a catalogue in the format of `rules/cancel-safety.toml`.
-    pub fn parse(text: &str) -> Result<CancelSafety, toml::de::Error> {
-        let raw: RawCancel = toml::from_str(text)?;
+    /// The table built from its raw form.
+    fn from_raw(raw: RawCancel) -> CancelSafety {
         let mut cat = CancelSafety::default();
         for s in raw.select {
             cat.select.extend(s.paths);
@@ -134,7 +128,7 @@ impl CancelSafety {
                 cat.methods.entry(n).or_default().push(op.clone());
             }
         }
-        Ok(cat)
+        cat
     }
 
     /// Is the resolved path a macro whose arms race (`tokio::select`)?

@@ -3,9 +3,12 @@
 //! receivers, and how messages explain them.
 
 use serde::Deserialize;
-use std::sync::OnceLock;
 
-const BUILTIN: &str = include_str!("../../rules/await-guards.toml");
+toml_table!(
+    AwaitGuards from RawGuards,
+    include_str!("../../rules/await-guards.toml"),
+    "rules/await-guards.toml"
+);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -42,17 +45,9 @@ pub struct AwaitGuards {
 }
 
 impl AwaitGuards {
-    /// The built-in catalogue; a broken table is a build defect caught by the test suite.
-    pub fn builtin() -> &'static AwaitGuards {
-        static GUARDS: OnceLock<AwaitGuards> = OnceLock::new();
-        GUARDS
-            .get_or_init(|| AwaitGuards::parse(BUILTIN).expect("rules/await-guards.toml is valid"))
-    }
-
-    /// Parses a catalogue in the format of `rules/await-guards.toml`.
-    pub fn parse(text: &str) -> Result<AwaitGuards, toml::de::Error> {
-        let raw: RawGuards = toml::from_str(text)?;
-        Ok(AwaitGuards { guards: raw.guard })
+    /// The table built from its raw form.
+    fn from_raw(raw: RawGuards) -> AwaitGuards {
+        AwaitGuards { guards: raw.guard }
     }
 
     /// Does any catalogued guard come from a method of this name? (A cheap check before

@@ -3,9 +3,12 @@
 //! on a current-thread one, and the calls that need a runtime on the calling thread.
 
 use serde::Deserialize;
-use std::sync::OnceLock;
 
-const BUILTIN: &str = include_str!("../../rules/runtimes.toml");
+toml_table!(
+    Runtimes from RawRuntimes,
+    include_str!("../../rules/runtimes.toml"),
+    "rules/runtimes.toml"
+);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -115,27 +118,18 @@ pub struct Runtimes {
 }
 
 impl Runtimes {
-    /// The built-in catalogue; a broken table is a build defect caught by the test suite.
-    pub fn builtin() -> &'static Runtimes {
-        static RUNTIMES: OnceLock<Runtimes> = OnceLock::new();
-        RUNTIMES.get_or_init(|| Runtimes::parse(BUILTIN).expect("rules/runtimes.toml is valid"))
-    }
-
-    /// Parses a catalogue in the format of `rules/runtimes.toml`.
-    pub fn parse(text: &str) -> Result<Runtimes, toml::de::Error> {
-        let raw: RawRuntimes = toml::from_str(text)?;
+    /// The table built from its raw form.
+    fn from_raw(raw: RawRuntimes) -> Runtimes {
         let mut cat = Runtimes::default();
         for a in raw.attribute {
             let attr = RuntimeAttribute {
                 flavor: a.flavor,
                 fixed: a.fixed,
             };
-            cat.attributes
-                .extend(a.paths.into_iter().map(|p| (p, attr.clone())));
+            cat.attributes.extend(each_name(a.paths, &attr));
         }
         for b in raw.builder {
-            cat.builders
-                .extend(b.paths.into_iter().map(|p| (p, b.flavor)));
+            cat.builders.extend(each_name(b.paths, &b.flavor));
         }
         for b in raw.block_in_place {
             cat.block_in_place.extend(b.paths);
@@ -145,10 +139,8 @@ impl Runtimes {
                 kind: n.kind,
                 why: n.why,
             };
-            cat.needs
-                .extend(n.paths.into_iter().map(|p| (p, need.clone())));
-            cat.needs_methods
-                .extend(n.methods.into_iter().map(|m| (m, need.clone())));
+            cat.needs.extend(each_name(n.paths, &need));
+            cat.needs_methods.extend(each_name(n.methods, &need));
         }
         for p in raw.probe {
             cat.probes.extend(p.paths);
@@ -156,7 +148,7 @@ impl Runtimes {
         for p in raw.catch_panics {
             cat.catch_panics.extend(p.paths);
         }
-        Ok(cat)
+        cat
     }
 
     /// The runtime attribute at a resolved path (`tokio::test`).
@@ -252,6 +244,11 @@ impl Runtimes {
 
 fn last(path: &str) -> &str {
     path.rsplit("::").next().unwrap_or(path)
+}
+
+/// Each name an entry lists, paired with what the entry says of them.
+fn each_name<T: Clone>(names: Vec<String>, value: &T) -> impl Iterator<Item = (String, T)> + '_ {
+    names.into_iter().map(move |n| (n, value.clone()))
 }
 
 #[cfg(test)]

@@ -47,19 +47,9 @@ fn peel(ty: &Type) -> &Type {
 /// `std::path::Path` for a bound `AsRef<Path>` (or `AsRef<std::path::Path>`) among `bounds`.
 fn as_ref_target<'b>(
     cx: &Context<'_>,
-    mut bounds: impl Iterator<Item = &'b TypeParamBound>,
+    bounds: impl Iterator<Item = &'b TypeParamBound>,
 ) -> Option<String> {
-    bounds.find_map(|b| {
-        let TypeParamBound::Trait(t) = b else {
-            return None;
-        };
-        let seg = t.path.segments.last()?;
-        if seg.ident != "AsRef" {
-            return None;
-        }
-        let syn::PathArguments::AngleBracketed(args) = &seg.arguments else {
-            return None;
-        };
+    crate::syntax::bound_args(bounds, "AsRef").find_map(|args| {
         let Some(syn::GenericArgument::Type(inner)) = args.args.first() else {
             return None;
         };

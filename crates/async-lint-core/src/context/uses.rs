@@ -69,22 +69,9 @@ pub fn binding_name(pat: &syn::Pat) -> Option<&syn::Ident> {
 
 /// Does a pattern bind `name` anywhere?
 pub fn binds(pat: &syn::Pat, name: &str) -> bool {
-    use syn::Pat;
-    match pat {
-        Pat::Ident(pi) => {
-            pi.ident == name || pi.subpat.as_ref().is_some_and(|(_, p)| binds(p, name))
-        }
-        Pat::Type(pt) => binds(&pt.pat, name),
-        Pat::Tuple(t) => t.elems.iter().any(|p| binds(p, name)),
-        Pat::TupleStruct(t) => t.elems.iter().any(|p| binds(p, name)),
-        Pat::Struct(s) => s.fields.iter().any(|f| binds(&f.pat, name)),
-        Pat::Slice(s) => s.elems.iter().any(|p| binds(p, name)),
-        Pat::Or(o) => o.cases.iter().any(|p| binds(p, name)),
-        Pat::Reference(r) => binds(&r.pat, name),
-        Pat::Paren(p) => binds(&p.pat, name),
-        Pat::Guard(g) => binds(&g.pat, name),
-        _ => false,
-    }
+    crate::syntax::pat_idents(pat)
+        .iter()
+        .any(|pi| pi.ident == name)
 }
 
 pub use crate::syntax::strip;

@@ -319,19 +319,9 @@ pub fn future_output(ty: &syn::Type) -> Option<&syn::Type> {
 }
 
 fn bounds_output<'t>(
-    mut bounds: impl Iterator<Item = &'t syn::TypeParamBound>,
+    bounds: impl Iterator<Item = &'t syn::TypeParamBound>,
 ) -> Option<&'t syn::Type> {
-    bounds.find_map(|b| {
-        let syn::TypeParamBound::Trait(t) = b else {
-            return None;
-        };
-        let seg = t.path.segments.last()?;
-        if seg.ident != "Future" {
-            return None;
-        }
-        let syn::PathArguments::AngleBracketed(args) = &seg.arguments else {
-            return None;
-        };
+    crate::syntax::bound_args(bounds, "Future").find_map(|args| {
         args.args.iter().find_map(|a| match a {
             syn::GenericArgument::AssocType(at) if at.ident == "Output" => Some(&at.ty),
             _ => None,

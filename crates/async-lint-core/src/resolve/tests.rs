@@ -11,60 +11,66 @@ fn path(s: &str) -> syn::Path {
     syn::parse_str(s).expect("test path parses")
 }
 
-#[test]
-fn use_items_aliases_groups_and_self() {
-    let r = resolver(
-        "use std::fs; use tokio::fs as tfs; use std::{thread::{self, sleep as nap}, io::Read};
-         use self::inner::helper; mod inner {}",
-    );
-    assert_eq!(
-        r.resolve(&path("fs::read")).as_deref(),
-        Some("std::fs::read")
-    );
-    assert_eq!(
-        r.resolve(&path("tfs::read")).as_deref(),
-        Some("tokio::fs::read")
-    );
-    assert_eq!(
-        r.resolve(&path("thread::sleep")).as_deref(),
-        Some("std::thread::sleep")
-    );
-    assert_eq!(
-        r.resolve(&path("nap")).as_deref(),
-        Some("std::thread::sleep")
-    );
-    assert_eq!(
-        r.resolve(&path("helper")).as_deref(),
-        Some("crate::inner::helper")
-    );
-    assert_eq!(
-        r.resolve(&path("inner::x")).as_deref(),
-        Some("crate::inner::x")
-    );
-    assert_eq!(
-        r.resolve(&path("::std::fs::read")).as_deref(),
-        Some("std::fs::read")
-    );
+/// Asserts what each path resolves to (`None`: it does not resolve).
+fn assert_resolves(r: &Resolver, cases: &[(&str, Option<&str>)]) {
+    for (p, want) in cases {
+        assert_eq!(r.resolve(&path(p)).as_deref(), *want, "resolving `{p}`");
+    }
 }
 
+/// Paths and what each resolves to (`None`: nothing).
+type Resolutions = &'static [(&'static str, Option<&'static str>)];
+
+/// Module sources, each with paths and what they resolve to there.
+const IN_A_MODULE: &[(&str, Resolutions)] = &[
+    // `use` items: aliases, groups, `self`.
+    (
+        "use std::fs; use tokio::fs as tfs; use std::{thread::{self, sleep as nap}, io::Read};
+         use self::inner::helper; mod inner {}",
+        &[
+            ("fs::read", Some("std::fs::read")),
+            ("tfs::read", Some("tokio::fs::read")),
+            ("thread::sleep", Some("std::thread::sleep")),
+            ("nap", Some("std::thread::sleep")),
+            ("helper", Some("crate::inner::helper")),
+            ("inner::x", Some("crate::inner::x")),
+            ("::std::fs::read", Some("std::fs::read")),
+        ],
+    ),
+    // An unknown single name does not resolve; a path of several segments names a crate.
+    (
+        "fn sleep() {}",
+        &[
+            ("sleep", Some("crate::sleep")),
+            ("read", None),
+            ("fs::read", Some("fs::read")),
+        ],
+    ),
+    // An import through a module of its own name.
+    (
+        "mod build; pub use build::{build, watch};",
+        &[
+            ("build", Some("crate::build::build")),
+            ("build::other", Some("crate::build::other")),
+            ("watch", Some("crate::build::watch")),
+        ],
+    ),
+];
+
 #[test]
-fn unknown_single_names_do_not_resolve_and_multi_segment_paths_are_crates() {
-    let r = resolver("fn sleep() {}");
-    assert_eq!(r.resolve(&path("sleep")).as_deref(), Some("crate::sleep"));
-    assert_eq!(r.resolve(&path("read")), None);
-    assert_eq!(r.resolve(&path("fs::read")).as_deref(), Some("fs::read"));
+fn resolves_the_paths_of_a_module() {
+    for (src, cases) in IN_A_MODULE {
+        assert_resolves(&resolver(src), cases);
+    }
 }
 
 #[test]
 fn local_items_shadow_and_blocks_nest() {
     let mut r = resolver("use std::thread::sleep;");
-    assert_eq!(
-        r.resolve(&path("sleep")).as_deref(),
-        Some("std::thread::sleep")
-    );
+    assert_resolves(&r, &[("sleep", Some("std::thread::sleep"))]);
     let block: syn::Block = syn::parse_str("{ fn sleep() {} }").expect("parses");
     r.push(Scope::block(vec!["crate".into()], &block.stmts));
-    assert_eq!(r.resolve(&path("sleep")).as_deref(), Some("crate::sleep"));
+    assert_resolves(&r, &[("sleep", Some("crate::sleep"))]);
     r.pop();
     let inner: syn::File = syn::parse_str("use super::*;").expect("parses");
     r.push(Scope::module(
@@ -87,28 +93,8 @@ fn super_and_types_through_smart_pointers() {
         vec!["crate".into(), "a".into(), "b".into()],
         &file.items,
     ));
-    assert_eq!(
-        r.resolve(&path("Thing")).as_deref(),
-        Some("crate::a::Thing")
-    );
+    assert_resolves(&r, &[("Thing", Some("crate::a::Thing"))]);
     let r = resolver("use std::sync::{Arc, Mutex};");
     let ty: syn::Type = syn::parse_str("&Arc<Mutex<Vec<u8>>>").expect("parses");
     assert_eq!(r.resolve_type(&ty).as_deref(), Some("std::sync::Mutex"));
-}
-
-#[test]
-fn an_import_through_a_module_of_its_own_name() {
-    let r = resolver("mod build; pub use build::{build, watch};");
-    assert_eq!(
-        r.resolve(&path("build")).as_deref(),
-        Some("crate::build::build")
-    );
-    assert_eq!(
-        r.resolve(&path("build::other")).as_deref(),
-        Some("crate::build::other")
-    );
-    assert_eq!(
-        r.resolve(&path("watch")).as_deref(),
-        Some("crate::build::watch")
-    );
 }

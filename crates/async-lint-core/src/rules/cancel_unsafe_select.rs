@@ -41,9 +41,10 @@ impl Rule for CancelUnsafeSelect {
         };
         for (i, arm) in arms.iter().enumerate() {
             let Some(future) = &arm.future else { continue };
-            let Some(hit) = lossy(cx, cat, future, lp) else {
-                continue;
-            };
+            let hit = awaited_in(future)
+                .into_iter()
+                .find_map(|e| operation(cx, cat, e, lp));
+            let Some(hit) = hit else { continue };
             // Lost work matters only if the loop goes on after another arm wins.
             let Some(rival) = arms
                 .iter()
@@ -87,26 +88,19 @@ fn select_macro(cx: &Context<'_>, cat: &CancelSafety, mac: &syn::Macro) -> Optio
     }
 }
 
-/// The operation in an arm's future that loses work when the future is dropped: the future
-/// itself (wrappers such as `.fuse()` and `Box::pin` peeled), or an operation awaited in an
+/// What an arm's future runs that may lose work when the future is dropped: the future
+/// itself (wrappers such as `.fuse()` and `Box::pin` peeled), or the operations awaited in an
 /// `async` block given as the future. A reference to a future (`&mut fut`) made before the
 /// loop is not made afresh, and a crate fn is not followed.
-fn lossy<'e>(
-    cx: &Context<'_>,
-    cat: &'static CancelSafety,
-    future: &'e Expr,
-    lp: &Loop,
-) -> Option<Hit<'e>> {
-    let fut = task_future(future);
-    if let Expr::Async(a) = fut {
-        let mut awaited = Awaited(Vec::new());
-        awaited.visit_block(&a.block);
-        return awaited
-            .0
-            .into_iter()
-            .find_map(|e| operation(cx, cat, task_future(e), lp));
+fn awaited_in(future: &Expr) -> Vec<&Expr> {
+    match task_future(future) {
+        Expr::Async(a) => {
+            let mut awaited = Awaited(Vec::new());
+            awaited.visit_block(&a.block);
+            awaited.0.into_iter().map(task_future).collect()
+        }
+        fut => vec![fut],
     }
-    operation(cx, cat, fut, lp)
 }
 
 /// The catalogued operation `e` calls, when it is not cancel safe and its partial work is not

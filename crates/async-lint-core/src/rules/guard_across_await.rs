@@ -1,14 +1,11 @@
 //! The `guard-across-await` rule; its docs are one page, `rules/guard-across-await.md`.
 
-use super::lock_across_await::first_await;
 use super::Rule;
-use crate::analyses::Guard;
-use crate::analyses::{Guards, GUARDS};
+use crate::analyses::{AwaitPoint, Crossing, Guards, GUARDS};
 use crate::catalog::guards::AwaitGuards;
 use crate::config::RuleSettings;
 use crate::context::Context;
 use crate::finding::Finding;
-use crate::source::Span;
 use syn::Expr;
 
 // As lock-across-await: await points only count in async bodies.
@@ -38,50 +35,22 @@ impl Rule for GuardAcrossAwait {
     }
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
-        let Expr::Await(aw) = expr else { return };
-        let mut held = cx.get::<Guards>().across_await(cx, aw);
-        held.retain(|g| !g.is_lock());
-        if held.is_empty() {
-            return;
-        }
-        let span_of = |a: &syn::ExprAwait| cx.span(&a.dot_token).to(cx.span(&a.await_token));
-        let (outer, first) = (span_of(aw), span_of(first_await(aw)));
-        for g in held {
-            let at = if g.origin.end <= first.start {
-                first
-            } else {
-                outer
-            };
-            if let Some(f) = report(cx, &g, at, "the `.await`") {
-                out.push(f);
-            }
-        }
+        let held = cx
+            .get::<Guards>()
+            .crossings(cx, AwaitPoint::Expr(expr), |g| !g.is_lock());
+        out.extend(held.iter().filter_map(|c| report(cx, c)));
     }
 
     fn check_macro(&self, cx: &Context<'_>, mac: &syn::Macro, out: &mut Vec<Finding>) {
-        let mut held = cx.get::<Guards>().across_macro(cx, mac);
-        held.retain(|g| !g.is_lock());
-        if held.is_empty() {
-            return;
-        }
-        let name = mac
-            .path
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect::<Vec<_>>()
-            .join("::");
-        let at = cx.span(&mac.path).to(cx.span(&mac.bang_token));
-        let what = format!("the await inside `{name}!`");
-        for g in held {
-            if let Some(f) = report(cx, &g, at, &what) {
-                out.push(f);
-            }
-        }
+        let held = cx
+            .get::<Guards>()
+            .crossings(cx, AwaitPoint::Macro(mac), |g| !g.is_lock());
+        out.extend(held.iter().filter_map(|c| report(cx, c)));
     }
 }
 
-fn report(cx: &Context<'_>, g: &Guard, at: Span, what: &str) -> Option<Finding> {
+fn report(cx: &Context<'_>, c: &Crossing) -> Option<Finding> {
+    let (g, at, what) = (&c.guard, c.at, &c.what);
     let name = g.name.as_deref();
     if let Some(api) = AwaitGuards::builtin().by_type(&g.lock) {
         let held = match name {

@@ -1,11 +1,9 @@
 //! The `lock-across-await` rule; its docs are one page, `rules/lock-across-await.md`.
 
 use super::Rule;
-use crate::analyses::Guard;
-use crate::analyses::{Guards, GUARDS};
+use crate::analyses::{AwaitPoint, Crossing, Guard, Guards, GUARDS};
 use crate::context::Context;
 use crate::finding::Finding;
-use crate::source::Span;
 use syn::Expr;
 
 // Await points (`.await`, `select!`, `join!`) only count in async bodies: `async` fns,
@@ -19,67 +17,27 @@ impl Rule for LockAcrossAwait {
     rule_meta!();
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {
-        let Expr::Await(aw) = expr else { return };
-        let mut held = cx.get::<Guards>().across_await(cx, aw);
-        // Other guards that must not cross an await are guard-across-await's.
-        held.retain(Guard::is_lock);
-        if held.is_empty() {
-            return;
-        }
-        let span_of = |a: &syn::ExprAwait| cx.span(&a.dot_token).to(cx.span(&a.await_token));
-        let (outer, first) = (span_of(aw), span_of(first_await(aw)));
-        for g in held {
-            // A guard taken before the chain is first held across its innermost `.await`.
-            let at = if g.origin.end <= first.start {
-                first
-            } else {
-                outer
-            };
-            if !clippy_allowed(cx, &g) {
-                out.push(report(&g, at, "the `.await`"));
-            }
-        }
+        let held = cx
+            .get::<Guards>()
+            .crossings(cx, AwaitPoint::Expr(expr), Guard::is_lock);
+        report_all(cx, held, out);
     }
 
     fn check_macro(&self, cx: &Context<'_>, mac: &syn::Macro, out: &mut Vec<Finding>) {
-        let mut held = cx.get::<Guards>().across_macro(cx, mac);
-        held.retain(Guard::is_lock);
-        if held.is_empty() {
-            return;
-        }
-        let name = mac
-            .path
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect::<Vec<_>>()
-            .join("::");
-        let at = cx.span(&mac.path).to(cx.span(&mac.bang_token));
-        let what = format!("the await inside `{name}!`");
-        for g in held {
-            if !clippy_allowed(cx, &g) {
-                out.push(report(&g, at, &what));
-            }
-        }
+        let held = cx
+            .get::<Guards>()
+            .crossings(cx, AwaitPoint::Macro(mac), Guard::is_lock);
+        report_all(cx, held, out);
     }
 }
 
-/// The `.await` of a chain that runs first: the inner one of `a.f().await.g().await`.
-pub(super) fn first_await(aw: &syn::ExprAwait) -> &syn::ExprAwait {
-    let mut first = aw;
-    let mut e = &*aw.base;
-    loop {
-        e = match e {
-            Expr::Await(a) => {
-                first = a;
-                &a.base
-            }
-            Expr::MethodCall(m) => &m.receiver,
-            Expr::Field(f) => &f.base,
-            Expr::Try(t) => &t.expr,
-            Expr::Paren(p) => &p.expr,
-            _ => return first,
-        };
+/// Reports the lock guards and `RefCell` borrows held across an await point (other guards
+/// that must not cross one are guard-across-await's).
+fn report_all(cx: &Context<'_>, held: Vec<Crossing>, out: &mut Vec<Finding>) {
+    for c in held {
+        if !clippy_allowed(cx, &c.guard) {
+            out.push(report(&c));
+        }
     }
 }
 
@@ -92,7 +50,8 @@ fn clippy_allowed(cx: &Context<'_>, g: &Guard) -> bool {
     })
 }
 
-fn report(g: &Guard, at: Span, what: &str) -> Finding {
+fn report(c: &Crossing) -> Finding {
+    let (g, at, what) = (&c.guard, c.at, &c.what);
     let held = g.describe();
     let message = match &g.name {
         Some(n) => format!("{held} `{n}` is held across {what}"),

@@ -51,6 +51,14 @@ impl Walker {
         self.scopes.pop();
     }
 
+    /// A condition and the block it guards: what `if let`/`while let` binds is in scope there only.
+    fn conditional<'ast>(&mut self, cond: &'ast Expr, block: &'ast syn::Block) {
+        self.scoped(|w| {
+            w.visit_expr(cond);
+            w.visit_block(block);
+        });
+    }
+
     pub(super) fn walk_stmts(&mut self, stmts: &[Stmt]) {
         self.scoped(|w| {
             for s in stmts {
@@ -189,10 +197,7 @@ impl<'ast> Visit<'ast> for Walker {
     }
 
     fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
-        self.scoped(|w| {
-            w.visit_expr(&i.cond);
-            w.visit_block(&i.then_branch);
-        });
+        self.conditional(&i.cond, &i.then_branch);
         if let Some((_, e)) = &i.else_branch {
             self.visit_expr(e);
         }
@@ -204,10 +209,7 @@ impl<'ast> Visit<'ast> for Walker {
     }
 
     fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
-        self.scoped(|s| {
-            s.visit_expr(&w.cond);
-            s.visit_block(&w.body);
-        });
+        self.conditional(&w.cond, &w.body);
     }
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
@@ -228,21 +230,7 @@ impl<'ast> Visit<'ast> for Walker {
     }
 
     fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
-        use syn::BinOp::*;
-        let compound = matches!(
-            b.op,
-            AddAssign(_)
-                | SubAssign(_)
-                | MulAssign(_)
-                | DivAssign(_)
-                | RemAssign(_)
-                | BitXorAssign(_)
-                | BitAndAssign(_)
-                | BitOrAssign(_)
-                | ShlAssign(_)
-                | ShrAssign(_)
-        );
-        if compound {
+        if crate::syntax::is_compound_assign(&b.op) {
             if let Some(root) = self.free(place_root(&b.left)) {
                 self.out.assigns.insert(root);
             }

@@ -18,21 +18,18 @@ pub fn control_reads(stmts: &[Stmt]) -> Names {
             }
             visit::visit_local(self, l);
         }
-        fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
-            self.0.extend(Flow::of_expr(&i.cond).reads);
-            visit::visit_expr_if(self, i);
-        }
-        fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
-            self.0.extend(Flow::of_expr(&m.expr).reads);
-            visit::visit_expr_match(self, m);
-        }
-        fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
-            self.0.extend(Flow::of_expr(&w.cond).reads);
-            visit::visit_expr_while(self, w);
-        }
-        fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
-            self.0.extend(Flow::of_expr(&a.right).reads);
-            visit::visit_expr_assign(self, a);
+        fn visit_expr(&mut self, e: &'ast Expr) {
+            let decides = match e {
+                Expr::If(i) => Some(&i.cond),
+                Expr::Match(m) => Some(&m.expr),
+                Expr::While(w) => Some(&w.cond),
+                Expr::Assign(a) => Some(&a.right),
+                _ => None,
+            };
+            if let Some(d) = decides {
+                self.0.extend(Flow::of_expr(d).reads);
+            }
+            visit::visit_expr(self, e);
         }
         fn visit_item(&mut self, _: &'ast syn::Item) {}
     }

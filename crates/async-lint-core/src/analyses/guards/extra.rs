@@ -7,7 +7,7 @@
 //! of the crate fn it calls, as written (`-> Result<TxGuard>` through `?`, `.unwrap()` or
 //! `.expect(..)`, and the `.await` of an async fn).
 
-use super::Guard;
+use super::{bound_name, Guard};
 use crate::context::Context;
 use syn::{Expr, Pat};
 
@@ -18,14 +18,7 @@ pub(super) fn extra_guard(cx: &Context<'_>, pat: &Pat, init: &Expr) -> Option<(s
     if listed.is_empty() {
         return None;
     }
-    let (ident, annotated) = match pat {
-        Pat::Ident(pi) if pi.subpat.is_none() => (pi.ident.clone(), None),
-        Pat::Type(t) => match &*t.pat {
-            Pat::Ident(pi) if pi.subpat.is_none() => (pi.ident.clone(), Some(&*t.ty)),
-            _ => return None,
-        },
-        _ => return None,
-    };
+    let (ident, annotated) = bound_name(pat)?;
     let found = annotated
         .and_then(|t| cx.resolve_type(t))
         .and_then(|ty| listed.iter().find(|l| same_type(&ty, l)))

@@ -4,7 +4,7 @@
 //! guards, as presumed ones, so that a fix which adds an `.await` can ask what is alive
 //! ([`Context::not_send_alive`](super::Context::not_send_alive)); no rule reports them.
 
-use super::Guard;
+use super::{bound_name, Guard};
 use crate::context::Context;
 use syn::{Expr, Pat, Type};
 
@@ -27,14 +27,7 @@ pub(super) fn not_send_value(
     pat: &Pat,
     init: &Expr,
 ) -> Option<(syn::Ident, Guard)> {
-    let (ident, ty) = match pat {
-        Pat::Ident(pi) if pi.subpat.is_none() => (pi.ident.clone(), None),
-        Pat::Type(t) => match &*t.pat {
-            Pat::Ident(pi) if pi.subpat.is_none() => (pi.ident.clone(), Some(&*t.ty)),
-            _ => return None,
-        },
-        _ => return None,
-    };
+    let (ident, ty) = bound_name(pat)?;
     let what = ty
         .and_then(|t| not_send_type(cx, t))
         .or_else(|| not_send_init(cx, init))?;

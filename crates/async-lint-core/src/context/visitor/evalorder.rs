@@ -13,6 +13,7 @@
 //! not `Send` (see `rules/lock-across-await.md`).
 
 use super::Visitor;
+use crate::syntax::is_compound_assign;
 use syn::visit::Visit;
 use syn::{BinOp, Expr};
 
@@ -47,23 +48,6 @@ impl Visitor<'_> {
             _ => syn::visit::visit_expr(self, e),
         }
     }
-}
-
-/// `+=`, `-=`, … `>>=`.
-pub(crate) fn is_compound_assign(op: &BinOp) -> bool {
-    matches!(
-        op,
-        BinOp::AddAssign(_)
-            | BinOp::SubAssign(_)
-            | BinOp::MulAssign(_)
-            | BinOp::DivAssign(_)
-            | BinOp::RemAssign(_)
-            | BinOp::BitXorAssign(_)
-            | BinOp::BitAndAssign(_)
-            | BinOp::BitOrAssign(_)
-            | BinOp::ShlAssign(_)
-            | BinOp::ShrAssign(_)
-    )
 }
 
 /// Does a condition bind with `let` (`let P = e`, a let chain `let P = e && c`)?

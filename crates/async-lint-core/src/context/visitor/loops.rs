@@ -75,17 +75,32 @@ impl Visitor<'_> {
         scan()
     }
 
+    /// The frame of a `for`, `while` or `loop` headed by `head`, whose text runs from `start`
+    /// to the end of `body`, with its bounds from `scan` (see [`Self::loop_bounds`]).
+    fn loop_frame(
+        &self,
+        kind: LoopKind,
+        head: crate::source::Span,
+        name: &Option<syn::Label>,
+        start: proc_macro2::Span,
+        body: &syn::Block,
+        scan: impl FnOnce() -> LoopBounds,
+    ) -> Loop {
+        Loop {
+            kind,
+            span: head,
+            label: label(name),
+            bounds: self.loop_bounds(start, body.brace_token.span.close(), scan),
+        }
+    }
+
     pub(super) fn visit_for(&mut self, f: &syn::ExprForLoop) {
         self.visit_expr(&f.expr);
         let head = self.cx.span(&f.for_token).to(self.cx.span(&f.expr));
-        let l = Loop {
-            kind: LoopKind::For,
-            span: head,
-            label: label(&f.label),
-            bounds: self.loop_bounds(f.for_token.span, f.body.brace_token.span.close(), || {
-                LoopBounds::of_for(self.cx.file, f)
-            }),
-        };
+        let (start, body) = (f.for_token.span, &f.body);
+        let l = self.loop_frame(LoopKind::For, head, &f.label, start, body, || {
+            LoopBounds::of_for(self.cx.file, f)
+        });
         let item = crate::context::params::items_of(&self.cx, &f.expr).map(Returns::Type);
         self.with_loop(l, |v| {
             v.bind_pat(&f.pat, item);
@@ -100,44 +115,27 @@ impl Visitor<'_> {
             LoopKind::While
         };
         let head = self.cx.span(&w.while_token).to(self.cx.span(&w.cond));
-        self.with_loop(
-            Loop {
-                kind,
-                span: head,
-                label: label(&w.label),
-                bounds: self.loop_bounds(
-                    w.while_token.span,
-                    w.body.brace_token.span.close(),
-                    || LoopBounds::of_while(self.cx.file, w),
-                ),
-            },
-            |v| {
-                v.cx.hook(|a, cx| a.open_temps(cx));
-                v.visit_expr(&w.cond);
-                if !has_let(&w.cond) {
-                    v.cx.hook(|a, cx| a.close_temps(cx));
-                    v.cx.hook(|a, cx| a.open_temps(cx));
-                }
-                v.visit_block(&w.body);
+        let l = self.loop_frame(kind, head, &w.label, w.while_token.span, &w.body, || {
+            LoopBounds::of_while(self.cx.file, w)
+        });
+        self.with_loop(l, |v| {
+            v.cx.hook(|a, cx| a.open_temps(cx));
+            v.visit_expr(&w.cond);
+            if !has_let(&w.cond) {
                 v.cx.hook(|a, cx| a.close_temps(cx));
-            },
-        );
+                v.cx.hook(|a, cx| a.open_temps(cx));
+            }
+            v.visit_block(&w.body);
+            v.cx.hook(|a, cx| a.close_temps(cx));
+        });
     }
 
     pub(super) fn visit_loop(&mut self, l: &syn::ExprLoop) {
         let head = self.cx.span(&l.loop_token);
-        self.with_loop(
-            Loop {
-                kind: LoopKind::Loop,
-                span: head,
-                label: label(&l.label),
-                bounds: self.loop_bounds(
-                    l.loop_token.span,
-                    l.body.brace_token.span.close(),
-                    || LoopBounds::of_loop(self.cx.file, l),
-                ),
-            },
-            |v| v.visit_block(&l.body),
-        );
+        let (start, body) = (l.loop_token.span, &l.body);
+        let frame = self.loop_frame(LoopKind::Loop, head, &l.label, start, body, || {
+            LoopBounds::of_loop(self.cx.file, l)
+        });
+        self.with_loop(frame, |v| v.visit_block(&l.body));
     }
 }
