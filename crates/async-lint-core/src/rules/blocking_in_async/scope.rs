@@ -2,9 +2,9 @@
 //! one-off code on the way from `main`, and single metadata calls outside loops. They are
 //! reported at the `low-value` severity (info by default) with the reason as a note.
 
+use super::{BlockingInAsyncOptions, LowValue};
 use crate::context::{Context, FrameKind};
 use crate::finding::Severity;
-use super::{BlockingInAsyncOptions, LowValue};
 use crate::index::{is_main, once_in, FnRef};
 use std::path::Component;
 use syn::Expr;
