@@ -159,3 +159,41 @@ fn readme_rule_table_matches_the_registry() {
         );
     }
 }
+
+/// The ```toml block of a page's `## Options` section.
+fn options_block(page: &str) -> &str {
+    let start = page.find("## Options").expect("an Options section");
+    let rest = &page[start..];
+    let open = rest.find("```toml\n").expect("a ```toml block") + "```toml\n".len();
+    let close = rest[open..].find("```").expect("closed block");
+    &rest[open..open + close]
+}
+
+#[test]
+fn each_page_shows_a_valid_config_with_every_option_its_rule_declares() {
+    for r in RULES {
+        let m = r.meta();
+        let block = options_block(m.doc);
+        let config = Config::from_toml(block, &format!("rules/{}.md", m.name))
+            .unwrap_or_else(|e| panic!("the Options block of {} is no valid config: {e}", m.name));
+        assert!(
+            config.rules.contains_key(m.name),
+            "{}: [rules.{}]",
+            m.name,
+            m.name
+        );
+        let keys: BTreeSet<&str> = block
+            .lines()
+            .filter_map(|l| l.split_once(" = ").or_else(|| l.split_once("= ")))
+            .map(|(k, _)| k.trim())
+            .collect();
+        for o in m.options.describe() {
+            assert!(
+                keys.contains(o.key),
+                "rules/{}.md: its Options block lacks `{}`",
+                m.name,
+                o.key
+            );
+        }
+    }
+}

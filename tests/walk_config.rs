@@ -85,6 +85,60 @@ fn show_settings_names_the_config_of_each_path() {
 }
 
 #[test]
+fn a_rule_option_of_the_wrong_type_is_an_error_at_its_key() {
+    let dir = project(&[
+        (
+            "async-lint.toml",
+            b"[rules.sync-logging]\nfiltered-levels = true\nscope = \"everywhere\"\n",
+        ),
+        ("src/lib.rs", BLOCKING.as_bytes()),
+    ]);
+    let (code, stdout, stderr) = check(dir.path(), &[]);
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert_eq!(
+        stderr,
+        "error: invalid config: `rules.sync-logging.scope` must be one of \"servers\", \
+         \"serving\", \"hot-paths\", \"all-async\"\n --> async-lint.toml:3:1\n  |\n\
+         3 | scope = \"everywhere\"\n  | ^^^^^\n"
+    );
+}
+
+#[test]
+fn rule_options_in_force_are_shown_with_their_defaults() {
+    let dir = project(&[
+        (
+            "async-lint.toml",
+            b"[rules.unbounded-spawn]\naccept-loops = \"warn\"\n",
+        ),
+        ("src/lib.rs", BLOCKING.as_bytes()),
+    ]);
+    let (code, out, err) = check(dir.path(), &["--show-settings", "src/lib.rs"]);
+    assert_eq!(code, 0, "{err}");
+    let line = |rule: &str| {
+        out.lines()
+            .find(|l| l.trim_start().starts_with(rule))
+            .unwrap_or_else(|| panic!("{rule} in {out}"))
+            .split_whitespace()
+            .skip(2)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        line("unbounded-spawn"),
+        ["accept-loops=\"warn\"", "pushed-futures=\"allow\""]
+    );
+    assert_eq!(
+        line("blocking-in-async"),
+        [
+            "extra-blocking=[]",
+            "trusted=[]",
+            "transitive=true",
+            "low-value=\"info\""
+        ]
+    );
+    assert!(line("tiny-task").is_empty(), "{out}");
+}
+
+#[test]
 fn show_files_lists_what_would_be_linted() {
     let dir = two_packages();
     let (code, out, _) = check(dir.path(), &["--show-files", "c", "a"]);

@@ -3,7 +3,8 @@
 //! module turns its table into a checked [`Config`], naming the key of any error.
 
 use crate::finding::Severity;
-use std::collections::BTreeMap;
+use crate::options::{Options, OptionsOf, RuleOptions};
+use std::collections::{BTreeMap, HashMap};
 
 /// A rule's level from the config: off, or the severity its findings get.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,43 +13,33 @@ pub enum Level {
     On(Severity),
 }
 
-/// `[rules.<name>]`: the level and the rule's own options (already checked against the rule's
-/// declared options).
+/// `[rules.<name>]`: the level and the rule's own options (read into its options struct).
 #[derive(Debug, Clone, Default)]
 pub struct RuleSettings {
     pub level: Option<Level>,
     /// Also report in test code (`check-tests`, accepted by every rule; default: the
     /// top-level `check-tests`, else false).
     pub check_tests: Option<bool>,
-    pub options: toml::Table,
+    /// The options the config sets (`None`: the rule's defaults).
+    pub options: Option<Options>,
 }
 
 impl RuleSettings {
-    /// A string-list option (empty when unset).
-    pub fn string_list(&self, key: &str) -> Vec<String> {
+    /// The rule's options as `T`, its options struct (the defaults when the config sets
+    /// none).
+    pub fn options<T: RuleOptions>(&self) -> &T {
         self.options
-            .get(key)
-            .and_then(|v| v.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
+            .as_ref()
+            .and_then(Options::get)
+            .unwrap_or_else(|| T::defaults())
     }
+}
 
-    /// A string option.
-    pub fn string(&self, key: &str) -> Option<&str> {
-        self.options.get(key).and_then(|v| v.as_str())
-    }
-
-    pub fn bool(&self, key: &str) -> Option<bool> {
-        self.options.get(key).and_then(|v| v.as_bool())
-    }
-
-    pub fn integer(&self, key: &str) -> Option<i64> {
-        self.options.get(key).and_then(|v| v.as_integer())
-    }
+/// The options of the rule `T` belongs to, in the settings of every rule.
+pub fn options_of<'s, T: OptionsOf>(settings: &'s HashMap<&'static str, RuleSettings>) -> &'s T {
+    settings
+        .get(T::RULE)
+        .map_or_else(|| T::defaults(), RuleSettings::options)
 }
 
 /// A checked configuration.
@@ -206,6 +197,45 @@ mod tests {
     }
 
     #[test]
+    fn rule_options_of_the_wrong_type_name_the_key_and_what_it_takes() {
+        for (text, message) in [
+            (
+                "[rules.blocking-in-async]\ntransitive = \"yes\"\n",
+                "`rules.blocking-in-async.transitive` must be true or false",
+            ),
+            (
+                "[rules.blocking-in-async]\ntrusted = [\"a\", 2]\n",
+                "`rules.blocking-in-async.trusted` must be a list of strings",
+            ),
+            (
+                "[rules.unbounded-spawn]\naccept-loops = \"sometimes\"\n",
+                "`rules.unbounded-spawn.accept-loops` must be one of \"warn\", \"allow\"",
+            ),
+            (
+                "[rules.sync-logging]\nscope = \"all\"\n",
+                "`rules.sync-logging.scope` must be one of \"servers\", \"serving\", \
+                 \"hot-paths\", \"all-async\"",
+            ),
+        ] {
+            let e = Config::from_toml(text, "a.toml").unwrap_err();
+            assert_eq!(e.message, message);
+            let key = text.lines().nth(1).and_then(|l| l.split(' ').next());
+            assert_eq!(e.at.clone().map(|r| &text[r]), key, "{e}");
+        }
+        let e = Config::from_toml("[rules.tiny-task]\nscope = \"all\"\n", "a.toml").unwrap_err();
+        assert_eq!(
+            e.message,
+            "unknown key `rules.tiny-task.scope` (expected one of: level, check-tests)"
+        );
+        let e =
+            Config::from_toml("[rules.unused-allow]\ncheck-tests = true\n", "a.toml").unwrap_err();
+        assert_eq!(
+            e.message,
+            "unknown key `rules.unused-allow.check-tests` (expected one of: level)"
+        );
+    }
+
+    #[test]
     fn errors_point_at_the_key() {
         let text = "exclude = []\n\n[rules.blocking-in-async]\nlevl = \"error\"\n";
         let e = Config::from_toml(text, "a.toml").unwrap_err();
@@ -231,9 +261,10 @@ mod tests {
         .expect("valid config");
         let r = &c.rules["blocking-in-async"];
         assert_eq!(r.level, Some(Level::On(Severity::Error)));
+        let options = r.options.as_ref().expect("options set");
         assert_eq!(
-            r.string_list("extra-blocking"),
-            vec!["my::io::read".to_string()]
+            options.to_table()["extra-blocking"],
+            toml::Value::Array(vec!["my::io::read".into()])
         );
         for (word, level) in [
             ("allow", Level::Off),

@@ -3,24 +3,7 @@
 //! against its options) and the context (whose visitor runs the rules).
 
 use crate::finding::Severity;
-
-/// The value type of a rule option in the config file (`[rules.<name>]`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OptionKind {
-    Bool,
-    /// A string from a fixed set.
-    Choice(&'static [&'static str]),
-    StringList,
-    Integer,
-}
-
-/// One documented option of a rule.
-#[derive(Debug, Clone, Copy)]
-pub struct RuleOption {
-    pub key: &'static str,
-    pub kind: OptionKind,
-    pub help: &'static str,
-}
+pub use crate::options::{OptionKind, OptionsDecl, RuleOption};
 
 /// What the registry knows about a rule without running it.
 #[derive(Debug)]
@@ -32,7 +15,8 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// The user page, `rules/<name>.md`.
     pub doc: &'static str,
-    pub options: &'static [RuleOption],
+    /// Its options: the fields of its options struct ([`crate::options`]).
+    pub options: OptionsDecl,
     /// Substrings of which at least one must occur in a file for the rule to be able to fire
     /// in it. Lets the driver skip parsing files that cannot matter; must be sound.
     pub triggers: &'static [&'static str],

@@ -17,6 +17,7 @@ pub mod declare;
 pub mod engine;
 pub mod finding;
 pub mod index;
+pub mod options;
 pub mod parse;
 pub mod pseudo;
 pub mod resolve;

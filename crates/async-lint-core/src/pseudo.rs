@@ -3,7 +3,7 @@
 //! rule names ([`meta`], [`is_rule_name`]) treats them alike: the config's `select`,
 //! `ignore`, `per-path-ignores` and `[rules.<name>] level` take them as any rule.
 
-use crate::declare::RuleMeta;
+use crate::declare::{OptionsDecl, RuleMeta};
 use crate::finding::{Severity, PARSE_ERROR};
 
 /// Name of the pseudo-rule for allow comments that name no rule or suppress nothing.
@@ -17,7 +17,7 @@ pub static PARSE_ERROR_RULE: RuleMeta = RuleMeta {
     doc: "# parse-error\n\nThe file is not valid Rust syntax (or is nested too deeply), so \
           async-lint could not lint it. Fix the syntax error, or exclude the file \
           (generated code, templates) with `exclude` in async-lint.toml.\n",
-    options: &[],
+    options: OptionsDecl::NONE,
     triggers: &[],
 };
 
@@ -30,7 +30,7 @@ pub static UNUSED_ALLOW_RULE: RuleMeta = RuleMeta {
     doc: "# unused-allow\n\nReported with `--report-unused-allows`: an allow comment \
           that suppressed no finding in this run, or that names no rule. A suppression \
           that is no longer needed would hide a future finding; `--fix` removes it.\n",
-    options: &[],
+    options: OptionsDecl::NONE,
     triggers: &[],
 };
 

@@ -7,7 +7,7 @@ use crate::config::{
     TOP_KEYS,
 };
 use crate::pseudo;
-use crate::rules::{self, OptionKind};
+use crate::rules;
 use serde::Deserialize;
 
 impl Config {
@@ -154,48 +154,38 @@ fn rule_settings(name: &str, value: &toml::Value) -> Result<RuleSettings, String
             out.level = Some(parse_level(level).map_err(|m| format!("`rules.{name}`: {m}"))?)
         }
         toml::Value::Table(t) => {
+            let mut options = toml::Table::new();
             for (key, v) in t {
                 let at = format!("rules.{name}.{key}");
                 if key == "level" {
                     let s = v.as_str().ok_or_else(|| expected(&at, "a string"))?;
                     out.level = Some(parse_level(s).map_err(|m| format!("`{at}`: {m}"))?);
-                    continue;
-                }
-                if key == "check-tests" && is_rule {
+                } else if key == "check-tests" && is_rule {
                     out.check_tests =
                         Some(v.as_bool().ok_or_else(|| expected(&at, "true or false"))?);
-                    continue;
+                } else {
+                    options.insert(key.clone(), v.clone());
                 }
-                let opt = meta.options.iter().find(|o| o.key == key).ok_or_else(|| {
-                    let mut known: Vec<&str> = meta.options.iter().map(|o| o.key).collect();
-                    known.insert(0, "level");
-                    if is_rule {
-                        known.insert(1, "check-tests");
+            }
+            if !options.is_empty() {
+                out.options = Some(meta.options.parse(options).map_err(|e| {
+                    let at = format!("rules.{name}.{}", e.key);
+                    match e.kind {
+                        Some(kind) => expected(&at, &kind.expected()),
+                        None if e.key.is_empty() => {
+                            format!("`rules.{name}`: {}", e.whole)
+                        }
+                        None => {
+                            let mut known: Vec<&str> =
+                                meta.options.describe().iter().map(|o| o.key).collect();
+                            known.insert(0, "level");
+                            if is_rule {
+                                known.insert(1, "check-tests");
+                            }
+                            format!("unknown key `{at}` (expected one of: {})", known.join(", "))
+                        }
                     }
-                    format!("unknown key `{at}` (expected one of: {})", known.join(", "))
-                })?;
-                let ok = match opt.kind {
-                    OptionKind::Bool => v.is_bool(),
-                    OptionKind::Integer => v.is_integer(),
-                    OptionKind::StringList => string_list(v).is_some(),
-                    OptionKind::Choice(choices) => v.as_str().is_some_and(|s| choices.contains(&s)),
-                };
-                if !ok {
-                    let what = match opt.kind {
-                        OptionKind::Bool => "true or false".to_string(),
-                        OptionKind::Integer => "an integer".to_string(),
-                        OptionKind::StringList => "a list of strings".to_string(),
-                        OptionKind::Choice(c) => format!(
-                            "one of {}",
-                            c.iter()
-                                .map(|s| format!("\"{s}\""))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    };
-                    return Err(expected(&at, &what));
-                }
-                out.options.insert(key.clone(), v.clone());
+                })?);
             }
         }
         _ => {

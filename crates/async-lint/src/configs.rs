@@ -272,9 +272,15 @@ pub fn describe(path: &Path, setup: &Setup) -> String {
             _ => meta.default_severity,
         };
         let _ = write!(out, "  {:<24} {}", meta.name, level.as_str());
-        if let Some(options) = settings.get(meta.name).map(|s| &s.options) {
-            for (k, v) in options {
-                let _ = write!(out, " {k}={v}");
+        // Every option in force, set or default, in the order the rule declares them.
+        let options = settings
+            .get(meta.name)
+            .and_then(|s| s.options.clone())
+            .unwrap_or_else(|| meta.options.default_options())
+            .to_table();
+        for o in meta.options.describe() {
+            if let Some(v) = options.get(o.key) {
+                let _ = write!(out, " {}={v}", o.key);
             }
         }
         out.push('\n');

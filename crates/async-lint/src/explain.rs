@@ -3,16 +3,16 @@
 //! Markdown as written (to pipe into a pager or a Markdown viewer).
 
 use crate::print;
-use async_lint_core::rules;
+use async_lint_core::rules::{self, OptionKind, RuleMeta};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 /// Prints the page of `rule`, or of every rule with `all`.
 pub fn explain(rule: Option<&str>, all: bool) -> ExitCode {
-    let pages: Vec<&str> = match (rule, all) {
-        (_, true) => rules::RULES.iter().map(|r| r.meta().doc).collect(),
+    let pages: Vec<String> = match (rule, all) {
+        (_, true) => rules::RULES.iter().map(|r| page(r.meta())).collect(),
         (Some(name), false) => match rules::find(name) {
-            Some(r) => vec![r.meta().doc],
+            Some(r) => vec![page(r.meta())],
             None => {
                 let hint = async_lint_core::engine::names::did_you_mean(name);
                 eprintln!("error: unknown rule `{name}`{hint} (`async-lint rules` lists them)");
@@ -32,6 +32,32 @@ pub fn explain(rule: Option<&str>, all: bool) -> ExitCode {
     } else {
         print(&text)
     }
+}
+
+/// A rule's page, its `## Options` section (the last) followed by the options as the rule
+/// declares them: key, kind, default and help text.
+pub fn page(meta: &RuleMeta) -> String {
+    let mut out = meta.doc.to_string();
+    let options = meta.options.describe();
+    if options.is_empty() {
+        return out;
+    }
+    let defaults = meta.options.default_options().to_table();
+    out.push_str("\nEach option, as the rule declares it:\n\n");
+    for o in options {
+        let kind = match o.kind {
+            OptionKind::Choice(c) => c.join(" | "),
+            other => other.expected(),
+        };
+        let default = defaults.get(o.key).map(ToString::to_string);
+        out.push_str(&format!(
+            "- `{}` ({kind}; default `{}`): {}\n",
+            o.key,
+            default.unwrap_or_default(),
+            o.help
+        ));
+    }
+    out
 }
 
 const BOLD: &str = "\u{1b}[1m";
@@ -108,6 +134,24 @@ fn inline(line: &str, color: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_ends_with_the_declared_options() {
+        let blocking = rules::find("blocking-in-async").expect("rule").meta();
+        let text = page(blocking);
+        assert!(text.starts_with(blocking.doc), "the page first");
+        let list = &text[blocking.doc.len()..];
+        assert!(
+            list.contains(
+                "- `transitive` (true or false; default `true`): also report calls of the \
+                 crate's sync fns that block"
+            ) && list.contains("- `low-value` (info | warning | off; default `\"info\"`): ")
+                && list.contains("- `extra-blocking` (a list of strings; default `[]`): "),
+            "{list}"
+        );
+        let tiny = rules::find("tiny-task").expect("rule").meta();
+        assert_eq!(page(tiny), tiny.doc, "no options, nothing added");
+    }
 
     #[test]
     fn markdown_is_rendered_for_a_terminal() {

@@ -9,9 +9,7 @@ use crate::finding::Severity;
 use std::borrow::Cow;
 use syn::Expr;
 
-use crate::index::same_item;
-/// The config table whose `extra-blocking` and `trusted` lists extend the catalogue.
-pub use crate::index::BLOCKING_SETTINGS as SETTINGS;
+use crate::index::{same_item, BlockingInAsyncOptions};
 
 /// A call that blocks.
 #[derive(Debug, Clone)]
@@ -45,15 +43,15 @@ pub fn blocking_call<'c>(cx: &Context<'c>, expr: &Expr) -> Option<BlockingCall<'
                 return None;
             };
             let known =
-                |c: &str| cx.catalog.function(c).is_some() || listed(cx, "extra-blocking", c);
+                |c: &str| cx.catalog.function(c).is_some() || listed(cx, |o| &o.extra_blocking, c);
             let path = cx.resolve_callee(&p.path, known)?;
             let path = cx.catalog.canonical(&path);
-            if listed(cx, "trusted", &path) {
+            if listed(cx, |o| &o.trusted, &path) {
                 return None;
             }
             let api = match cx.catalog.function(&path) {
                 Some(api) => Cow::Borrowed(api),
-                None if listed(cx, "extra-blocking", &path) => Cow::Owned(configured_api()),
+                None if listed(cx, |o| &o.extra_blocking, &path) => Cow::Owned(configured_api()),
                 None => return None,
             };
             Some(BlockingCall {
@@ -72,7 +70,7 @@ pub fn blocking_call<'c>(cx: &Context<'c>, expr: &Expr) -> Option<BlockingCall<'
             let qualified = recv_ty.as_ref().map(|t| format!("{t}::{name}"));
             if qualified
                 .as_deref()
-                .is_some_and(|q| listed(cx, "trusted", q))
+                .is_some_and(|q| listed(cx, |o| &o.trusted, q))
             {
                 return None;
             }
@@ -80,7 +78,7 @@ pub fn blocking_call<'c>(cx: &Context<'c>, expr: &Expr) -> Option<BlockingCall<'
                 Some(api) => Cow::Borrowed(api),
                 None if qualified
                     .as_deref()
-                    .is_some_and(|q| listed(cx, "extra-blocking", q)) =>
+                    .is_some_and(|q| listed(cx, |o| &o.extra_blocking, q)) =>
                 {
                     Cow::Owned(configured_api())
                 }
@@ -100,13 +98,13 @@ pub fn blocking_call<'c>(cx: &Context<'c>, expr: &Expr) -> Option<BlockingCall<'
     }
 }
 
-/// Is `path` in the config's list `key` (`extra-blocking`, `trusted`)? The crate's own items
-/// match by `crate::x` and by the library's name (`my_crate::x`), the way users write them.
-pub fn listed(cx: &Context<'_>, key: &str, path: &str) -> bool {
-    let Some(settings) = cx.settings(SETTINGS) else {
-        return false;
-    };
-    let list = settings.string_list(key);
+/// A list of `blocking-in-async`'s options (`extra-blocking`, `trusted`).
+pub type List = fn(&BlockingInAsyncOptions) -> &[String];
+
+/// Is `path` in the config's `list` (`|o| &o.trusted`)? The crate's own items match by
+/// `crate::x` and by the library's name (`my_crate::x`), the way users write them.
+pub fn listed(cx: &Context<'_>, list: List, path: &str) -> bool {
+    let list = list(cx.options::<BlockingInAsyncOptions>());
     if list.is_empty() {
         return false;
     }

@@ -55,7 +55,7 @@ impl Context<'_> {
     fn own_node(&self, g: &FnRef, target: Target) -> Node {
         let resolve = |c: &Call| c.target_path().and_then(|p| self.fn_sig(&p));
         let trusted =
-            |path: &str| target == Target::Blocking && blocking::listed(self, "trusted", path);
+            |path: &str| target == Target::Blocking && blocking::listed(self, |o| &o.trusted, path);
         crate::index::blocking_node(g, target, &resolve, &trusted)
     }
 }

@@ -397,4 +397,9 @@ impl<'a> Context<'a> {
     pub fn settings(&self, rule: &str) -> Option<&RuleSettings> {
         self.settings.get(rule)
     }
+
+    /// The options of the rule `T` belongs to, from the config (its defaults where unset).
+    pub fn options<T: crate::options::OptionsOf>(&self) -> &T {
+        crate::config::options_of(self.settings)
+    }
 }

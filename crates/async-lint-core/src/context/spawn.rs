@@ -336,7 +336,7 @@ mod tests {
         default_severity: crate::Severity::Info,
         summary: "",
         doc: "",
-        options: &[],
+        options: crate::declare::OptionsDecl::NONE,
         triggers: &[],
     };
 

@@ -17,10 +17,12 @@
 
 mod ignores;
 pub mod names;
+mod prefilter;
 pub mod unused_allows;
 
 pub use crate::pseudo;
 pub use ignores::{relative_to, PathIgnores};
+use prefilter::Prefilter;
 
 use crate::catalog::Catalog;
 use crate::config::{Config, Level, RuleSettings};
@@ -44,12 +46,6 @@ pub struct Selection {
     pub ignore: Vec<String>,
 }
 
-/// A word every file of a group of rules holds (if any), and the words one of which it holds.
-type Trigger = (
-    Option<memchr::memmem::Finder<'static>>,
-    Vec<memchr::memmem::Finder<'static>>,
-);
-
 /// A configured engine: which rules run, with which settings, and what the pipeline does
 /// beyond them. Cheap to share across threads.
 #[derive(Clone)]
@@ -62,7 +58,7 @@ pub struct Engine {
     unused_allows: bool,
     /// The enabled rules' trigger words, each once per group of rules that require the same
     /// extra word ([`rules::Rule::required_word`]; none for most) ([`Engine::may_fire`]).
-    triggers: Vec<Trigger>,
+    triggers: Prefilter,
     /// Rules that report in test code (`check-tests`): an allow there is judged only for them.
     rules_in_tests: Vec<&'static str>,
     /// Report allows that suppressed nothing (`--report-unused-allows`).
@@ -153,15 +149,7 @@ impl Engine {
                 None => groups.push((required, r.triggers().to_vec())),
             }
         }
-        let triggers = groups
-            .into_iter()
-            .map(|(required, mut words)| {
-                words.sort_unstable();
-                words.dedup();
-                let finders = words.into_iter().map(memchr::memmem::Finder::new).collect();
-                (required.map(memchr::memmem::Finder::new), finders)
-            })
-            .collect();
+        let triggers = Prefilter::new(&groups, suppress::MARKER);
         Engine {
             rules: enabled,
             settings,
@@ -205,16 +193,13 @@ impl Engine {
     /// Can any enabled rule fire in a file with this text? A sound byte-level pre-check that
     /// lets the driver skip parsing most files.
     pub fn may_fire(&self, text: &str) -> bool {
-        let has = |f: &memchr::memmem::Finder<'_>| f.find(text.as_bytes()).is_some();
-        self.triggers
-            .iter()
-            .any(|(required, words)| required.as_ref().is_none_or(has) && words.iter().any(has))
+        self.triggers.matches(text, false)
     }
 
     /// Can the pipeline report anything on this text: can a rule fire, or does it hold an
     /// allow comment (a misspelt rule name in one is reported)?
     pub fn may_report(&self, text: &str) -> bool {
-        self.may_fire(text) || text.contains(suppress::MARKER)
+        self.triggers.matches(text, true)
     }
 
     /// The whole pipeline for one file (see the module's documentation): its diagnostics,

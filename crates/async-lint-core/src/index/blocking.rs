@@ -437,11 +437,11 @@ impl CrateIndex {
 
     /// Is a crate fn in `blocking-in-async`'s `trusted` list?
     pub(crate) fn trusted(&self, path: &str) -> bool {
-        self.settings.get(BLOCKING_SETTINGS).is_some_and(|s| {
-            s.string_list("trusted")
-                .iter()
-                .any(|p| same_item(p, path, self.lib_name()))
-        })
+        let options = crate::config::options_of::<super::BlockingInAsyncOptions>(&self.settings);
+        options
+            .trusted
+            .iter()
+            .any(|p| same_item(p, path, self.lib_name()))
     }
 
     /// A file of this crate as messages show it: relative to the crate's folder.
@@ -451,10 +451,6 @@ impl CrateIndex {
             .unwrap_or(file)
     }
 }
-
-/// The config table of `blocking-in-async`, whose `extra-blocking` and `trusted` lists extend
-/// the catalogue (summaries are made with them).
-pub const BLOCKING_SETTINGS: &str = "blocking-in-async";
 
 /// `a` and `b` name the same item, taking `crate::x` and `<lib>::x` as one.
 pub(crate) fn same_item(a: &str, b: &str, lib: Option<&str>) -> bool {

@@ -10,6 +10,7 @@
 //! `DO NOT EDIT` header) are not summarized.
 
 mod blocking;
+mod blocking_options;
 mod logging;
 mod methods;
 mod one_off;
@@ -20,10 +21,10 @@ mod words;
 
 pub(crate) use blocking::same_item;
 pub use blocking::{
-    display_name, diverges, followed, probes_runtime, BlockingChain, Target, BLOCKING_SETTINGS,
-    MAX_CHAIN,
+    display_name, diverges, followed, probes_runtime, BlockingChain, Target, MAX_CHAIN,
 };
 pub(crate) use blocking::{node as blocking_node, search as blocking_search, Node};
+pub use blocking_options::{BlockingInAsyncOptions, LowValue};
 pub use logging::{
     default_level, of_summary as logging_of, writes_files_only, LogLevel, LoggerBackend, Logging,
     DEFAULT_THRESHOLD,

@@ -1,7 +1,7 @@
 //! `block-in-place-current-thread`: `tokio::task::block_in_place` reached on a current-thread
 //! runtime, where it panics. The user documentation is `rules/block-in-place-current-thread.md`.
 
-use super::{OptionKind, Rule, RuleOption};
+use super::Rule;
 use crate::catalog::runtime::{Flavor, Runtimes};
 use crate::context::cfg;
 use crate::context::runtime::{runtime_of, RuntimeRoot};
@@ -14,12 +14,18 @@ use syn::Expr;
 // builder (`new_current_thread`, `LocalRuntime`): from the runtimes catalogue at run time.
 declare_rule! { BlockInPlaceCurrentThread: "block-in-place-current-thread", triggers: &[],
     severity: Severity::Error,
-    options: &[RuleOption {
-        key: "conditional-paths",
-        kind: OptionKind::Bool,
-        help: "also report a chain of calls that reaches `block_in_place` only under a branch (an `if`, a `match` arm, a `for` loop) of some fn on the way, at `warning`: whether it is taken depends on values the linter does not see",
-    }],
+    options: BlockInPlaceCurrentThreadOptions,
     summary: "`tokio::task::block_in_place` reached on a current-thread runtime, where it panics",
+}
+
+crate::rule_options! {
+    /// `[rules.block-in-place-current-thread]`.
+    pub struct BlockInPlaceCurrentThreadOptions {
+        /// also report a chain of calls that reaches `block_in_place` only under a branch (an
+        /// `if`, a `match` arm, a `for` loop) of some fn on the way, at `warning`: whether it is
+        /// taken depends on values the linter does not see
+        pub conditional_paths: bool,
+    }
 }
 
 impl Rule for BlockInPlaceCurrentThread {
@@ -111,10 +117,15 @@ fn through_helper(cx: &Context<'_>, expr: &Expr, root: &RuntimeRoot) -> Option<F
     };
     let (chain, severity) = match every_time {
         Some(chain) => (chain, Severity::Error),
-        None if option(cx, "conditional-paths") => (
-            cx.chain_to(&f, Target::BlockInPlace { conditional: true })?,
-            Severity::Warning,
-        ),
+        None if cx
+            .options::<BlockInPlaceCurrentThreadOptions>()
+            .conditional_paths =>
+        {
+            (
+                cx.chain_to(&f, Target::BlockInPlace { conditional: true })?,
+                Severity::Warning,
+            )
+        }
         None => return None,
     };
     if cfg::exclusive(cx.cfgs(), &chain.cfgs) {
@@ -185,12 +196,6 @@ fn explained(f: Finding, root: &RuntimeRoot) -> Finding {
     .help(format!(
         "move the blocking work to the blocking pool with `tokio::task::spawn_blocking(..).await`{multi}"
     ))
-}
-
-fn option(cx: &Context<'_>, key: &str) -> bool {
-    cx.settings(META.name)
-        .and_then(|s| s.bool(key))
-        .unwrap_or(false)
 }
 
 /// Is the code here in a closure handed to a fn that catches its panic: `catch_unwind`

@@ -5,40 +5,19 @@ mod scope;
 mod statement;
 mod value_use;
 
-use super::{OptionKind, Rule, RuleOption};
+use super::Rule;
 use crate::analyses::{guards, Guards, CLOSURE_BLOCKS, GUARDS};
 use crate::catalog::BlockingApi;
 use crate::context::blocking::{blocking_call, listed};
 use crate::context::cfg;
 use crate::context::Context;
 use crate::finding::{Applicability, Finding, Severity, Suggestion};
-use crate::index::{display_name, diverges};
+use crate::index::{display_name, diverges, BlockingInAsyncOptions};
 use crate::Runtime;
 use syn::Expr;
 
 declare_rule! { BlockingInAsync: "blocking-in-async", triggers: &["async", "stream!"],
-    options: &[
-        RuleOption {
-            key: "extra-blocking",
-            kind: OptionKind::StringList,
-            help: "more blocking APIs: resolved paths of functions (`my_crate::io::read_all`) or `Type::method`",
-        },
-        RuleOption {
-            key: "trusted",
-            kind: OptionKind::StringList,
-            help: "APIs never to report, as resolved paths (`std::fs::metadata`) or `Type::method`",
-        },
-        RuleOption {
-            key: "transitive",
-            kind: OptionKind::Bool,
-            help: "also report calls of the crate's sync fns that block, through any chain of sync fns (default true)",
-        },
-        RuleOption {
-            key: scope::OPTION,
-            kind: OptionKind::Choice(scope::LEVELS),
-            help: "severity of findings rarely worth acting on (examples, one-off code from `main`, a single metadata call outside loops): info (default), warning, or off",
-        },
-    ],
+    options: BlockingInAsyncOptions,
     analyses: &[GUARDS, CLOSURE_BLOCKS],
     summary: "a blocking call (file system, sleep, std sockets, processes, block_on…) inside async code",
 }
@@ -67,11 +46,9 @@ impl Rule for BlockingInAsync {
             out.extend(scoped(cx, site, f, cheap_once));
             return;
         }
-        let transitive = cx
-            .settings(META.name)
-            .and_then(|s| s.bool("transitive"))
-            .unwrap_or(true);
-        if transitive && matches!(expr, Expr::Call(_) | Expr::MethodCall(_)) {
+        if cx.options::<BlockingInAsyncOptions>().transitive
+            && matches!(expr, Expr::Call(_) | Expr::MethodCall(_))
+        {
             if let Some((f, cheap_once)) = through_helper(cx, expr) {
                 out.extend(scoped(cx, expr, f, cheap_once));
             }
@@ -88,7 +65,7 @@ fn scoped(cx: &Context<'_>, site: &Expr, f: Finding, cheap_once: bool) -> Option
     }
     match scope::reason(cx, site, cheap_once) {
         None => Some(f),
-        Some(why) => Some(f.severity(scope::severity(cx, META.name)?).note(why)),
+        Some(why) => Some(f.severity(scope::severity(cx)?).note(why)),
     }
 }
 
@@ -96,7 +73,7 @@ fn scoped(cx: &Context<'_>, site: &Expr, f: Finding, cheap_once: bool) -> Option
 /// whether it blocks through one metadata call made once.
 fn through_helper(cx: &Context<'_>, expr: &Expr) -> Option<(Finding, bool)> {
     let f = cx.called_sync_fn(expr)?;
-    if diverges(&f) || listed(cx, "trusted", &f.path) {
+    if diverges(&f) || listed(cx, |o| &o.trusted, &f.path) {
         return None;
     }
     let chain = cx.blocking_chain(&f)?;

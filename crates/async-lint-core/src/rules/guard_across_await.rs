@@ -1,7 +1,7 @@
 //! The `guard-across-await` rule; its docs are one page, `rules/guard-across-await.md`.
 
 use super::lock_across_await::first_await;
-use super::{OptionKind, Rule, RuleOption};
+use super::Rule;
 use crate::analyses::Guard;
 use crate::analyses::{Guards, GUARDS};
 use crate::catalog::guards::AwaitGuards;
@@ -13,20 +13,28 @@ use syn::Expr;
 
 // As lock-across-await: await points only count in async bodies.
 declare_rule! { GuardAcrossAwait: "guard-across-await", triggers: &["async", "stream!"],
-    options: &[RuleOption {
-        key: "extra-guards",
-        kind: OptionKind::StringList,
-        help: "paths of types whose values must not be alive at an `.await` (`[\"my_crate::db::TxGuard\"]`); a type of the linted crate matches by its last segment",
-    }],
+    options: GuardAcrossAwaitOptions,
     analyses: &[GUARDS],
     summary: "a `tracing` span guard (`span.enter()`, `span.entered()`) or a type listed in `extra-guards` held across an `.await`",
+}
+
+crate::rule_options! {
+    /// `[rules.guard-across-await]`.
+    pub struct GuardAcrossAwaitOptions {
+        /// paths of types whose values must not be alive at an `.await`
+        /// (`["my_crate::db::TxGuard"]`); a type of the linted crate matches by its last
+        /// segment
+        pub extra_guards: Vec<String>,
+    }
 }
 
 impl Rule for GuardAcrossAwait {
     rule_meta!();
 
     fn guard_types(&self, settings: Option<&RuleSettings>) -> Vec<String> {
-        settings.map_or_else(Vec::new, |s| s.string_list("extra-guards"))
+        settings.map_or_else(Vec::new, |s| {
+            s.options::<GuardAcrossAwaitOptions>().extra_guards.clone()
+        })
     }
 
     fn check_expr(&self, cx: &Context<'_>, expr: &Expr, out: &mut Vec<Finding>) {

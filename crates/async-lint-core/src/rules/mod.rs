@@ -3,6 +3,8 @@
 
 /// Declares a rule: its unit struct and its [`RuleMeta`] (`META`), whose docs are the page
 /// `rules/<name>.md`; severity defaults to warning, options and the analyses it reads to none.
+/// `options:` names the rule's options struct (made with [`crate::rule_options!`]), which
+/// the config reads `[rules.<name>]` into and the rule reads with `cx.options::<T>()`.
 /// The rule's `impl Rule` then says `rule_meta!();` for its `meta` and `analyses`, and holds
 /// its hooks.
 ///
@@ -17,7 +19,7 @@ macro_rules! declare_rule {
     (
         $ty:ident: $name:literal, triggers: $triggers:expr,
         $(severity: $severity:expr,)?
-        $(options: $options:expr,)?
+        $(options: $options:ty,)?
         $(analyses: $analyses:expr,)?
         summary: $summary:literal $(,)?
     ) => {
@@ -31,9 +33,14 @@ macro_rules! declare_rule {
             default_severity: declare_rule!(@or [$($severity)?] $crate::finding::Severity::Warning),
             summary: $summary,
             doc: include_str!(concat!("../../rules/", $name, ".md")),
-            options: declare_rule!(@or [$($options)?] &[]),
+            options: declare_rule!(@or [$($crate::options::OptionsDecl::of::<$options>())?]
+                $crate::options::OptionsDecl::NONE),
             triggers: $triggers,
         };
+
+        $(impl $crate::options::OptionsOf for $options {
+            const RULE: &'static str = $name;
+        })?
     };
 }
 

@@ -1,7 +1,7 @@
 //! `runtime-in-drop`: a `Drop` impl that spawns, looks up the current runtime or blocks on a
 //! future. The user documentation is `rules/runtime-in-drop.md`.
 
-use super::{OptionKind, Rule, RuleOption};
+use super::Rule;
 use crate::catalog::runtime::{NeedKind, NeedsRuntime, Runtimes};
 use crate::context::Context;
 use crate::finding::{Finding, Severity};
@@ -10,12 +10,27 @@ use syn::Expr;
 
 // From the runtimes catalogue at run time (see `rule_meta!`).
 declare_rule! { RuntimeInDrop: "runtime-in-drop", triggers: &[],
-    options: &[RuleOption {
-        key: "scope",
-        kind: OptionKind::Choice(&["library", "all"]),
-        help: "where to report: the `Drop` impls of types a library exports (declared `pub`, or held by one that is), which its users may drop anywhere (the default); or every `Drop` impl, the others (a program's own types, examples) at `info`",
-    }],
+    options: RuntimeInDropOptions,
     summary: "a `Drop` impl that spawns a task, looks up the current runtime or blocks on a future",
+}
+
+crate::option_choice! {
+    /// Which `Drop` impls the rule reports.
+    pub enum Scope {
+        #[default]
+        Library = "library",
+        All = "all",
+    }
+}
+
+crate::rule_options! {
+    /// `[rules.runtime-in-drop]`.
+    pub struct RuntimeInDropOptions {
+        /// where to report: the `Drop` impls of types a library exports (declared `pub`, or
+        /// held by one that is), which its users may drop anywhere (the default); or every
+        /// `Drop` impl, the others (a program's own types, examples) at `info`
+        pub scope: Scope,
+    }
 }
 
 impl Rule for RuntimeInDrop {
@@ -53,7 +68,7 @@ impl Rule for RuntimeInDrop {
             && cx
                 .self_type()
                 .is_some_and(|t| cx.type_exported(t.rsplit("::").next().unwrap_or(t)));
-        let all = cx.settings(META.name).and_then(|s| s.string("scope")) == Some("all");
+        let all = cx.options::<RuntimeInDropOptions>().scope == Scope::All;
         if !exported && !all {
             return;
         }

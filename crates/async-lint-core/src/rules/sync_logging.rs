@@ -1,6 +1,6 @@
 //! The `sync-logging` rule; its docs are one page, `rules/sync-logging.md`.
 
-use super::{OptionKind, Rule, RuleOption};
+use super::Rule;
 use crate::context::{macro_args, macro_name, Context};
 use crate::finding::{Finding, Severity};
 use crate::index::{
@@ -10,24 +10,40 @@ use crate::index::{
 use syn::Expr;
 
 declare_rule! { SyncLogging: "sync-logging", triggers: &["async", "stream!"],
-    options: &[
-        RuleOption {
-            key: "scope",
-            kind: OptionKind::Choice(&["servers", "serving", "hot-paths", "all-async"]),
-            help: "where to report: the serving code (spawned tasks, open-ended loops, request handlers and what they call) of a program that serves the network (the default); also that of other programs; also loops and per-item closures of one-shot code; or anywhere in async code (the additions at `info`)",
-        },
-        RuleOption {
-            key: "filtered-levels",
-            kind: OptionKind::Bool,
-            help: "also report log macros at levels the program does not show by default (`debug` and `trace`, or below the level its code sets), at `info`",
-        },
-        RuleOption {
-            key: "check-examples",
-            kind: OptionKind::Bool,
-            help: "also report in `examples/`, at `info`",
-        },
-    ],
+    options: SyncLoggingOptions,
     summary: "`println!`, stdout/stderr writes and `log` macros behind a synchronous logger in async code that serves the network",
+}
+
+crate::option_choice! {
+    /// How far the rule looks (`scope`), each step adding findings at `info`.
+    #[derive(PartialOrd, Ord)]
+    pub enum Scope {
+        /// Code serving the network (the default).
+        #[default]
+        Network = "servers",
+        /// Code serving any work as it arrives (channel loops, watchers, UI events).
+        Serving = "serving",
+        /// Also loops and per-item closures of one-shot code.
+        HotPaths = "hot-paths",
+        /// Anywhere in async code.
+        AllAsync = "all-async",
+    }
+}
+
+crate::rule_options! {
+    /// `[rules.sync-logging]`.
+    pub struct SyncLoggingOptions {
+        /// where to report: the serving code (spawned tasks, open-ended loops, request handlers
+        /// and what they call) of a program that serves the network (the default); also that of
+        /// other programs; also loops and per-item closures of one-shot code; or anywhere in
+        /// async code (the additions at `info`)
+        pub scope: Scope,
+        /// also report log macros at levels the program does not show by default (`debug` and
+        /// `trace`, or below the level its code sets), at `info`
+        pub filtered_levels: bool,
+        /// also report in `examples/`, at `info`
+        pub check_examples: bool,
+    }
 }
 
 /// The terminal's std handles and their locks: writes to them block.
@@ -67,7 +83,7 @@ impl Rule for SyncLogging {
             }
             "dbg" if is_std_macro(cx, mac) => {
                 let example = in_example(cx);
-                if example && !option(cx, "check-examples") {
+                if example && !cx.options::<SyncLoggingOptions>().check_examples {
                     return;
                 }
                 let place = cx.hot_path().map(|h| h.describe()).unwrap_or_default();
@@ -149,12 +165,6 @@ fn std_stream(cx: &Context<'_>, e: &Expr) -> Option<&'static str> {
         .map(|(_, stream)| *stream)
 }
 
-fn option(cx: &Context<'_>, key: &str) -> bool {
-    cx.settings(META.name)
-        .and_then(|s| s.bool(key))
-        .unwrap_or(false)
-}
-
 /// A file of the package's `examples/`: a demonstration, not a program's hot path.
 fn in_example(cx: &Context<'_>) -> bool {
     !cx.in_module_tree()
@@ -173,26 +183,8 @@ struct Place {
     severity: Severity,
 }
 
-/// How far the rule looks (`scope`), each step adding findings at `info`.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Scope {
-    /// Code serving the network (the default).
-    Network,
-    /// Code serving any work as it arrives (channel loops, watchers, UI events).
-    Serving,
-    /// Also loops and per-item closures of one-shot code.
-    HotPaths,
-    /// Anywhere in async code.
-    AllAsync,
-}
-
 fn scope(cx: &Context<'_>) -> Scope {
-    match cx.settings(META.name).and_then(|s| s.string("scope")) {
-        Some("serving") => Scope::Serving,
-        Some("hot-paths") => Scope::HotPaths,
-        Some("all-async") => Scope::AllAsync,
-        _ => Scope::Network,
-    }
+    cx.options::<SyncLoggingOptions>().scope
 }
 
 /// Where the code is, when it is to be reported: code that serves the network at the rule's
@@ -200,7 +192,7 @@ fn scope(cx: &Context<'_>) -> Scope {
 /// async code, at `info`. In `examples/` only with `check-examples`, at `info`.
 fn place(cx: &Context<'_>) -> Option<Place> {
     let example = in_example(cx);
-    if example && !option(cx, "check-examples") {
+    if example && !cx.options::<SyncLoggingOptions>().check_examples {
         return None;
     }
     let scope = scope(cx);
@@ -408,7 +400,7 @@ fn log_finding(cx: &Context<'_>, mac: &syn::Macro, name: &str) -> Option<Finding
     let text = located(cx, &place.text);
     let finding = match level {
         Some(level) if level > shown_to => {
-            if !option(cx, "filtered-levels") {
+            if !cx.options::<SyncLoggingOptions>().filtered_levels {
                 return None;
             }
             Finding::new(

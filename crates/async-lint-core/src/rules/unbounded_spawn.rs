@@ -1,6 +1,6 @@
 //! The `unbounded-spawn` rule; its docs are one page, `rules/unbounded-spawn.md`.
 
-use super::{OptionKind, Rule, RuleOption};
+use super::Rule;
 use crate::analyses::LOOP_BOUNDS;
 use crate::context::bounds::{iter_extent, Extent};
 use crate::context::spawn::{pushed_future, spawn_call, task_future, Spawn, SpawnKind};
@@ -12,20 +12,29 @@ use syn::Expr;
 
 // Spawns name a spawner, pushed futures a `FuturesUnordered`/`FuturesOrdered` type.
 declare_rule! { UnboundedSpawn: "unbounded-spawn", triggers: &["spawn", "Futures", "join_all"],
-    options: &[
-        RuleOption {
-            key: "accept-loops",
-            kind: OptionKind::Choice(&["warn", "allow"]),
-            help: "report a task spawned per accepted connection (`warn`) or not (`allow`, the default)",
-        },
-        RuleOption {
-            key: "pushed-futures",
-            kind: OptionKind::Choice(&["warn", "allow"]),
-            help: "report futures pushed into a `FuturesUnordered`/`FuturesOrdered` once per item of a caller's collection (`warn`) or not (`allow`, the default)",
-        },
-    ],
+    options: UnboundedSpawnOptions,
     analyses: &[LOOP_BOUNDS],
     summary: "tasks spawned once per item of a loop with nothing bounding how many run at once",
+}
+
+crate::option_choice! {
+    /// Whether a case reported only on request is reported.
+    pub enum Report {
+        Warn = "warn",
+        #[default]
+        Allow = "allow",
+    }
+}
+
+crate::rule_options! {
+    /// `[rules.unbounded-spawn]`.
+    pub struct UnboundedSpawnOptions {
+        /// report a task spawned per accepted connection (`warn`) or not (`allow`)
+        pub accept_loops: Report,
+        /// report futures pushed into a `FuturesUnordered`/`FuturesOrdered` once per item of a
+        /// caller's collection (`warn`) or not (`allow`)
+        pub pushed_futures: Report,
+    }
 }
 
 /// Which shape of unbounded concurrency was found.
@@ -90,7 +99,7 @@ fn check_spawn(cx: &Context<'_>, s: &Spawn<'_>, out: &mut Vec<Finding>) {
     // set (peers, addresses, configured items): reported only on request, and then, like
     // `join_all`, only over a collection the caller handed in.
     if s.kind == SpawnKind::Pushed
-        && (option(cx, "pushed-futures") != "warn"
+        && (cx.options::<UnboundedSpawnOptions>().pushed_futures != Report::Warn
             || !l
                 .bounds
                 .head_root
@@ -104,17 +113,10 @@ fn check_spawn(cx: &Context<'_>, s: &Spawn<'_>, out: &mut Vec<Finding>) {
         (LoopKind::Adapter(_), None) => Case::Adapter,
         _ => Case::Loop,
     };
-    if case == Case::Accept && option(cx, "accept-loops") != "warn" {
+    if case == Case::Accept && cx.options::<UnboundedSpawnOptions>().accept_loops != Report::Warn {
         return;
     }
     out.push(report(cx, s, l, case));
-}
-
-/// The value of a choice option of the rule (both default to `allow`).
-fn option<'c>(cx: &'c Context<'_>, key: &str) -> &'c str {
-    cx.settings(META.name)
-        .and_then(|s| s.string(key))
-        .unwrap_or("allow")
 }
 
 /// The innermost receiver of a method chain (`a` in `a.b().c()`), within a bounded depth.

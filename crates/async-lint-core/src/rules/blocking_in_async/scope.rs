@@ -4,15 +4,9 @@
 
 use crate::context::{Context, FrameKind};
 use crate::finding::Severity;
-use crate::index::{is_main, once_in, FnRef};
+use crate::index::{is_main, once_in, BlockingInAsyncOptions, FnRef, LowValue};
 use std::path::Component;
 use syn::Expr;
-
-/// The config key of the severity of low-value findings.
-pub const OPTION: &str = "low-value";
-
-/// Its values; `off` drops such findings.
-pub const LEVELS: &[&str] = &["info", "warning", "off"];
 
 /// Why the blocking call at `site` is rarely worth acting on, if it is. `cheap_once`: the
 /// call blocks through one metadata system call made once (see the catalogue's `cheap`).
@@ -36,11 +30,11 @@ pub fn reason(cx: &Context<'_>, site: &Expr, cheap_once: bool) -> Option<&'stati
 }
 
 /// The severity low-value findings get (`None`: not reported).
-pub fn severity(cx: &Context<'_>, rule: &str) -> Option<Severity> {
-    match cx.settings(rule).and_then(|s| s.string(OPTION)) {
-        Some("off") => None,
-        Some("warning") => Some(Severity::Warning),
-        _ => Some(Severity::Info),
+pub fn severity(cx: &Context<'_>) -> Option<Severity> {
+    match cx.options::<BlockingInAsyncOptions>().low_value {
+        LowValue::Off => None,
+        LowValue::Warning => Some(Severity::Warning),
+        LowValue::Info => Some(Severity::Info),
     }
 }
 
