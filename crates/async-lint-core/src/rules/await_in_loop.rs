@@ -9,6 +9,8 @@ use crate::Runtime;
 use syn::Expr;
 
 mod callee;
+mod local_work;
+mod macro_awaits;
 mod memo;
 mod order;
 
@@ -153,11 +155,12 @@ fn check_loop(cx: &Context<'_>, shape: &Shape<'_>) -> Option<Finding> {
     if body_flow.selects {
         return None;
     }
-    // Awaits inside macro bodies (`assert_eq!(f(x).await, ..)`) cannot be judged.
-    if dataflow::awaits_in_macros(body, true) {
-        return None;
-    }
-    let awaits = dataflow::direct_awaits(body, true);
+    // Awaits inside the arguments of a macro the engine reads (`info!("{}", f(x).await)`)
+    // count as the body's own; inside any other macro they cannot be judged.
+    let macro_args = macro_awaits::parsed(body)?;
+    let mut awaits = dataflow::direct_awaits(body, true);
+    awaits.extend(macro_awaits::awaits_in(&macro_args));
+    awaits.sort_by_key(|a| cx.span(*a).start);
     let first = awaits.first()?;
     // Items taken in reverse or drained from a queue of messages: their order is the point.
     // A loop that checks each result with an assertion is a table of cases run in turn.
@@ -165,7 +168,8 @@ fn check_loop(cx: &Context<'_>, shape: &Shape<'_>) -> Option<Finding> {
     if order::order_chosen(shape.items)
         || order::prepended(cx, shape.items, shape.head.start)
         || order::asserts_each(body)
-        || dataflow::direct_awaits(body, false).len() > awaits.len()
+        || dataflow::direct_awaits(body, false).len() > dataflow::direct_awaits(body, true).len()
+        || (dataflow::awaits_in_macros(body, false) && !dataflow::awaits_in_macros(body, true))
         || tiny_local(cx, shape.items)
     {
         return None;
@@ -183,14 +187,16 @@ fn check_loop(cx: &Context<'_>, shape: &Shape<'_>) -> Option<Finding> {
     // locks and channels order it, writes (`insert`, `execute`…) to a resource every
     // iteration shares keep their order, and awaiting a future or handle made earlier
     // (`h.await`) collects work already running. Each item invoked in turn with the same
-    // inputs is a handler or hook; a callee that returns a task's handle only starts it.
+    // inputs is a handler or hook; a callee that returns a task's handle only starts it; a
+    // callee that only walks in-memory data has no wait to overlap.
     let mut futures = Vec::new();
     for a in &awaits {
         let future = peel(&a.base);
         if !matches!(future, Expr::Call(_) | Expr::MethodCall(_))
             || (dataflow::coordination_wait(future).is_some() && !order::request_send(future))
             || (dataflow::effect_call(future).is_some()
-                && !order::acts_on_item_resource(body, future, &item_vars, &per_item))
+                && !order::acts_on_item_resource(body, future, &item_vars, &per_item)
+                && !callee::removes_by_request(future, cx, &per_item))
             || callee::writes_one_destination(cx, future, &per_item)
             || callee::runs_task_per_item(cx, future)
             || callees::locks_first(cx, future)
@@ -198,6 +204,7 @@ fn check_loop(cx: &Context<'_>, shape: &Shape<'_>) -> Option<Finding> {
             || order::changes_subscription(future)
             || order::invokes_item(future, &item_vars, &per_item)
             || callees::returns_task_handle(cx, future)
+            || local_work::works_in_place(cx, future)
         {
             return None;
         }

@@ -250,12 +250,13 @@ const ADAPTERS: &[&str] = &[
 /// effect by its name (`insert`, `save`, `create`…: effects keep their order) and does not
 /// only start a task whose handle it returns.
 fn awaited_call<'a>(cx: &Context<'_>, e: &'a Expr) -> Option<Candidate<'a>> {
-    let (inner, tried) = match peel(e) {
+    let (inner, mut tried) = match peel(e) {
         Expr::Try(t) => (peel(&t.expr), true),
         other => (other, false),
     };
     let mut cur = inner;
     let mut adapted = false;
+    let mut wrapped = false;
     let a = loop {
         match cur {
             Expr::Await(a) => break a,
@@ -263,6 +264,13 @@ fn awaited_call<'a>(cx: &Context<'_>, e: &'a Expr) -> Option<Candidate<'a>> {
             Expr::MethodCall(m) if ADAPTERS.contains(&m.method.to_string().as_str()) => {
                 adapted = true;
                 cur = peel(&m.receiver);
+            }
+            // `parse_certs(path.read().await?)?`: a sync fn applied to the awaited result.
+            Expr::Call(c) if !wrapped => {
+                let arg = wrapped_await(c)?;
+                (adapted, wrapped) = (true, true);
+                tried = matches!(arg, Expr::Try(_));
+                cur = arg;
             }
             _ => return None,
         }
@@ -294,6 +302,17 @@ fn awaited_call<'a>(cx: &Context<'_>, e: &'a Expr) -> Option<Candidate<'a>> {
         followed: false,
         lock: OnceCell::new(),
     })
+}
+
+/// The one argument of a path call (`parse(x.await?)`, `Arc::new(open().await?)`) that awaits,
+/// when no other argument does and the fn itself is named by a plain path.
+fn wrapped_await(c: &syn::ExprCall) -> Option<&Expr> {
+    if !matches!(&*c.func, Expr::Path(_)) {
+        return None;
+    }
+    let mut awaiting = c.args.iter().filter(|a| Flow::of_expr(a).awaits);
+    let arg = awaiting.next()?;
+    awaiting.next().is_none().then(|| peel(arg))
 }
 
 /// Is a wait taken for a lock only the crate's own method of that name, called alone

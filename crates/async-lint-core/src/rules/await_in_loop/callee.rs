@@ -65,3 +65,53 @@ pub fn runs_task_per_item(cx: &Context<'_>, future: &Expr) -> bool {
             spawns || hands_back_task
         })
 }
+
+/// `self.core.delete_object(&id).await` where the callee, an async fn of this crate named for
+/// a removal, awaits exactly one thing — a request it hands to a client (`.send(req)`) — or
+/// `client.delete(url_of(&id)).send().await` itself: one request per item, on a client every
+/// iteration shares, each removing what only that item names. Removals of different items do
+/// not wait on each other, whatever the loop's order. (Any other write on a shared receiver
+/// is still taken to keep its order: by name alone, most are ordered.)
+pub fn removes_by_request(future: &Expr, cx: &Context<'_>, per_item: &Names) -> bool {
+    let Expr::MethodCall(m) = future else {
+        return false;
+    };
+    if m.method == "send" && m.args.is_empty() {
+        // A request builder: `client.delete(..)` somewhere down the chain, on a shared client.
+        let mut cur = &*m.receiver;
+        while let Expr::MethodCall(inner) = cur {
+            if removal(&inner.method.to_string()) {
+                return names_item(&inner.args, per_item)
+                    && !receiver_is_item(&inner.receiver, per_item);
+            }
+            cur = &inner.receiver;
+        }
+        return false;
+    }
+    removal(&m.method.to_string())
+        && names_item(&m.args, per_item)
+        && !receiver_is_item(&m.receiver, per_item)
+        && cx.called_fn(future).is_some_and(|f| {
+            let mut awaited = f.calls.iter().filter(|c| c.awaited);
+            let one = awaited.next().is_some_and(|c| {
+                matches!(&c.callee, Callee::Method { name, .. } if name == "send") && c.args <= 1
+            });
+            one && awaited.next().is_none() && f.first_await.is_some()
+        })
+}
+
+/// A name whose words say it removes something (`delete`, `webhdfs_delete`, `remove_object`).
+fn removal(name: &str) -> bool {
+    name.split('_')
+        .any(|w| matches!(w, "delete" | "remove" | "purge" | "unlink"))
+}
+
+/// Some argument names what the item is (`&id`, `format!("{base}/{id}")`).
+fn names_item(args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>, per_item: &Names) -> bool {
+    args.iter()
+        .any(|a| Flow::of_expr(a).reads.iter().any(|n| per_item.contains(n)))
+}
+
+fn receiver_is_item(receiver: &Expr, per_item: &Names) -> bool {
+    dataflow::place_root(receiver).is_some_and(|r| per_item.contains(&r))
+}
