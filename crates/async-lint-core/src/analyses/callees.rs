@@ -122,13 +122,7 @@ fn lock_of(cx: &Context<'_>, f: &FnRef) -> Option<FirstLock> {
         return None;
     }
     let base = name.trim_end_matches("_owned");
-    let own;
-    let text: &str = if f.file().path == cx.file.path {
-        &cx.file.text
-    } else {
-        own = std::fs::read_to_string(&f.file().path).ok()?;
-        &own
-    };
+    let text = cx.text_of(f)?;
     let call: String = text
         .get(c.span.start..c.span.end)?
         .split_whitespace()

@@ -162,6 +162,18 @@ impl<'a> Context<'a> {
         (!f.is_async && !f.returns_future).then_some(f)
     }
 
+    /// The text of the file that holds `f`: this file's, or read from disk (`None` when it
+    /// cannot be read). For the few questions a summary does not answer.
+    pub fn text_of(&self, f: &FnRef) -> Option<std::borrow::Cow<'_, str>> {
+        if f.file().path == self.file.path {
+            Some(std::borrow::Cow::Borrowed(&self.file.text))
+        } else {
+            std::fs::read_to_string(&f.file().path)
+                .ok()
+                .map(std::borrow::Cow::Owned)
+        }
+    }
+
     /// The fn or method of this crate that a call expression calls: path calls as resolved
     /// here (`helper(..)`, `db::save(..)`, `Self::open(..)`, glob imports tried), and method
     /// calls whose receiver's type the engine knows (`self.run()`, `pool.get()` after

@@ -160,13 +160,7 @@ impl Walk<'_, '_> {
 /// the brace that closes its body (comments and string literals skipped). `None` when the
 /// file cannot be read or the body not found.
 fn body_awaits(cx: &Context<'_>, f: &FnRef) -> Option<usize> {
-    let own;
-    let text: &str = if f.file().path == cx.file.path {
-        &cx.file.text
-    } else {
-        own = std::fs::read_to_string(&f.file().path).ok()?;
-        &own
-    };
+    let text = cx.text_of(f)?;
     let rest = text.get(f.span.end..)?;
     let bytes = rest.as_bytes();
     let (mut i, mut depth, mut parens, mut start) = (0, 0usize, 0usize, None);
