@@ -368,6 +368,13 @@ fn diagnostics_follow_the_unsaved_buffer_in_utf16_columns() {
         "{}",
         page.value
     );
+    // As `explain` prints it: the page, then the options the rule declares, with defaults.
+    assert!(
+        page.value
+            .contains("- `transitive` (true or false; default `true`)"),
+        "{}",
+        page.value
+    );
     assert!(client.stop().success());
 }
 

@@ -168,7 +168,7 @@ pub fn hover(state: &mut State, params: &HoverParams) -> Option<Hover> {
     let doc = state.docs.get(uri)?;
     let result = doc.result.as_ref()?;
     let lines = Lines::new(&doc.text);
-    let mut pages: Vec<&str> = Vec::new();
+    let mut pages: Vec<String> = Vec::new();
     let mut range = None;
     for f in &result.findings {
         let r = lines.range(&doc.text, f.span);
@@ -178,7 +178,8 @@ pub fn hover(state: &mut State, params: &HoverParams) -> Option<Hover> {
         let Some(rule) = rules::find(f.rule) else {
             continue;
         };
-        let page = rule.meta().doc;
+        // The page as `explain` prints it: with the options the rule declares.
+        let page = crate::explain::page(rule.meta());
         if !pages.contains(&page) {
             pages.push(page);
         }
