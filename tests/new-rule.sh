@@ -39,8 +39,17 @@ use crate::context::Context;
 use crate::finding::Finding;
 use syn::Expr;
 
+crate::rule_options! {
+    /// \`[rules.$name]\`: a field's doc comment is its help, \`= value\` its default.
+    pub struct ${camel}Options {
+        /// also report calls in sync code
+        pub sync_code: bool = false,
+    }
+}
+
 // A file without any of the trigger words cannot produce a finding and is not parsed.
 declare_rule! { $camel: "$name", triggers: &["replace_me"],
+    options: ${camel}Options,
     summary: "a call of \`replace_me()\` in async code",
 }
 
@@ -59,7 +68,7 @@ impl Rule for $camel {
             .segments
             .last()
             .is_some_and(|s| s.ident == "replace_me");
-        if !named || !cx.in_async() {
+        if !named || !(cx.in_async() || cx.options::<${camel}Options>().sync_code) {
             return;
         }
         out.push(
@@ -103,7 +112,11 @@ async fn handle() {
 
 ## Options
 
-None.
+\`\`\`toml
+[rules.$name]
+level = "warning"   # off | info | warning | error
+sync-code = false   # also report calls in sync code
+\`\`\`
 EOF
 
 mkdir -p "$fixtures"

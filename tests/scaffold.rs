@@ -71,6 +71,11 @@ fn the_scaffold_creates_and_registers_every_part_of_a_rule() {
         "the rule is declared with its type and name: {source}"
     );
     assert!(source.contains("rule_meta!();"), "its impl gives the meta");
+    assert!(
+        source.contains("options: SlowWidgetOptions,")
+            && source.contains("cx.options::<SlowWidgetOptions>().sync_code"),
+        "its options are one typed struct, read typed: {source}"
+    );
 
     let registry = read(repo.join("crates/async-lint-core/src/rules/mod.rs"));
     assert!(
