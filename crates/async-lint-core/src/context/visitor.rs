@@ -30,7 +30,6 @@ use loops::ChainLink;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 pub use summary::summarize;
-use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::Expr;
 use syntax::{allowed_lints, block_exit, collect_structs, is_mut_ref, item_attrs, returns_result};
@@ -141,18 +140,6 @@ impl<'a> Visitor<'a> {
         }
     }
 
-    fn record_extent<T: Spanned + ?Sized>(&mut self, node: &T) {
-        if self.extent_lines.is_empty() {
-            return;
-        }
-        let span = node.span();
-        let (start, end) = (span.start().line, span.end().line);
-        if self.extent_lines.contains(&start) {
-            let e = self.extents.entry(start).or_insert(end);
-            *e = (*e).max(end);
-        }
-    }
-
     /// Visits an item with the lints its `#[allow(..)]`/`#[expect(..)]` attributes name.
     fn with_allows(&mut self, attrs: &[syn::Attribute], f: impl FnOnce(&mut Self)) {
         let (before, cfgs) = (self.cx.allowed_lints.len(), self.cx.cfgs.len());
@@ -161,19 +148,6 @@ impl<'a> Visitor<'a> {
         f(self);
         self.cx.allowed_lints.truncate(before);
         self.cx.cfgs.truncate(cfgs);
-    }
-
-    /// `static` items of a block: their types, under the path the resolver gives them.
-    fn bind_block_statics(&mut self, b: &syn::Block) {
-        for st in &b.stmts {
-            if let syn::Stmt::Item(syn::Item::Static(s)) = st {
-                if let Some(ty) = self.cx.resolve_type(&s.ty) {
-                    let mut path = self.cx.resolver.module_path().to_vec();
-                    path.push(s.ident.to_string());
-                    self.cx.statics.insert(path.join("::"), ty);
-                }
-            }
-        }
     }
 
     /// Calls `hook` of every rule that looks at the code here: in test code, only of those

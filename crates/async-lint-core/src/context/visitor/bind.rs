@@ -5,6 +5,19 @@ use crate::catalog::Returns;
 use crate::context::Binding;
 
 impl Visitor<'_> {
+    /// `static` items of a block: their types, under the path the resolver gives them.
+    pub(super) fn bind_block_statics(&mut self, b: &syn::Block) {
+        for st in &b.stmts {
+            if let syn::Stmt::Item(syn::Item::Static(s)) = st {
+                if let Some(ty) = self.cx.resolve_type(&s.ty) {
+                    let mut path = self.cx.resolver.module_path().to_vec();
+                    path.push(s.ident.to_string());
+                    self.cx.statics.insert(path.join("::"), ty);
+                }
+            }
+        }
+    }
+
     /// Binds `self` as a local: its type is the impl's, and `&mut self` / `mut self` give
     /// exclusive access to it.
     pub(super) fn bind_self(&mut self, r: &syn::Receiver) {

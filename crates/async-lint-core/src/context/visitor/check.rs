@@ -8,6 +8,7 @@ use crate::finding::Finding;
 use crate::source::SourceFile;
 use crate::CrateInfo;
 use std::collections::{HashMap, HashSet};
+use syn::spanned::Spanned;
 use syn::visit::Visit;
 
 /// What one check of a file produced.
@@ -63,5 +64,21 @@ pub fn check_file_in<'a>(
     Checked {
         findings,
         extents: v.extents,
+    }
+}
+
+impl Visitor<'_> {
+    /// Records the last line of a statement or item that starts on a line an own-line allow
+    /// comment names ([`Checked::extents`]).
+    pub(super) fn record_extent<T: Spanned + ?Sized>(&mut self, node: &T) {
+        if self.extent_lines.is_empty() {
+            return;
+        }
+        let span = node.span();
+        let (start, end) = (span.start().line, span.end().line);
+        if self.extent_lines.contains(&start) {
+            let e = self.extents.entry(start).or_insert(end);
+            *e = (*e).max(end);
+        }
     }
 }
